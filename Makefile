@@ -1,0 +1,39 @@
+# Atelier: `make run` serves the demo, `make test` runs the test suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# A local wheel folder (when the machine has one) saves downloading torch.
+FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atelier
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+
+.PHONY: run test install lint migrate demo clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet $(FIND_LINKS) -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py setup_demo
+
+run: demo
+	bash platform/run-dev.sh
+
+test: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf var staticfiles test-artifacts

@@ -1,0 +1,270 @@
+"""API of creation tasks, claims and submissions (under /api/v1/)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.errors import NotFound
+
+from . import selectors
+from .models import Claim, CreationTask, License, SeedImage, Submission
+from .services import claim_task, create_task, publish_task, release_claim, submit_work
+
+
+class FileUrlField(serializers.Field):
+    """An absolute URL for a stored file, or null while it does not exist."""
+
+    def __init__(self, **kwargs):  # noqa: ANN003, ANN204
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):  # noqa: ANN001, ANN201
+        if not value:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(value.url) if request else value.url
+
+
+class SeedOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    index = serializers.IntegerField()
+    image = FileUrlField()
+    thumbnail = FileUrlField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    recipe = serializers.JSONField()
+    sha256 = serializers.CharField()
+
+
+class TaskOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    brief = serializers.CharField()
+    tags = serializers.SerializerMethodField()
+    license = serializers.CharField()
+    slots = serializers.IntegerField()
+    slots_taken = serializers.SerializerMethodField()
+    claim_ttl_minutes = serializers.SerializerMethodField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    generator = serializers.CharField()
+    generator_version = serializers.CharField()
+    style = serializers.CharField()
+    seed_count = serializers.IntegerField()
+    image_size = serializers.IntegerField()
+    state = serializers.CharField()
+    progress = serializers.SerializerMethodField()
+    seeds = SeedOutput(many=True)
+
+    def get_tags(self, task: CreationTask) -> list[str]:
+        return [t.name for t in task.tags.all()]
+
+    def get_slots_taken(self, task: CreationTask) -> int:
+        return getattr(task, "held", 0)
+
+    def get_claim_ttl_minutes(self, task: CreationTask) -> int:
+        return int(task.claim_ttl.total_seconds() // 60)
+
+    def get_progress(self, task: CreationTask) -> dict:
+        return {"done": len(task.seeds.all()), "total": task.seed_count}
+
+
+class ClaimOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    task = serializers.IntegerField(source="task_id")
+    state = serializers.CharField()
+    claimed_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    seconds_left = serializers.SerializerMethodField()
+
+    def get_seconds_left(self, claim: Claim) -> int:
+        from django.utils import timezone
+
+        if claim.state != Claim.State.ACTIVE:
+            return 0
+        return max(0, int((claim.expires_at - timezone.now()).total_seconds()))
+
+
+class SubmissionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    task = serializers.IntegerField(source="task_id")
+    seed = serializers.IntegerField(source="seed_id")
+    artist = serializers.CharField(source="artist.username")
+    title = serializers.CharField()
+    statement = serializers.CharField()
+    license = serializers.CharField()
+    attribution = serializers.CharField()
+    state = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    vote_count = serializers.IntegerField()
+    decision_reason = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.CharField()
+    sha256 = serializers.CharField()
+    palette = serializers.JSONField()
+    original = FileUrlField()
+    web = FileUrlField()
+    thumbnail = FileUrlField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class TaskListApi(APIView):
+    """List open tasks; staff create and publish a task with POST."""
+
+    def get_permissions(self):  # noqa: ANN201
+        return [IsAdminUser()] if self.request.method == "POST" else []
+
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=120)
+        brief = serializers.CharField(max_length=5000)
+        tags = serializers.ListField(
+            child=serializers.SlugField(max_length=40), required=False, default=list
+        )
+        license = serializers.ChoiceField(choices=License.choices, default=License.CC_BY)
+        slots = serializers.IntegerField(min_value=1, max_value=1000, default=10)
+        claim_ttl_minutes = serializers.IntegerField(
+            min_value=5, max_value=60 * 24 * 14, default=120
+        )
+        deadline = serializers.DateTimeField(required=False, allow_null=True)
+        generator = serializers.CharField(default="cppn")
+        generator_version = serializers.CharField(default="1")
+        style = serializers.CharField(default="nebula")
+        seed_count = serializers.IntegerField(min_value=1, max_value=64, default=8)
+        image_size = serializers.IntegerField(min_value=64, max_value=2048, default=512)
+
+    @extend_schema(responses=TaskOutput(many=True))
+    def get(self, request: Request) -> Response:
+        tasks = selectors.task_list(tag=request.query_params.get("tag"))
+        return Response(TaskOutput(tasks, many=True, context={"request": request}).data)
+
+    @extend_schema(request=InputSerializer, responses={201: TaskOutput})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
+        task = create_task(by=request.user, **values)
+        publish_task(task=task, by=request.user)
+        task = selectors.get_task(pk=task.pk)
+        return Response(
+            TaskOutput(task, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TaskDetailApi(APIView):
+    permission_classes: list = []
+
+    @extend_schema(responses=TaskOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        task = selectors.get_task(pk=pk)
+        if task.state in (CreationTask.State.DRAFT,) and not request.user.is_staff:
+            raise NotFound("No such task.")
+        return Response(TaskOutput(task, context={"request": request}).data)
+
+
+class ClaimCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: ClaimOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        claim = claim_task(task=get_object_or_404(CreationTask, pk=pk), user=request.user)
+        return Response(ClaimOutput(claim).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ClaimOutput(many=True))
+    def get(self, request: Request) -> Response:
+        claims = selectors.user_claims(user=request.user)
+        return Response(ClaimOutput(claims, many=True).data)
+
+
+class ClaimReleaseApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=ClaimOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        claim = release_claim(claim=get_object_or_404(Claim, pk=pk), user=request.user)
+        return Response(ClaimOutput(claim).data)
+
+
+class SubmissionCreateApi(APIView):
+    """Submit an artwork for a live claim (multipart upload)."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        seed = serializers.IntegerField(help_text="Id of the seed the work was made from.")
+        image = serializers.FileField(
+            help_text="PNG, JPEG or WebP; at most 20 MB and 40 megapixels."
+        )
+        title = serializers.CharField(max_length=120)
+        statement = serializers.CharField(max_length=5000, required=False, default="")
+        license = serializers.ChoiceField(choices=License.choices)
+
+    @extend_schema(request=InputSerializer, responses={201: SubmissionOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        claim = get_object_or_404(Claim, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        seed = SeedImage.objects.filter(pk=values["seed"], task_id=claim.task_id).first()
+        if seed is None:
+            raise NotFound("That seed does not belong to this claim's task.")
+        submission = submit_work(
+            claim=claim,
+            user=request.user,
+            seed=seed,
+            image=values["image"],
+            title=values["title"],
+            statement=values["statement"],
+            license=values["license"],
+        )
+        return Response(
+            SubmissionOutput(submission, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class SubmissionListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=SubmissionOutput(many=True))
+    def get(self, request: Request) -> Response:
+        subs = selectors.user_submissions(user=request.user)
+        return Response(
+            SubmissionOutput(subs, many=True, context={"request": request}).data
+        )
+
+
+class SubmissionDetailApi(APIView):
+    """A submission: public once accepted, otherwise its artist's and curators'."""
+
+    permission_classes: list = []
+
+    @extend_schema(responses=SubmissionOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        sub = get_object_or_404(
+            Submission.objects.select_related("artist", "task", "seed"), pk=pk
+        )
+        user = request.user
+        visible = sub.state == Submission.State.ACCEPTED or (
+            user.is_authenticated
+            and (user.pk == sub.artist_id or user.is_staff or user.is_curator)
+        )
+        if not visible or sub.state == Submission.State.HIDDEN and not user.is_staff:
+            raise NotFound("No such artwork.")
+        return Response(SubmissionOutput(sub, context={"request": request}).data)

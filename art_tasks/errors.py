@@ -1,0 +1,36 @@
+"""Errors raised by the creation-task services."""
+
+from accounts.errors import AtelierError, Conflict, NotAllowed
+
+
+class TaskNotOpen(Conflict):
+    code = "task_not_open"
+
+
+class ClaimLimitReached(Conflict):
+    code = "claim_limit_reached"
+
+
+class AlreadyClaimed(Conflict):
+    code = "already_claimed"
+
+
+class ClaimNotLive(Conflict):
+    code = "claim_not_live"
+
+
+class NotYourClaim(NotAllowed):
+    code = "not_your_claim"
+
+
+class InvalidTaskState(Conflict):
+    code = "invalid_task_state"
+
+
+class InvalidImage(AtelierError):
+    code = "invalid_image"
+
+
+class FileTooLarge(InvalidImage):
+    status = 413
+    code = "file_too_large"

@@ -1,0 +1,164 @@
+"""Create demo accounts, a published task with painted seeds and a small gallery.
+
+Runs every service the site uses (publish, paint, claim, submit, process,
+vote), so the demo is what a real community would have made. Running it again
+changes nothing that exists.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image, ImageFilter, ImageOps
+
+from accounts.models import User
+from accounts.services import make_curator, register_user
+from art_tasks.models import CreationTask, Submission
+from art_tasks.services import (
+    claim_task,
+    create_task,
+    process_submission,
+    publish_task,
+    submit_work,
+)
+from gallery.services import cast_vote
+from generation.models import GenerationJob
+from generation.services import run_generation_job
+
+ACCOUNTS = [
+    # username, password, role, display name
+    ("staff", "atelier-staff-demo", "staff", "Studio Staff"),
+    ("curator1", "atelier-curator-demo", "curator", "Ines Curator"),
+    ("curator2", "atelier-curator-demo", "curator", "Marek Curator"),
+    ("curator3", "atelier-curator-demo", "curator", "Yuki Curator"),
+    ("artist1", "atelier-artist-demo", "contributor", "Ada Artist"),
+    ("artist2", "atelier-artist-demo", "contributor", "Bo Painter"),
+]
+
+TASKS = [
+    {
+        "title": "Nebula studies",
+        "brief": "Take one of these nebulae and make it a place: a landscape, a "
+        "portrait, a poster. Keep something of the seed's colour.",
+        "tags": ["abstract", "space", "colour-study"],
+        "style": "nebula",
+    },
+    {
+        "title": "Ink and paper",
+        "brief": "Respond to an ink seed with your own mark-making: cut, redraw, "
+        "collage or paint over it.",
+        "tags": ["ink", "monochrome"],
+        "style": "ink",
+    },
+]
+
+
+def _derive(seed_file, variant: int) -> io.BytesIO:  # noqa: ANN001 - a FieldFile
+    """Return a contributor-style derivative of a seed as a PNG in memory."""
+    with seed_file.open("rb") as fh:
+        image = Image.open(fh).convert("RGB")
+        image.load()
+    if variant % 3 == 0:
+        image = ImageOps.posterize(image, 3).filter(ImageFilter.SMOOTH_MORE)
+    elif variant % 3 == 1:
+        image = ImageOps.autocontrast(image.filter(ImageFilter.EDGE_ENHANCE_MORE))
+    else:
+        image = ImageOps.mirror(ImageOps.solarize(image, threshold=160))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    out.seek(0)
+    out.name = "work.png"
+    return out
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts, a task with generated seeds and a few gallery works."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--seeds", type=int, default=8, help="Seeds per demo task.")
+        parser.add_argument("--size", type=int, default=512, help="Seed image size.")
+        parser.add_argument(
+            "--no-gallery", action="store_true", help="Skip the demo submissions."
+        )
+
+    def handle(self, *args, **opts) -> None:  # noqa: ANN002, ANN003
+        users = self._accounts()
+        tasks = [self._task(users["staff"], spec, opts) for spec in TASKS]
+        if not opts["no_gallery"]:
+            self._gallery(tasks[0], users)
+        self.stdout.write(self.style.SUCCESS("\nDemo accounts (username / password):"))
+        for username, password, role, _name in ACCOUNTS:
+            self.stdout.write(f"  {username:<10} {password:<22} {role}")
+
+    def _accounts(self) -> dict[str, User]:
+        users = {}
+        for username, password, role, name in ACCOUNTS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = register_user(
+                    username=username,
+                    email=f"{username}@atelier.test",
+                    password=password,
+                    display_name=name,
+                )
+            if role == "staff" and not user.is_staff:
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+            if role == "curator":
+                make_curator(user=user)
+            users[username] = user
+        return users
+
+    def _task(self, staff: User, spec: dict, opts: dict) -> CreationTask:
+        task = CreationTask.objects.filter(title=spec["title"]).first()
+        if task is None:
+            with transaction.atomic():
+                task = create_task(
+                    by=staff,
+                    title=spec["title"],
+                    brief=spec["brief"],
+                    tags=spec["tags"],
+                    style=spec["style"],
+                    seed_count=opts["seeds"],
+                    image_size=opts["size"],
+                    slots=12,
+                    claim_ttl=timedelta(hours=2),
+                )
+                publish_task(task=task, by=staff)
+            # Paint here rather than wait for a worker, so the demo is ready
+            # when the site starts; the queued message then finds the job done.
+            job = GenerationJob.objects.get(task=task)
+            self.stdout.write(f"Painting {task.seed_count} seeds for “{task.title}”…")
+            job = run_generation_job(job=job)
+            self.stdout.write(
+                f"  done in {job.seconds:.1f} s on {job.device}"
+            )
+        return task
+
+    def _gallery(self, task: CreationTask, users: dict[str, User]) -> None:
+        if Submission.objects.filter(task=task).exists():
+            return
+        curators = [users["curator1"], users["curator2"], users["curator3"]]
+        works = [
+            ("artist1", 0, "Harbour at the edge of the cloud", [5, 4, 5]),
+            ("artist2", 1, "Night bloom", [4, 4, 3]),
+        ]
+        for username, index, title, scores in works:
+            artist = users[username]
+            seed = task.seeds.get(index=index)
+            claim = claim_task(task=task, user=artist)
+            submission = submit_work(
+                claim=claim,
+                user=artist,
+                seed=seed,
+                image=_derive(seed.image, index),
+                title=title,
+                statement="Made from a seed of the demo task.",
+                license=task.license,
+            )
+            process_submission(submission=submission)
+            for curator, score in zip(curators, scores, strict=True):
+                cast_vote(submission=submission, curator=curator, score=score)

@@ -1,0 +1,290 @@
+"""Creation tasks, their seed images, claims and submissions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import TimeStampedModel
+
+
+class License(models.TextChoices):
+    CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
+    CC_BY_SA = "CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0"
+    CC_BY_NC = "CC-BY-NC-4.0", "Creative Commons Attribution-NonCommercial 4.0"
+    CC0 = "CC0-1.0", "CC0 1.0 (public domain dedication)"
+
+
+LICENSE_URLS = {
+    License.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    License.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    License.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    License.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreationTask(TimeStampedModel):
+    """A brief plus generated seed images that contributors work from."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        GENERATING = "generating", "Generating seeds"
+        READY = "ready", "Seeds ready"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=120, help_text="Short title of the task.")
+    brief = models.TextField(max_length=5000, help_text="What contributors should make.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tasks")
+    license = models.CharField(
+        max_length=16,
+        choices=License.choices,
+        default=License.CC_BY,
+        help_text="Default license offered for submissions.",
+    )
+    slots = models.PositiveIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="How many contributors may hold or have used a claim.",
+    )
+    claim_ttl = models.DurationField(
+        default=timedelta(hours=2), help_text="How long a claim lasts."
+    )
+    deadline = models.DateTimeField(null=True, blank=True, help_text="Closing time.")
+    generator = models.CharField(max_length=40, default="cppn")
+    generator_version = models.CharField(max_length=20, default="1")
+    style = models.CharField(max_length=40, default="nebula")
+    seed_count = models.PositiveIntegerField(
+        default=8, validators=[MinValueValidator(1), MaxValueValidator(64)]
+    )
+    image_size = models.PositiveIntegerField(
+        default=512, validators=[MinValueValidator(64), MaxValueValidator(2048)]
+    )
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    error = models.TextField(blank=True, help_text="Why seed generation failed.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_tasks"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slots__gte=1), name="task_slots_positive"),
+            models.CheckConstraint(
+                condition=Q(seed_count__gte=1) & Q(seed_count__lte=64),
+                name="task_seed_count_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("art_tasks:task-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN and (
+            self.deadline is None or self.deadline > timezone.now()
+        )
+
+
+class SeedImage(TimeStampedModel):
+    """One generated image of a task, with the recipe that reproduces it."""
+
+    task = models.ForeignKey(CreationTask, on_delete=models.CASCADE, related_name="seeds")
+    index = models.PositiveIntegerField()
+    image = models.ImageField(upload_to="seeds/")
+    thumbnail = models.ImageField(upload_to="seeds/thumbs/", blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    recipe = models.JSONField(help_text="Everything needed to paint the image again.")
+    sha256 = models.CharField(max_length=64)
+    phash = models.CharField(max_length=16, blank=True)
+    device = models.CharField(max_length=40, blank=True)
+    render_ms = models.PositiveIntegerField(default=0)
+    parents = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["task", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "index"], name="seed_unique_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}#{self.index}"
+
+
+class Claim(TimeStampedModel):
+    """A contributor's hold on one slot of a task.
+
+    A claim holds a slot while it is submitted, or active with `expires_at` in
+    the future; see `claims.md` beside this file.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUBMITTED = "submitted", "Submitted"
+        RELEASED = "released", "Released"
+        EXPIRED = "expired", "Expired"
+
+    task = models.ForeignKey(CreationTask, on_delete=models.CASCADE, related_name="claims")
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(help_text="When the claim lapses.")
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "contributor"],
+                condition=Q(state="active"),
+                name="claim_one_active_per_contributor",
+                violation_error_message="You already hold a claim on this task.",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "contributor"],
+                condition=Q(state="submitted"),
+                name="claim_one_submission_per_contributor",
+                violation_error_message="You already submitted work to this task.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("claimed_at")),
+                name="claim_expires_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contributor} on {self.task}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == self.State.ACTIVE and self.expires_at > timezone.now()
+
+    @classmethod
+    def holding(cls) -> Q:
+        """Return the condition under which a claim occupies a slot, as of now."""
+        return Q(state=cls.State.SUBMITTED) | Q(
+            state=cls.State.ACTIVE, expires_at__gt=timezone.now()
+        )
+
+
+class Submission(TimeStampedModel):
+    """A contributor's artwork made from a task's seed."""
+
+    class State(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        IN_REVIEW = "in_review", "In review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        HIDDEN = "hidden", "Hidden"
+        FAILED = "failed", "Processing failed"
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="submission")
+    task = models.ForeignKey(
+        CreationTask, on_delete=models.CASCADE, related_name="submissions"
+    )
+    artist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    seed = models.ForeignKey(
+        SeedImage,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        help_text="The seed image the work was made from.",
+    )
+    title = models.CharField(max_length=120, help_text="Title of the artwork.")
+    statement = models.TextField(
+        blank=True, max_length=5000, help_text="The artist's statement."
+    )
+    license = models.CharField(max_length=16, choices=License.choices)
+    original = models.FileField(upload_to="originals/")
+    web = models.ImageField(upload_to="web/", blank=True)
+    thumbnail = models.ImageField(upload_to="thumbs/", blank=True)
+    format = models.CharField(max_length=8)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file_size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    phash = models.CharField(max_length=16, blank=True)
+    palette = models.JSONField(default=list, blank=True)
+    state = models.CharField(
+        max_length=12,
+        choices=State.choices,
+        default=State.PROCESSING,
+        db_index=True,
+    )
+    error = models.TextField(blank=True)
+    vote_count = models.PositiveIntegerField(default=0)
+    score_sum = models.PositiveIntegerField(default=0)
+    score = models.FloatField(
+        null=True, blank=True, help_text="Mean curator score, 1 to 5."
+    )
+    decision_reason = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["-score", "-decided_at", "-id"],
+                condition=Q(state="accepted"),
+                name="gallery_top",
+            ),
+            models.Index(
+                fields=["-decided_at", "-id"],
+                condition=Q(state="accepted"),
+                name="gallery_new",
+            ),
+            models.Index(fields=["state", "vote_count", "created_at"], name="review_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=5)),
+                name="submission_score_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("gallery:artwork", kwargs={"pk": self.pk})
+
+    @property
+    def attribution(self) -> str:
+        return (
+            f"“{self.title}” by {self.artist.shown_name}, on Atelier, "
+            f"licensed {self.license}"
+        )

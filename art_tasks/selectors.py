@@ -1,0 +1,76 @@
+"""Reads of tasks, claims and submissions shared by pages and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Claim, CreationTask, SeedImage, Submission
+
+
+def _holding_filter() -> Q:
+    now = timezone.now()
+    return Q(claims__state=Claim.State.SUBMITTED) | Q(
+        claims__state=Claim.State.ACTIVE, claims__expires_at__gt=now
+    )
+
+
+def task_list(*, states: list[str] | None = None, tag: str | None = None) -> QuerySet[CreationTask]:
+    """Return tasks with their slot use, tags and first seeds, newest first.
+
+    Three queries whatever the length: tasks (with the held-slot count),
+    tags, seeds.
+    """
+    qs = (
+        CreationTask.objects.filter(state__in=states or [CreationTask.State.OPEN])
+        .annotate(held=Count("claims", filter=_holding_filter(), distinct=True))
+        .select_related("created_by")
+        .prefetch_related(
+            "tags",
+            Prefetch("seeds", queryset=SeedImage.objects.order_by("index")),
+        )
+        .order_by("-opened_at", "-created_at")
+    )
+    if tag:
+        qs = qs.filter(tags__name=tag)
+    return qs
+
+
+def get_task(*, pk: int) -> CreationTask:
+    """Return one task with its held-slot count, tags and seeds."""
+    return task_list(states=list(CreationTask.State.values)).get(pk=pk)
+
+
+def live_claim(*, task: CreationTask, user: User) -> Claim | None:
+    """Return `user`'s claim on `task` that still holds a slot right now."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Claim.objects.filter(
+            task=task,
+            contributor=user,
+            state=Claim.State.ACTIVE,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("task")
+        .first()
+    )
+
+
+def user_claims(*, user: User) -> QuerySet[Claim]:
+    """Return `user`'s claims, newest first, with task and submission."""
+    return (
+        Claim.objects.filter(contributor=user)
+        .select_related("task", "submission")
+        .order_by("-claimed_at")
+    )
+
+
+def user_submissions(*, user: User) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(artist=user)
+        .select_related("task", "seed", "artist")
+        .order_by("-created_at")
+    )

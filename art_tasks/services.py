@@ -1,0 +1,376 @@
+"""Every write the creation-task domain allows.
+
+Services check permissions and state first, then write atomically, and hand
+Celery work over only after commit. See `claims.md` for the claim lifecycle.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.errors import NotAllowed
+from accounts.models import User
+
+from .errors import (
+    AlreadyClaimed,
+    ClaimLimitReached,
+    ClaimNotLive,
+    InvalidTaskState,
+    NotYourClaim,
+    TaskNotOpen,
+)
+from .models import Claim, CreationTask, SeedImage, Submission, Tag
+
+logger = logging.getLogger(__name__)
+
+STUCK_AFTER = timedelta(minutes=10)
+
+
+# Tasks ------------------------------------------------------------------------
+
+
+def _require_staff(user: User) -> None:
+    if not (user.is_authenticated and user.is_staff):
+        raise NotAllowed("Only staff can publish creation tasks.")
+
+
+@transaction.atomic
+def create_task(
+    *,
+    by: User,
+    title: str,
+    brief: str,
+    tags: Iterable[str] = (),
+    license: str = "CC-BY-4.0",  # noqa: A002 - the domain's word
+    slots: int = 10,
+    claim_ttl: timedelta = timedelta(hours=2),
+    deadline: datetime | None = None,
+    generator: str = "cppn",
+    generator_version: str = "1",
+    style: str = "nebula",
+    seed_count: int = 8,
+    image_size: int = 512,
+    params: dict | None = None,
+) -> CreationTask:
+    """Create a draft task; `publish_task` then paints its seeds."""
+    _require_staff(by)
+    from generation.services import check_generator_recipe
+
+    check_generator_recipe(
+        generator=generator, version=generator_version, style=style, size=image_size
+    )
+    if deadline is not None and deadline <= timezone.now():
+        raise ValidationError({"deadline": "The deadline must be in the future."})
+    if claim_ttl < timedelta(minutes=5):
+        raise ValidationError({"claim_ttl": "A claim must last at least 5 minutes."})
+    task = CreationTask(
+        title=title.strip(),
+        brief=brief.strip(),
+        license=license,
+        slots=slots,
+        claim_ttl=claim_ttl,
+        deadline=deadline,
+        generator=generator,
+        generator_version=generator_version,
+        style=style,
+        seed_count=seed_count,
+        image_size=image_size,
+        params=params or {},
+        created_by=by,
+    )
+    task.full_clean()
+    task.save()
+    names = sorted({t.strip().lower() for t in tags if t.strip()})
+    if names:
+        tag_objs = [Tag.objects.get_or_create(name=n)[0] for n in names]
+        for tag in tag_objs:
+            tag.full_clean()
+        task.tags.set(tag_objs)
+    return task
+
+
+@transaction.atomic
+def publish_task(*, task: CreationTask, by: User) -> CreationTask:
+    """Move a draft task to generating and queue the painting of its seeds."""
+    _require_staff(by)
+    from generation.services import start_generation
+
+    task = CreationTask.objects.select_for_update().get(pk=task.pk)
+    if task.state != CreationTask.State.DRAFT:
+        raise InvalidTaskState(
+            f"Only a draft task can be published; this one is {task.get_state_display()}."
+        )
+    task.state = CreationTask.State.GENERATING
+    task.error = ""
+    task.published_at = timezone.now()
+    task.save(update_fields=["state", "error", "published_at", "updated_at"])
+    start_generation(task=task)
+    return task
+
+
+@transaction.atomic
+def open_task(*, task: CreationTask) -> CreationTask:
+    """Open a task whose seeds are ready for claims."""
+    task = CreationTask.objects.select_for_update().get(pk=task.pk)
+    if task.state == CreationTask.State.OPEN:
+        return task
+    if task.state not in (CreationTask.State.GENERATING, CreationTask.State.READY):
+        raise InvalidTaskState(f"Task {task.pk} cannot open from {task.state}.")
+    task.state = CreationTask.State.OPEN
+    task.opened_at = timezone.now()
+    task.save(update_fields=["state", "opened_at", "updated_at"])
+    return task
+
+
+@transaction.atomic
+def fail_task_generation(*, task: CreationTask, error: str) -> CreationTask:
+    """Return a task to draft with the generation error shown to staff."""
+    task = CreationTask.objects.select_for_update().get(pk=task.pk)
+    task.state = CreationTask.State.DRAFT
+    task.error = error[:2000]
+    task.save(update_fields=["state", "error", "updated_at"])
+    return task
+
+
+def close_finished_tasks() -> int:
+    """Close open tasks past their deadline or whose slots are all submitted."""
+    now = timezone.now()
+    closed = 0
+    for task in CreationTask.objects.filter(state=CreationTask.State.OPEN):
+        full = (
+            task.claims.filter(state=Claim.State.SUBMITTED).count() >= task.slots
+        )
+        if (task.deadline and task.deadline <= now) or full:
+            with transaction.atomic():
+                locked = CreationTask.objects.select_for_update().get(pk=task.pk)
+                if locked.state == CreationTask.State.OPEN:
+                    locked.state = CreationTask.State.CLOSED
+                    locked.save(update_fields=["state", "updated_at"])
+                    closed += 1
+    return closed
+
+
+# Claims -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_task(*, task: CreationTask, user: User) -> Claim:
+    """Give `user` an active claim on `task`, or raise if no slot is free.
+
+    The task row is locked for the length of the transaction, so concurrent
+    claimers queue on it and the slot count they read is exact.
+    """
+    if not user.is_authenticated:
+        raise NotAllowed("Sign in to claim a task.")
+    task = CreationTask.objects.select_for_update().get(pk=task.pk)
+    if not task.is_open:
+        raise TaskNotOpen("This task is not open for claims.")
+    mine = task.claims.filter(contributor=user)
+    if mine.filter(state=Claim.State.SUBMITTED).exists():
+        raise AlreadyClaimed("You have already submitted work to this task.")
+    live = mine.filter(state=Claim.State.ACTIVE).first()
+    if live is not None:
+        if live.is_live:
+            raise AlreadyClaimed("You already hold a claim on this task.")
+        _end_claim(live, Claim.State.EXPIRED)
+    if task.claims.filter(Claim.holding()).count() >= task.slots:
+        raise ClaimLimitReached(
+            f"All {task.slots} slots of this task are taken. "
+            "Try again later: slots free up when claims are released or expire."
+        )
+    now = timezone.now()
+    expires = now + task.claim_ttl
+    if task.deadline and task.deadline < expires:
+        expires = task.deadline
+    claim = Claim(task=task, contributor=user, claimed_at=now, expires_at=expires)
+    claim.full_clean()
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError as exc:  # the constraints are the last word
+        raise AlreadyClaimed("You already hold a claim on this task.") from exc
+    return claim
+
+
+def _end_claim(claim: Claim, state: str) -> Claim:
+    claim.state = state
+    claim.ended_at = timezone.now()
+    claim.save(update_fields=["state", "ended_at", "updated_at"])
+    return claim
+
+
+@transaction.atomic
+def release_claim(*, claim: Claim, user: User) -> Claim:
+    """Give up `claim`, freeing its slot for someone else."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.contributor_id != user.pk:
+        raise NotYourClaim("Only the person holding a claim can release it.")
+    if claim.state != Claim.State.ACTIVE:
+        raise ClaimNotLive(f"This claim is already {claim.get_state_display().lower()}.")
+    return _end_claim(claim, Claim.State.RELEASED)
+
+
+def expire_claims() -> int:
+    """Mark active claims past `expires_at` as expired; return how many.
+
+    Slot counting never depends on this: it compares `expires_at` with the
+    current time itself. This only tidies the rows up.
+    """
+    with transaction.atomic():
+        return Claim.objects.filter(
+            state=Claim.State.ACTIVE, expires_at__lte=timezone.now()
+        ).update(
+            state=Claim.State.EXPIRED, ended_at=timezone.now(), updated_at=timezone.now()
+        )
+
+
+# Submissions ------------------------------------------------------------------
+
+
+def _store(prefix: str, digest: str, extension: str, content: File | ContentFile) -> str:
+    """Save content under a name derived from its hash; return the stored name."""
+    name = f"{prefix}/{digest[:2]}/{digest}.{extension}"
+    if default_storage.exists(name):
+        return name
+    return default_storage.save(name, content)
+
+
+def submit_work(
+    *,
+    claim: Claim,
+    user: User,
+    seed: SeedImage,
+    image: IO[bytes],
+    title: str,
+    statement: str = "",
+    license: str,  # noqa: A002 - the domain's word
+) -> Submission:
+    """Turn a live claim into a submission and queue its image processing.
+
+    The image is checked by decoding it before anything is written; a bad
+    file raises `InvalidImage` and leaves nothing stored.
+    """
+    from generation.imaging import inspect_upload
+
+    from .tasks import process_submission_task
+
+    if claim.contributor_id != user.pk:
+        raise NotYourClaim("Only the person holding a claim can submit work for it.")
+    if seed.task_id != claim.task_id:
+        raise ValidationError({"seed": "Choose one of this task's seed images."})
+    if not title.strip():
+        raise ValidationError({"title": "Give your artwork a title."})
+    info = inspect_upload(
+        image,
+        max_bytes=settings.ATELIER_MAX_UPLOAD_BYTES,
+        max_pixels=settings.ATELIER_MAX_UPLOAD_PIXELS,
+    )
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.state != Claim.State.ACTIVE:
+            raise ClaimNotLive(
+                f"This claim is {claim.get_state_display().lower()}; claim the task "
+                "again to submit."
+            )
+        if claim.expires_at <= timezone.now():
+            raise ClaimNotLive(
+                "This claim expired before the upload finished. Claim the task again "
+                "(your file was not stored)."
+            )
+        submission = Submission(
+            claim=claim,
+            task_id=claim.task_id,
+            artist=user,
+            seed=seed,
+            title=title.strip(),
+            statement=statement.strip(),
+            license=license,
+            format=info.format,
+            width=info.width,
+            height=info.height,
+            file_size=info.size,
+            sha256=info.sha256,
+        )
+        submission.original.name = "pending"
+        submission.full_clean()
+        stored = _store("originals", info.sha256, info.extension, File(image))
+        try:
+            submission.original.name = stored
+            submission.save()
+            _end_claim(claim, Claim.State.SUBMITTED)
+        except Exception:
+            # The content-addressed file may be shared; keep it if referenced.
+            if not Submission.objects.filter(original=stored).exists():
+                default_storage.delete(stored)
+            raise
+        process_submission_task.delay_on_commit(submission.pk)
+    return submission
+
+
+@transaction.atomic
+def process_submission(*, submission: Submission) -> Submission:
+    """Build the web variants and metadata, then send the work to review.
+
+    A second run on a processed submission changes nothing.
+    """
+    from generation.imaging import make_variants
+
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state != Submission.State.PROCESSING:
+        return submission
+    with submission.original.open("rb") as fh:
+        variants = make_variants(fh)
+    digest = submission.sha256
+    submission.web.name = _store("web", digest, "webp", ContentFile(variants.web))
+    submission.thumbnail.name = _store(
+        "thumbs", digest, "webp", ContentFile(variants.thumbnail)
+    )
+    submission.phash = variants.phash
+    submission.palette = variants.palette
+    submission.state = Submission.State.IN_REVIEW
+    submission.save(
+        update_fields=["web", "thumbnail", "phash", "palette", "state", "updated_at"]
+    )
+    return submission
+
+
+@transaction.atomic
+def fail_submission_processing(*, submission: Submission, error: str) -> Submission:
+    """Record that processing failed; the original stays stored."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state == Submission.State.PROCESSING:
+        submission.state = Submission.State.FAILED
+        submission.error = error[:2000]
+        submission.save(update_fields=["state", "error", "updated_at"])
+    return submission
+
+
+def sweep_stuck_work() -> dict[str, int]:
+    """Re-queue submissions and generation jobs that were left behind.
+
+    A broker outage or a killed worker can drop a message; the database
+    still knows the work is pending, so it is sent again.
+    """
+    from generation.services import resume_stuck_jobs
+
+    from .tasks import process_submission_task
+
+    cutoff = timezone.now() - STUCK_AFTER
+    stuck = list(
+        Submission.objects.filter(
+            state=Submission.State.PROCESSING, updated_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in stuck:
+        process_submission_task.delay(pk)
+    return {"submissions": len(stuck), "jobs": resume_stuck_jobs(older_than=cutoff)}

@@ -1,0 +1,151 @@
+"""Pages of tasks, claims, submissions and staff publishing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.errors import AtelierError
+from generation.models import GenerationJob
+from generation.services import known_styles
+
+from . import selectors
+from .errors import InvalidImage
+from .forms import PublishForm, SubmitForm
+from .models import Claim, CreationTask
+from .services import claim_task, create_task, publish_task, release_claim, submit_work
+
+
+def task_list(request: HttpRequest) -> HttpResponse:
+    tag = request.GET.get("tag") or None
+    tasks = selectors.task_list(tag=tag)
+    return render(request, "art_tasks/task_list.html", {"tasks": tasks, "tag": tag})
+
+
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(selectors.task_list(states=list(CreationTask.State.values)), pk=pk)
+    if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+        return render(request, "404.html", status=404)
+    claim = selectors.live_claim(task=task, user=request.user)
+    form = SubmitForm(task=task) if claim else None
+    job = task.generation_jobs.first()
+    return render(
+        request,
+        "art_tasks/task_detail.html",
+        {"task": task, "claim": claim, "form": form, "job": job},
+    )
+
+
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar fragment that the task page polls while seeds paint."""
+    task = get_object_or_404(CreationTask, pk=pk)
+    job = GenerationJob.objects.filter(task=task).first()
+    response = render(request, "art_tasks/_progress.html", {"task": task, "job": job})
+    if task.state != CreationTask.State.GENERATING:
+        response["HX-Refresh"] = "true"  # seeds are in: show the open task
+    return response
+
+
+@login_required
+@require_POST
+def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(CreationTask, pk=pk)
+    try:
+        claim_task(task=task, user=request.user)
+        messages.success(request, "Claimed. The clock is running: submit before it ends.")
+    except AtelierError as exc:
+        messages.error(request, exc.message)
+        return redirect(task)
+    return redirect(task)
+
+
+@login_required
+@require_POST
+def claim_release(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim, pk=pk)
+    try:
+        release_claim(claim=claim, user=request.user)
+        messages.info(request, "Claim released; the slot is free for someone else.")
+    except AtelierError as exc:
+        messages.error(request, exc.message)
+    return redirect(claim.task)
+
+
+@login_required
+@require_POST
+def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("task"), pk=pk)
+    task = selectors.get_task(pk=claim.task_id)
+    form = SubmitForm(request.POST, request.FILES, task=task)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            submission = submit_work(
+                claim=claim,
+                user=request.user,
+                seed=data["seed"],
+                image=data["image"],
+                title=data["title"],
+                statement=data["statement"],
+                license=data["license"],
+            )
+        except InvalidImage as exc:
+            form.add_error("image", exc.message)
+            status = exc.status
+        except AtelierError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"“{submission.title}” is submitted and being processed."
+            )
+            return redirect("art_tasks:studio")
+    live = selectors.live_claim(task=task, user=request.user)
+    context = {"task": task, "claim": live, "form": form if live else None, "job": None}
+    if live is None:
+        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+    return render(request, "art_tasks/task_detail.html", context, status=status)
+
+
+@login_required
+def studio(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "art_tasks/studio.html",
+        {
+            "claims": selectors.user_claims(user=request.user).filter(
+                state=Claim.State.ACTIVE
+            ),
+            "submissions": selectors.user_submissions(user=request.user),
+        },
+    )
+
+
+@staff_member_required
+def publish(request: HttpRequest) -> HttpResponse:
+    from datetime import timedelta
+
+    form = PublishForm(request.POST or None, styles=known_styles())
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
+        try:
+            task = create_task(by=request.user, **values)
+            publish_task(task=task, by=request.user)
+        except AtelierError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Published. The generator is painting the seeds.")
+            return redirect(task)
+    drafts = CreationTask.objects.filter(state=CreationTask.State.DRAFT).exclude(error="")
+    return render(request, "art_tasks/publish.html", {"form": form, "failed": drafts})

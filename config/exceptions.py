@@ -1,0 +1,54 @@
+"""One place that turns domain errors into readable 4xx API responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from accounts.errors import AtelierError
+
+
+def _django_validation_detail(exc: DjangoValidationError) -> Any:
+    if hasattr(exc, "message_dict"):
+        return exc.message_dict
+    return {"detail": " ".join(exc.messages)}
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Map `AtelierError`, Django's `ValidationError` and DRF errors to 4xx.
+
+    Every error body has `detail` (a sentence a person can act on) and
+    `code`; validation errors add per-field messages.
+    """
+    if isinstance(exc, AtelierError):
+        body = {"detail": exc.message, "code": exc.code, **exc.extra}
+        return Response(body, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        detail = _django_validation_detail(exc)
+        if "detail" not in detail:
+            first = next(iter(detail.values()), [""])
+            detail = {
+                "detail": first[0] if isinstance(first, list) else str(first),
+                "errors": detail,
+            }
+        return Response({**detail, "code": "invalid"}, status=400)
+    if isinstance(exc, ObjectDoesNotExist):
+        exc = Http404()
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        errors = response.data
+        first = ""
+        if isinstance(errors, dict) and errors:
+            key, value = next(iter(errors.items()))
+            message = value[0] if isinstance(value, list) and value else value
+            first = f"{key}: {message}" if key != "non_field_errors" else str(message)
+        elif isinstance(errors, list) and errors:
+            first = str(errors[0])
+        response.data = {"detail": first, "code": "invalid", "errors": errors}
+    return response

@@ -1,0 +1,37 @@
+"""Atelier's URLs: pages at the root, the API under /api/v1/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import urls as accounts_urls
+from art_tasks import urls as art_tasks_urls
+from gallery import urls as gallery_urls
+from generation import urls as generation_urls
+
+api_v1 = [
+    path("", include((art_tasks_urls.api_urlpatterns, "art_tasks"))),
+    path("", include((gallery_urls.api_urlpatterns, "gallery"))),
+    path("", include((accounts_urls.api_urlpatterns, "accounts"))),
+    path("", include((generation_urls.api_urlpatterns, "generation"))),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include(accounts_urls)),
+    path("", include(art_tasks_urls)),
+    path("", include(generation_urls)),
+    path("", include(gallery_urls)),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        )
+    ]

@@ -1,0 +1,1 @@
+"""Celery tasks of the gallery (none yet: votes decide synchronously)."""

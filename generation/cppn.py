@@ -1,0 +1,538 @@
+"""Seed images from a compositional pattern-producing network (CPPN).
+
+A CPPN is a small randomly weighted network that maps each pixel's position
+(x, y and r, the distance from the centre) plus a per-image latent vector to
+a few scalar fields. A style's shader turns those fields into a picture:
+palette gradients, iso-lines, bands, washes or halftone dots.
+
+`make_recipe` returns the whole "genome" of an image as JSON-ready data and
+`render` turns recipes into pixels. Rendering reads only the recipe, so the
+same recipe on the same device gives the same pixels; the presets in
+`STYLES` matter only when a recipe is made. Weights come from a CPU
+`torch.Generator` and then move to the device, and big images are rendered
+in row bands so memory stays bounded.
+
+Only worker code paths import this module: it imports torch.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from PIL import Image
+
+from . import palettes as pal
+from .palettes import gradient, hex_to_rgb
+
+GENERATOR_NAME = "cppn"
+GENERATOR_VERSION = "1"
+MIN_SIZE, MAX_SIZE = 16, 2048
+LATENT_DIM = 8
+PREVIEW = 64  # grid used to find each field's range before the real render
+BAND_PIXELS = 1 << 17  # pixels of one image in one row band
+CHUNK_PIXELS = 1 << 19  # pixels of all images evaluated together
+
+Tensor = torch.Tensor
+
+
+@dataclass(frozen=True)
+class Style:
+    """A preset: network shape, coordinate ranges, shader and palettes."""
+
+    description: str
+    shader: str
+    palettes: list[list[str]]
+    activations: tuple[str, ...]
+    width: int = 16
+    gain: float = 1.6
+    zoom: tuple[float, float] = (0.8, 1.6)
+    symmetry: tuple[str, ...] = ("none",)
+    folds: tuple[int, int] = (6, 12)
+    params: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+STYLES: dict[str, Style] = {
+    "nebula": Style(
+        "Glowing gas clouds and star fields on a deep night sky.",
+        "nebula", pal.NEBULA, ("sin+tanh", "gauss+tanh", "tanh", "gauss+tanh"),
+        width=20, gain=2.0, zoom=(1.3, 2.3), symmetry=("none", "none", "mirror"),
+        params={"contrast": (1.2, 2.0), "stars": (0.002, 0.006)},
+    ),
+    "ink": Style(
+        "Brush strokes and grey washes of ink on warm paper.",
+        "ink", pal.INK, ("tanh", "sin+tanh", "tanh"),
+        gain=1.5, zoom=(1.0, 1.8), symmetry=("none", "none", "mirror"),
+        params={"levels": (2, 4), "stroke": (5.0, 10.0), "wash": (0.45, 0.7)},
+    ),
+    "stained-glass": Style(
+        "Kaleidoscopic panes of coloured glass held in dark lead.",
+        "stained_glass", pal.STAINED_GLASS, ("tanh", "gauss+tanh", "tanh"),
+        width=12, gain=1.6, zoom=(1.2, 2.2), symmetry=("radial",),
+        params={"bands0": (4, 7), "bands1": (3, 5), "lead": (3.0, 5.0),
+                "shift": (0, 5)},
+    ),
+    "topographic": Style(
+        "Shaded relief maps with contour lines, coasts and terraces.",
+        "topographic", pal.TOPOGRAPHIC, ("tanh", "gauss+tanh", "tanh", "tanh"),
+        gain=1.7, zoom=(1.2, 2.2),
+        params={"sea": (0.15, 0.35), "levels": (14, 22), "relief": (0.8, 1.6)},
+    ),
+    "watercolour": Style(
+        "Soft overlapping washes of pigment with darker pooled edges.",
+        "watercolour", pal.WATERCOLOUR, ("tanh", "gauss", "tanh"),
+        width=12, gain=1.4, zoom=(0.8, 1.4), symmetry=("none", "none", "mirror"),
+        params={"t0": (0.45, 0.65), "t1": (0.5, 0.7), "t2": (0.55, 0.75),
+                "alpha": (0.4, 0.6)},
+    ),
+    "neon": Style(
+        "Bright glowing tubes tracing curves on a dark wall.",
+        "neon", pal.NEON, ("tanh", "gauss+tanh", "tanh"),
+        width=12, gain=1.4, zoom=(0.8, 1.4), symmetry=("none", "mirror", "radial"),
+        folds=(3, 6), params={"levels": (3, 5), "tube": (2.5, 4.0),
+                               "glow": (6.0, 12.0)},
+    ),
+    "marble": Style(
+        "Polished stone with wandering veins and soft clouding.",
+        "marble", pal.MARBLE, ("sin+tanh", "sin+tanh", "tanh", "tanh"),
+        width=20, gain=2.0, zoom=(1.0, 1.8),
+        params={"warp": (1.5, 3.0), "bands": (1.0, 2.2), "angle": (0.0, 180.0),
+                "vein": (2.5, 5.0)},
+    ),
+    "riso": Style(
+        "Two-ink risograph print: halftone dots, slightly off register.",
+        "riso", pal.RISO, ("tanh", "gauss+tanh", "tanh"),
+        width=12, gain=1.5, zoom=(0.8, 1.5), symmetry=("none", "mirror"),
+        params={"cell": (6.0, 9.0), "angle": (10.0, 30.0), "gamma": (0.9, 1.6),
+                "shape": (0.6, 0.8)},
+    ),
+}
+DEFAULT_STYLE = "nebula"
+
+
+def list_styles() -> list[tuple[str, str]]:
+    """Return (name, one-line description) for every style, sorted by name."""
+    return [(name, STYLES[name].description) for name in sorted(STYLES)]
+
+
+def pick_device() -> torch.device:
+    """Return the CUDA device when one is present, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def make_recipe(*, style: str, seed: int, size: int) -> dict:
+    """Return the full JSON-ready recipe for image `seed` of `style` at `size`.
+
+    Everything `render` needs is in the recipe; the same arguments always
+    give the same recipe. Raise `ValueError` for an unknown style, a seed
+    that is not an integer or a size outside 16..2048.
+    """
+    if style not in STYLES:
+        known = ", ".join(sorted(STYLES))
+        raise ValueError(f"Unknown style {style!r}; known styles: {known}.")
+    _check_size(size)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"Seed must be an integer, not {seed!r}.")
+    preset = STYLES[style]
+    rng = random.Random(f"{GENERATOR_NAME}/{GENERATOR_VERSION}/{style}/{seed}")
+    params = {}
+    for key, (lo, hi) in preset.params.items():
+        both_int = isinstance(lo, int) and isinstance(hi, int)
+        params[key] = rng.randint(lo, hi) if both_int else round(rng.uniform(lo, hi), 4)
+    return {
+        "generator": GENERATOR_NAME,
+        "version": GENERATOR_VERSION,
+        "style": style,
+        "seed": seed,
+        "size": size,
+        "palette": list(rng.choice(preset.palettes)),
+        "architecture": {
+            "inputs": ["x", "y", "r", "latent"],
+            "latent_dim": LATENT_DIM,
+            "width": preset.width,
+            "activations": list(preset.activations),
+            "gain": preset.gain,
+            "outputs": 3,
+        },
+        "latent": [round(rng.gauss(0.0, 1.0), 6) for _ in range(LATENT_DIM)],
+        "weights_seed": rng.getrandbits(62),
+        "transform": {
+            "zoom": round(rng.uniform(*preset.zoom), 4),
+            "rotation": round(rng.uniform(0.0, 2.0 * math.pi), 4),
+            "offset": [round(rng.gauss(0.0, 0.3), 4) for _ in range(2)],
+            "symmetry": rng.choice(preset.symmetry),
+            "folds": rng.randint(*preset.folds),
+        },
+        "shader": preset.shader,
+        "params": params,
+    }
+
+
+def render_one(recipe: dict, *, device: torch.device | str | None = None) -> Image.Image:
+    """Render one recipe to an RGB image."""
+    return render([recipe], device=device)[0]
+
+
+def render(
+    recipes: list[dict], *, device: torch.device | str | None = None
+) -> list[Image.Image]:
+    """Render `recipes` to RGB images, in the same order.
+
+    Recipes of the same size and network shape run through the network as
+    one batched tensor computation, in row bands of a height that depends
+    only on the size, so a recipe's pixels do not depend on its neighbours.
+    """
+    dev = torch.device(device) if device is not None else pick_device()
+    for recipe in recipes:
+        _check_recipe(recipe)
+    groups: dict[tuple, list[int]] = {}
+    for i, recipe in enumerate(recipes):
+        arch = recipe["architecture"]
+        key = (recipe["size"], arch["width"], tuple(arch["activations"]))
+        groups.setdefault(key, []).append(i)
+    images: list[Image.Image | None] = [None] * len(recipes)
+    with torch.inference_mode():
+        for (size, _, _), indexes in groups.items():
+            band = max(1, min(size, BAND_PIXELS // (size + 1)))
+            per_chunk = max(1, CHUNK_PIXELS // ((band + 1) * (size + 1)))
+            for start in range(0, len(indexes), per_chunk):
+                chunk = indexes[start : start + per_chunk]
+                pixels = _render_chunk([recipes[i] for i in chunk], size, band, dev)
+                for i, array in zip(chunk, pixels, strict=True):
+                    images[i] = Image.fromarray(array.numpy(), mode="RGB")
+    return images  # type: ignore[return-value]
+
+
+def _check_size(size: object) -> None:
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise ValueError(f"Size must be an integer, not {size!r}.")
+    if not MIN_SIZE <= size <= MAX_SIZE:
+        raise ValueError(f"Size {size} is outside {MIN_SIZE}..{MAX_SIZE} pixels.")
+
+
+def _check_recipe(recipe: dict) -> None:
+    if recipe.get("generator") != GENERATOR_NAME:
+        raise ValueError(f"Recipe is for generator {recipe.get('generator')!r}.")
+    if recipe.get("version") != GENERATOR_VERSION:
+        raise ValueError(f"Recipe version {recipe.get('version')!r} is not supported.")
+    required = ("size", "palette", "architecture", "latent", "weights_seed",
+                "transform", "shader", "params")
+    missing = [key for key in required if key not in recipe]
+    if missing:
+        raise ValueError(f"Recipe lacks {', '.join(missing)}.")
+    _check_size(recipe["size"])
+    if recipe["shader"] not in SHADERS:
+        raise ValueError(f"Unknown shader {recipe['shader']!r}.")
+
+
+# -- network -------------------------------------------------------------------
+
+ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {
+    "tanh": torch.tanh,
+    "sin": torch.sin,
+    "gauss": lambda h: torch.exp(-h * h),
+}
+
+
+def _weights(recipe: dict) -> list[tuple[Tensor, Tensor]]:
+    """Draw the layer weights on the CPU; the latent is folded into bias 0."""
+    arch = recipe["architecture"]
+    gen = torch.Generator().manual_seed(int(recipe["weights_seed"]))
+    width, depth = arch["width"], len(arch["activations"])
+    dims = [3 + arch["latent_dim"]] + [width] * depth + [arch["outputs"]]
+    layers = []
+    for i, (d_in, d_out) in enumerate(zip(dims, dims[1:], strict=False)):
+        std = 1.0 if i == 0 else arch["gain"] / math.sqrt(d_in)
+        w = torch.randn(d_in, d_out, generator=gen) * std
+        b = torch.randn(d_out, generator=gen) * (0.5 if i == 0 else std)
+        layers.append((w, b))
+    w0, b0 = layers[0]
+    z = torch.tensor(recipe["latent"], dtype=torch.float32)
+    layers[0] = (w0[:3].contiguous(), b0 + z @ w0[3:])
+    return layers
+
+
+def _forward(x: Tensor, layers: list[tuple[Tensor, Tensor]], acts: list[str]) -> Tensor:
+    """Run the stacked network: x (B, N, 3) -> fields (B, N, outputs)."""
+    for (w, b), spec in zip(layers, [*acts, ""], strict=True):
+        x = torch.baddbmm(b.unsqueeze(1), x, w)
+        if spec:
+            names = spec.split("+")
+            cut = [x.shape[-1] * k // len(names) for k in range(len(names) + 1)]
+            parts = [ACTIVATIONS[n](x[..., a:c]) for n, a, c in zip(names, cut, cut[1:])]
+            x = torch.cat(parts, dim=-1)
+    return x
+
+
+def _coords(transform: dict, size: int, row0: int, rows: int, dev: torch.device) -> Tensor:
+    """Return network inputs (N, 3) for rows row0..row0+rows, plus one row and column.
+
+    The extra row and column let shaders take forward differences, so line
+    widths are measured in pixels without seams between bands.
+    """
+    ys = (torch.arange(row0, row0 + rows + 1, device=dev) + 0.5) / size * 2 - 1
+    xs = (torch.arange(size + 1, device=dev) + 0.5) / size * 2 - 1
+    y, x = torch.meshgrid(ys, xs, indexing="ij")
+    c, s = math.cos(transform["rotation"]), math.sin(transform["rotation"])
+    u, v = c * x - s * y, s * x + c * y
+    if transform["symmetry"] == "mirror":
+        u = u.abs()
+    elif transform["symmetry"] == "radial":
+        wedge = 2 * math.pi / transform["folds"]
+        theta = torch.remainder(torch.atan2(v, u), wedge)
+        theta = (theta - wedge / 2).abs()
+        rad = torch.hypot(u, v)
+        u, v = rad * torch.cos(theta), rad * torch.sin(theta)
+    zoom = transform["zoom"]
+    ox, oy = transform["offset"]
+    return torch.stack([u * zoom + ox, v * zoom + oy, torch.hypot(u, v) * zoom], -1)
+
+
+def _render_chunk(recipes: list[dict], size: int, band: int, dev: torch.device) -> list:
+    acts = recipes[0]["architecture"]["activations"]
+    per_item = [_weights(r) for r in recipes]
+    layers = [
+        (torch.stack([p[i][0] for p in per_item]).to(dev),
+         torch.stack([p[i][1] for p in per_item]).to(dev))
+        for i in range(len(per_item[0]))
+    ]
+    preview = torch.stack([_coords(r["transform"], PREVIEW, 0, PREVIEW, dev) for r in recipes])
+    fields = _forward(preview.flatten(1, 2), layers, acts)
+    q = torch.tensor([0.02, 0.98], device=dev)
+    lo, hi = torch.quantile(fields, q, dim=1)  # each (B, outputs)
+    span = torch.where(hi - lo > 1e-6, hi - lo, torch.ones_like(hi))
+    stops = [torch.tensor([hex_to_rgb(h) for h in r["palette"]], device=dev) for r in recipes]
+    out = [torch.empty(size, size, 3, dtype=torch.uint8) for _ in recipes]
+    for row0 in range(0, size, band):
+        rows = min(band, size - row0)
+        inputs = torch.stack([_coords(r["transform"], size, row0, rows, dev) for r in recipes])
+        fields = (_forward(inputs.flatten(1, 2), layers, acts) - lo[:, None]) / span[:, None]
+        fields = fields.unflatten(1, (rows + 1, size + 1)).permute(0, 3, 1, 2)
+        for k, recipe in enumerate(recipes):
+            ctx = Ctx(fields[k], stops[k], recipe["params"], size, row0, recipe["seed"])
+            rgb = SHADERS[recipe["shader"]](ctx).clamp(0, 1)
+            out[k][row0 : row0 + rows] = (rgb * 255 + 0.5).to(torch.uint8).permute(1, 2, 0).cpu()
+    return out
+
+
+# -- shaders -------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    """What a shader sees: normalised fields (C, h+1, w+1) and the recipe bits."""
+
+    f: Tensor
+    stops: Tensor
+    p: dict
+    size: int
+    row0: int
+    seed: int
+
+    @property
+    def scale(self) -> float:
+        """Pixels per pixel of a 512-px image, so widths follow the size."""
+        return self.size / 512
+
+    def field(self, k: int) -> Tensor:
+        return self.f[k, :-1, :-1]
+
+    def grad(self, f: Tensor) -> Tensor:
+        """Return |grad f| per pixel from forward differences of an uncropped field."""
+        gx = f[:-1, 1:] - f[:-1, :-1]
+        gy = f[1:, :-1] - f[:-1, :-1]
+        return torch.hypot(gx, gy) + 1e-7
+
+    def xy(self) -> tuple[Tensor, Tensor]:
+        """Return the image coordinates (-1..1) of the uncropped field grid."""
+        h, w = self.f.shape[1:]
+        dev = self.f.device
+        y = (torch.arange(self.row0, self.row0 + h, device=dev) + 0.5) / self.size * 2 - 1
+        x = (torch.arange(w, device=dev) + 0.5) / self.size * 2 - 1
+        return x[None, :].expand(h, w), y[:, None].expand(h, w)
+
+    def colour(self, i: int) -> Tensor:
+        return self.stops[i].view(3, 1, 1)
+
+    def noise(self, salt: int) -> Tensor:
+        """Return a per-pixel uniform hash in 0..1, stable across devices."""
+        h, w = self.f.shape[1] - 1, self.f.shape[2] - 1
+        dev = self.f.device
+        y = torch.arange(self.row0, self.row0 + h, device=dev, dtype=torch.int64)
+        x = torch.arange(w, device=dev, dtype=torch.int64)
+        v = (y[:, None] * 73856093) ^ (x[None, :] * 19349663) ^ ((self.seed * 83492791 + salt) & 0xFFFFFFFF)
+        v = v & 0xFFFFFFFF
+        for _ in range(2):
+            v = (((v >> 16) ^ v) * 0x45D9F3B) & 0xFFFFFFFF
+        return ((v >> 16) ^ v).float() / 4294967296.0
+
+
+def _smooth(e0: float, e1: float, x: Tensor) -> Tensor:
+    t = ((x - e0) / (e1 - e0)).clamp(0, 1)
+    return t * t * (3 - 2 * t)
+
+
+def _iso_distance(f: Tensor, g: Tensor, levels: float) -> Tensor:
+    """Return the distance in pixels to the nearest iso-line f = k / levels."""
+    scaled = f * levels
+    return (scaled - scaled.round()).abs() / (levels * g)
+
+
+def _cover(dist: Tensor, width: float | Tensor) -> Tensor:
+    """Return antialiased coverage of a line `width` px wide at `dist` px."""
+    return (width * 0.5 - dist + 0.5).clamp(0, 1)
+
+
+def _lerp(a: Tensor, b: Tensor, t: Tensor) -> Tensor:
+    return a + (b - a) * t
+
+
+def _nebula(c: Ctx) -> Tensor:
+    f0, f1, f2 = c.field(0), c.field(1), c.field(2)
+    gas = _smooth(0.0, 1.0, f1) ** c.p["contrast"]
+    dust = _smooth(0.55, 1.0, f2) * 0.8
+    light = gas * (1 - dust) * (0.6 + 0.6 * f0.clamp(0, 1))
+    col = gradient(c.stops, 0.25 * f0.clamp(0, 1) + 0.75 * light) * (0.3 + 1.6 * light)
+    col = 1 - torch.exp(-1.4 * col)  # soft highlights instead of flat white
+    star = (c.noise(1) < c.p["stars"]).float() * c.noise(2) ** 2 * (1 - 0.7 * gas)
+    return col + star
+
+
+def _ink(c: Ctx) -> Tensor:
+    f0, f1, f2 = c.field(0), c.field(1), c.field(2)
+    width = c.p["stroke"] * c.scale * (0.08 + 1.2 * f2.clamp(0, 1) ** 2)
+    strokes = _cover(_iso_distance(f0, c.grad(c.f[0]), c.p["levels"]), width)
+    wash = _smooth(c.p["wash"], c.p["wash"] + 0.15, f1) * (0.22 + 0.1 * c.noise(1))
+    blot = _smooth(0.9, 0.95, f0)
+    amount = (strokes + wash + blot).clamp(0, 1)
+    col = _lerp(c.colour(0), c.colour(1), amount)
+    seal = _smooth(0.95, 0.97, f2) * (1 - amount)
+    col = _lerp(col, c.colour(2), seal * 0.85)
+    return col * (0.96 + 0.04 * c.noise(2))
+
+
+def _stained_glass(c: Ctx) -> Tensor:
+    n0, n1 = c.p["bands0"], c.p["bands1"]
+    a = (c.field(0).clamp(0, 0.9999) * n0).floor().long()
+    b = (c.field(1).clamp(0, 0.9999) * n1).floor().long()
+    panes = c.stops.shape[0] - 1
+    idx = (a * 3 + b * 5 + c.p["shift"]) % panes + 1
+    col = c.stops[idx].permute(2, 0, 1)
+    col = col * (0.7 + 0.45 * c.field(2).clamp(0, 1)) * (0.93 + 0.07 * c.noise(1))
+    width = c.p["lead"] * c.scale
+    lead = torch.maximum(
+        _cover(_iso_distance(c.field(0), c.grad(c.f[0]), n0), width),
+        _cover(_iso_distance(c.field(1), c.grad(c.f[1]), n1), width),
+    )
+    return _lerp(col, c.colour(0), lead)
+
+
+def _topographic(c: Ctx) -> Tensor:
+    sea, levels = c.p["sea"], c.p["levels"]
+    e = c.field(0)
+    g = c.grad(c.f[0])
+    t = ((e - sea) / (1 - sea) * 0.85).clamp(0, 0.9999)
+    terrace = (t * levels).floor() / levels
+    land = gradient(c.stops[2:-1], 0.3 * t + 0.7 * terrace)
+    fx = (c.f[0, :-1, 1:] - c.f[0, :-1, :-1]) * c.size * c.p["relief"]
+    fy = (c.f[0, 1:, :-1] - c.f[0, :-1, :-1]) * c.size * c.p["relief"]
+    shade = (fx * 0.6 + fy * 0.6 + 1.0) / torch.sqrt(fx * fx + fy * fy + 1.0)
+    land = land * (0.7 + 0.3 * shade.clamp(0, 1.3))
+    gt = g / (1 - sea) * 0.85
+    minor = _cover(_iso_distance(t, gt, levels), 0.9 * c.scale) * 0.45
+    major = _cover(_iso_distance(t, gt, levels / 5), 1.8 * c.scale) * 0.7
+    ink = c.colour(-1)
+    land = _lerp(land, ink, torch.maximum(minor, major))
+    water = _lerp(c.colour(0), c.colour(1), _smooth(sea - 0.25, sea, e))
+    depth = _cover(_iso_distance(e - sea, g, levels / 2), 0.8 * c.scale)
+    water = _lerp(water, c.colour(1), depth * 0.3)
+    is_land = _smooth(sea - 0.002, sea + 0.002, e)
+    col = _lerp(water, land, is_land)
+    coast = _cover((e - sea).abs() / g, 1.6 * c.scale)
+    return _lerp(col, ink, coast * 0.8)
+
+
+def _watercolour(c: Ctx) -> Tensor:
+    col = c.colour(0).expand(3, *c.field(0).shape).clone()
+    covered = torch.zeros_like(c.field(0))
+    for k in range(3):
+        fk = c.field(k)
+        th = c.p[f"t{k}"]
+        mask = _smooth(th - 0.02, th + 0.02, fk)
+        edge = torch.exp(-(((fk - th) / 0.06) ** 2)) * mask
+        body = 0.5 + 0.5 * c.field((k + 1) % 3).clamp(0, 1)
+        dens = c.p["alpha"] * mask * body * (0.92 + 0.16 * c.noise(k + 1)) + 0.3 * edge
+        dens = dens.clamp(0, 1) * (1 - 0.45 * covered)  # keeps glazes from mud
+        covered = torch.maximum(covered, mask)
+        col = col * (1 - dens * (1 - c.colour(k + 1)))
+    return col * (0.97 + 0.03 * c.noise(7))
+
+
+def _neon(c: Ctx) -> Tensor:
+    levels = c.p["levels"]
+    tube, glow = c.p["tube"] * c.scale, c.p["glow"] * c.scale
+    col = c.colour(0).expand(3, *c.field(0).shape).clone()
+    tubes = c.stops.shape[0] - 1
+    for k in range(2):
+        fk = c.field(k)
+        dist = _iso_distance(fk, c.grad(c.f[k]), levels + k)
+        idx = ((fk * (levels + k)).round().long() + k) % tubes + 1
+        hue = c.stops[idx].permute(2, 0, 1)
+        core = _cover(dist, tube)
+        col = col + hue * (torch.exp(-dist / glow) * 0.6 + core) + core * 0.6
+    return col
+
+
+def _marble(c: Ctx) -> Tensor:
+    base = gradient(c.stops[:-2], _smooth(0.0, 1.0, c.field(2)))
+    a = math.radians(c.p["angle"])
+    x, y = c.xy()
+    v_full = (x * math.cos(a) + y * math.sin(a)) * c.p["bands"] + c.p["warp"] * c.f[0]
+    v, g = v_full[:-1, :-1], c.grad(v_full)
+    dist = _iso_distance(v, g, 1)
+    width = c.p["vein"] * c.scale * (0.05 + 1.6 * c.field(1).clamp(0, 1) ** 3)
+    cloud = torch.exp(-dist / (20 * c.scale)) * 0.25
+    col = _lerp(base, c.colour(-2), cloud + _cover(dist, width) * 0.9)
+    web = _iso_distance(v + 0.4 * c.field(2), g, 3)
+    web_alpha = 0.3 * _smooth(0.3, 0.8, c.field(1))
+    col = _lerp(col, c.colour(-2), _cover(web, 0.8 * c.scale) * web_alpha)
+    seam = _iso_distance(v + 0.5, g, 1)
+    seam_w = 1.5 * c.scale * _smooth(0.6, 0.9, c.field(2))
+    return _lerp(col, c.colour(-1), _cover(seam, seam_w) * 0.8)
+
+
+def _riso(c: Ctx) -> Tensor:
+    cell = max(3.0, c.p["cell"] * c.scale)
+    h, w = c.field(0).shape
+    dev = c.f.device
+    y = torch.arange(c.row0, c.row0 + h, device=dev, dtype=torch.float32)[:, None] + 0.5
+    x = torch.arange(w, device=dev, dtype=torch.float32)[None, :] + 0.5
+    col = c.colour(0).expand(3, h, w).clone()
+    for k, (angle, shift) in enumerate(((c.p["angle"], 0.0), (c.p["angle"] + 45, 1.5))):
+        a = math.radians(angle)
+        xs, ys = x + shift * c.scale, y + shift * c.scale
+        u = (xs * math.cos(a) + ys * math.sin(a)) / cell
+        v = (-xs * math.sin(a) + ys * math.cos(a)) / cell
+        d = torch.hypot(u - u.round(), v - v.round()) * cell
+        tone = _smooth(0.15, 1.0, c.field(k)) ** c.p["gamma"]
+        if k == 0:  # a flat solid shape printed with the first ink
+            tone = torch.maximum(tone * 0.8, _smooth(-0.01, 0.01, c.field(2) - c.p["shape"]))
+        dots = _cover(d, 2 * cell * torch.sqrt(tone / math.pi) * 1.1)
+        dots = dots * (0.8 + 0.2 * c.noise(k + 1))
+        col = col * (1 - dots * (1 - c.colour(k + 1)))
+    return col
+
+
+SHADERS: dict[str, Callable[[Ctx], Tensor]] = {
+    "nebula": _nebula,
+    "ink": _ink,
+    "stained_glass": _stained_glass,
+    "topographic": _topographic,
+    "watercolour": _watercolour,
+    "neon": _neon,
+    "marble": _marble,
+    "riso": _riso,
+}

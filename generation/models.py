@@ -1,0 +1,75 @@
+"""Generator registry and generation jobs.
+
+Nothing here imports torch: web processes load this module.
+"""
+
+from django.db import models
+
+from accounts.models import TimeStampedModel
+from art_tasks.models import CreationTask
+
+
+class GeneratorModel(TimeStampedModel):
+    """A registered generator version: code-only (CPPN) or a trained checkpoint."""
+
+    class Kind(models.TextChoices):
+        CODE = "code", "Code generator"
+        CHECKPOINT = "checkpoint", "Trained checkpoint"
+
+    name = models.CharField(max_length=40)
+    version = models.CharField(max_length=20)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CODE)
+    description = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    weights = models.CharField(max_length=300, blank=True)
+    training = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="generator_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+class GenerationJob(TimeStampedModel):
+    """One request to paint a task's seeds; drives the progress bar."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    task = models.ForeignKey(
+        CreationTask, on_delete=models.CASCADE, related_name="generation_jobs"
+    )
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    total = models.PositiveIntegerField()
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    device = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} for task {self.task_id}: {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

@@ -1,0 +1,25 @@
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    display_name = factory.LazyAttribute(lambda u: u.username.title())
+    password = factory.django.Password("a-long-test-password")
+
+
+class CuratorFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def curator(self, create, extracted, **kwargs):
+        group, _ = Group.objects.get_or_create(name="curators")
+        self.groups.add(group)

@@ -1,0 +1,127 @@
+"""Claiming, releasing and expiring claims, including a claim storm."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from art_tasks.errors import AlreadyClaimed, ClaimLimitReached, NotYourClaim, TaskNotOpen
+from art_tasks.models import Claim, CreationTask
+from art_tasks.services import claim_task, expire_claims, release_claim
+from tests.accounts.factories import UserFactory
+from tests.art_tasks.factories import ClaimFactory, OpenTaskFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_claim_gives_an_active_claim_ending_after_the_task_time_limit(open_task, artist):
+    before = timezone.now()
+    claim = claim_task(task=open_task, user=artist)
+    assert claim.state == Claim.State.ACTIVE
+    assert claim.expires_at >= before + open_task.claim_ttl
+
+
+def test_claim_is_refused_when_the_person_already_holds_one(open_task, artist):
+    claim_task(task=open_task, user=artist)
+    with pytest.raises(AlreadyClaimed, match="already hold a claim"):
+        claim_task(task=open_task, user=artist)
+    assert Claim.objects.filter(task=open_task, contributor=artist).count() == 1
+
+
+def test_claim_is_refused_when_all_slots_are_taken(open_task):
+    for i in range(open_task.slots):
+        claim_task(task=open_task, user=UserFactory(username=f"c{i}"))
+    with pytest.raises(ClaimLimitReached, match="All 5 slots of this task are taken"):
+        claim_task(task=open_task, user=UserFactory(username="late"))
+
+
+def test_an_expired_claim_frees_its_slot_before_any_cleanup_runs(open_task):
+    for i in range(open_task.slots - 1):
+        claim_task(task=open_task, user=UserFactory(username=f"c{i}"))
+    ClaimFactory(
+        task=open_task,
+        claimed_at=timezone.now() - timedelta(hours=3),
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    claim = claim_task(task=open_task, user=UserFactory(username="newcomer"))
+    assert claim.state == Claim.State.ACTIVE
+
+
+def test_release_frees_the_slot_for_someone_else(open_task):
+    holders = [UserFactory(username=f"c{i}") for i in range(open_task.slots)]
+    claims = [claim_task(task=open_task, user=u) for u in holders]
+    release_claim(claim=claims[0], user=holders[0])
+    assert claim_task(task=open_task, user=UserFactory(username="next")).pk
+
+
+def test_only_the_holder_can_release_a_claim(open_task, artist):
+    claim = claim_task(task=open_task, user=artist)
+    with pytest.raises(NotYourClaim):
+        release_claim(claim=claim, user=UserFactory(username="other"))
+
+
+def test_claims_are_refused_on_tasks_that_are_not_open(artist):
+    task = TaskFactory(state=CreationTask.State.GENERATING)
+    with pytest.raises(TaskNotOpen, match="not open"):
+        claim_task(task=task, user=artist)
+
+
+def test_claims_are_refused_after_the_deadline(artist):
+    task = OpenTaskFactory()
+    CreationTask.objects.filter(pk=task.pk).update(
+        deadline=timezone.now() - timedelta(minutes=1)
+    )
+    task.refresh_from_db()
+    with pytest.raises(TaskNotOpen):
+        claim_task(task=task, user=artist)
+
+
+def test_expire_claims_marks_only_claims_past_their_time(open_task):
+    live = ClaimFactory(task=open_task)
+    old = ClaimFactory(
+        task=open_task,
+        claimed_at=timezone.now() - timedelta(hours=3),
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    assert expire_claims() == 1
+    old.refresh_from_db()
+    live.refresh_from_db()
+    assert (old.state, live.state) == (Claim.State.EXPIRED, Claim.State.ACTIVE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_simultaneous_claimers_get_exactly_the_five_slots():
+    """A claim storm against PostgreSQL never overbooks the task."""
+    task = OpenTaskFactory(slots=5)
+    users = [UserFactory(username=f"storm{i}") for i in range(50)]
+    barrier = threading.Barrier(len(users))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def claim(user):
+        try:
+            barrier.wait()
+            claim_task(task=task, user=user)
+            result = "claimed"
+        except ClaimLimitReached as exc:
+            result = f"refused: {exc.message}"
+        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
+            result = f"error: {exc!r}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=claim, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert Claim.objects.filter(task=task).count() == 5
+    assert outcomes.count("claimed") == 5
+    refusals = [o for o in outcomes if o.startswith("refused")]
+    assert len(refusals) == 45
+    assert all("All 5 slots of this task are taken" in r for r in refusals)

@@ -1,0 +1,68 @@
+"""Fixtures shared by the whole suite.
+
+Tests run against PostgreSQL (DATABASE_URL, set by `make test`); media go to
+a temporary folder per test.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# calls from that thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return settings.MEDIA_ROOT
+
+
+def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple = (200, 80, 40)) -> bytes:
+    image = Image.new("RGB", size, colour)
+    for x in range(size[0]):
+        image.putpixel((x, x % size[1]), (20, 40, 220))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def make_png():
+    return png_bytes
+
+
+@pytest.fixture
+def staff(db):
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(username="staffer", is_staff=True)
+
+
+@pytest.fixture
+def curators(db):
+    from tests.accounts.factories import CuratorFactory
+
+    return [CuratorFactory(username=f"curator{i}") for i in range(1, 4)]
+
+
+@pytest.fixture
+def artist(db):
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(username="artist")
+
+
+@pytest.fixture
+def open_task(db, staff):
+    from tests.art_tasks.factories import OpenTaskFactory
+
+    return OpenTaskFactory(created_by=staff, slots=5, claim_ttl=timedelta(hours=2))
