@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
-from .models import GenerationJob
+from . import registry
+from .models import GenerationJob, GeneratorModel
 
 
 class GeneratorListApi(APIView):
@@ -21,7 +22,10 @@ class GeneratorListApi(APIView):
         version = serializers.CharField()
         kind = serializers.CharField()
         description = serializers.CharField()
-        styles = serializers.ListField(source="params.styles", default=list)
+        styles = serializers.SerializerMethodField()
+
+        def get_styles(self, row: GeneratorModel) -> list[str]:
+            return list(registry.CPPN_STYLES) if row.name == registry.CPPN else []
 
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from art_tasks.models import CreationTask, SeedImage
 
+from . import registry
 from .errors import UnknownGenerator
 from .models import GenerationJob, GeneratorModel
 
@@ -27,25 +28,25 @@ SEED_THUMB = 320
 
 
 def known_styles() -> list[str]:
-    """Return the CPPN style names from the registry, without importing torch.
-
-    The registry row of `cppn` lists its styles in `params["styles"]`; a test
-    keeps that list equal to `generation.cppn.STYLES`.
-    """
-    row = GeneratorModel.objects.filter(name="cppn", is_active=True).first()
-    return list(row.params.get("styles", [])) if row else []
+    """Return the CPPN style names, without importing torch."""
+    return list(registry.CPPN_STYLES)
 
 
 def check_generator_recipe(*, generator: str, version: str, style: str, size: int) -> None:
     """Raise a clear error if the recipe names a generator or style that does not exist."""
-    if not GeneratorModel.objects.filter(
+    if generator == registry.CPPN:
+        if version != registry.CPPN_VERSION:
+            raise UnknownGenerator(
+                f"The CPPN painter has version {registry.CPPN_VERSION}, not {version}."
+            )
+        if style not in registry.CPPN_STYLES:
+            raise UnknownGenerator(
+                f"Unknown style “{style}”. Choose one of: {', '.join(known_styles())}."
+            )
+    elif not GeneratorModel.objects.filter(
         name=generator, version=version, is_active=True
     ).exists():
         raise UnknownGenerator(f"There is no active generator {generator}@{version}.")
-    if generator == "cppn" and style not in known_styles():
-        raise UnknownGenerator(
-            f"Unknown style “{style}”. Choose one of: {', '.join(known_styles())}."
-        )
     if not 64 <= size <= 2048:
         raise UnknownGenerator("Image size must be between 64 and 2048 pixels.")
 

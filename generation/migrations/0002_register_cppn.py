@@ -1,17 +1,5 @@
 from django.db import migrations
 
-# Keep in step with generation.cppn.STYLES; a test checks they agree.
-STYLES = [
-    "ink",
-    "marble",
-    "nebula",
-    "neon",
-    "riso",
-    "stained-glass",
-    "topographic",
-    "watercolour",
-]
-
 
 def register(apps, schema_editor):
     GeneratorModel = apps.get_model("generation", "GeneratorModel")
@@ -21,7 +9,6 @@ def register(apps, schema_editor):
         defaults={
             "kind": "code",
             "description": "CPPN painter: a random network from pixel coordinates to colour.",
-            "params": {"styles": STYLES},
         },
     )
 
