@@ -202,7 +202,7 @@ def render(
                 chunk = indexes[start : start + per_chunk]
                 pixels = _render_chunk([recipes[i] for i in chunk], size, band, dev)
                 for i, array in zip(chunk, pixels, strict=True):
-                    images[i] = Image.fromarray(array.numpy(), mode="RGB")
+                    images[i] = Image.fromarray(array.numpy())
     return images  # type: ignore[return-value]
 
 
