@@ -18,6 +18,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 install: $(BIN)/.installed
 
 migrate: install
+	mkdir -p var/media var/broker var/broker-processed
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate

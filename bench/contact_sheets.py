@@ -42,10 +42,13 @@ def main() -> None:
     for style in styles:
         started = time.perf_counter()
         recipes = [
-            cppn.make_recipe(style=style, seed=s, size=args.size) for s in range(args.seeds)
+            cppn.make_recipe(style=style, seed=s, size=args.size)
+            for s in range(args.seeds)
         ]
         images = cppn.render(recipes)
-        labelled = [(f"seed {r['seed']}", im) for r, im in zip(recipes, images, strict=True)]
+        labelled = [
+            (f"seed {r['seed']}", im) for r, im in zip(recipes, images, strict=True)
+        ]
         columns = math.ceil(math.sqrt(len(labelled)))
         rows = [
             (f"cppn / {style}" if i == 0 else "", labelled[i : i + columns])
@@ -54,7 +57,8 @@ def main() -> None:
         contact_sheet(rows).save(out / f"seeds-{style}.png")
         description = cppn.STYLES[style].description
         overview.append((f"{style}: {description}", labelled[:OVERVIEW_SEEDS]))
-        print(f"{style}: {len(images)} at {args.size}px in {time.perf_counter() - started:.1f}s")
+        elapsed = time.perf_counter() - started
+        print(f"{style}: {len(images)} at {args.size}px in {elapsed:.1f}s")
     if not args.style:
         contact_sheet(overview, tile=160).save(out / "seeds-contact-sheet.png")
     if args.time:
@@ -65,7 +69,9 @@ def time_render(styles: list[str], count: int = 16, size: int = 512) -> None:
     """Print how long `count` seeds at `size` px take per style, in batches of 8."""
     device = cppn.pick_device()
     for style in styles:
-        recipes = [cppn.make_recipe(style=style, seed=s, size=size) for s in range(count)]
+        recipes = [
+            cppn.make_recipe(style=style, seed=s, size=size) for s in range(count)
+        ]
         started = time.perf_counter()
         for i in range(0, count, 8):
             cppn.render(recipes[i : i + 8], device=device)

@@ -20,12 +20,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 from PIL import Image
 
-from . import palettes as pal
+from .palettes import DEFAULT_STYLE as DEFAULT_STYLE
+from .palettes import STYLES as STYLES
+from .palettes import Style as Style
 from .palettes import gradient, hex_to_rgb
 
 GENERATOR_NAME = "cppn"
@@ -37,80 +39,8 @@ BAND_PIXELS = 1 << 17  # pixels of one image in one row band
 CHUNK_PIXELS = 1 << 19  # pixels of all images evaluated together
 
 Tensor = torch.Tensor
-
-
-@dataclass(frozen=True)
-class Style:
-    """A preset: network shape, coordinate ranges, shader and palettes."""
-
-    description: str
-    shader: str
-    palettes: list[list[str]]
-    activations: tuple[str, ...]
-    width: int = 16
-    gain: float = 1.6
-    zoom: tuple[float, float] = (0.8, 1.6)
-    symmetry: tuple[str, ...] = ("none",)
-    folds: tuple[int, int] = (6, 12)
-    params: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-
-STYLES: dict[str, Style] = {
-    "nebula": Style(
-        "Glowing gas clouds and star fields on a deep night sky.",
-        "nebula", pal.NEBULA, ("sin+tanh", "gauss+tanh", "tanh", "gauss+tanh"),
-        width=20, gain=2.0, zoom=(1.3, 2.3), symmetry=("none", "none", "mirror"),
-        params={"contrast": (1.2, 2.0), "stars": (0.002, 0.006)},
-    ),
-    "ink": Style(
-        "Brush strokes and grey washes of ink on warm paper.",
-        "ink", pal.INK, ("tanh", "sin+tanh", "tanh"),
-        gain=1.5, zoom=(1.0, 1.8), symmetry=("none", "none", "mirror"),
-        params={"levels": (2, 4), "stroke": (5.0, 10.0), "wash": (0.45, 0.7)},
-    ),
-    "stained-glass": Style(
-        "Kaleidoscopic panes of coloured glass held in dark lead.",
-        "stained_glass", pal.STAINED_GLASS, ("tanh", "gauss+tanh", "tanh"),
-        width=12, gain=1.6, zoom=(1.2, 2.2), symmetry=("radial",),
-        params={"bands0": (4, 7), "bands1": (3, 5), "lead": (3.0, 5.0),
-                "shift": (0, 5)},
-    ),
-    "topographic": Style(
-        "Shaded relief maps with contour lines, coasts and terraces.",
-        "topographic", pal.TOPOGRAPHIC, ("tanh", "gauss+tanh", "tanh", "tanh"),
-        gain=1.7, zoom=(1.2, 2.2),
-        params={"sea": (0.15, 0.35), "levels": (14, 22), "relief": (0.8, 1.6)},
-    ),
-    "watercolour": Style(
-        "Soft overlapping washes of pigment with darker pooled edges.",
-        "watercolour", pal.WATERCOLOUR, ("tanh", "gauss", "tanh"),
-        width=12, gain=1.4, zoom=(0.8, 1.4), symmetry=("none", "none", "mirror"),
-        params={"t0": (0.45, 0.65), "t1": (0.5, 0.7), "t2": (0.55, 0.75),
-                "alpha": (0.4, 0.6)},
-    ),
-    "neon": Style(
-        "Bright glowing tubes tracing curves on a dark wall.",
-        "neon", pal.NEON, ("tanh", "gauss+tanh", "tanh"),
-        width=12, gain=1.4, zoom=(0.8, 1.4), symmetry=("none", "mirror", "radial"),
-        folds=(3, 6), params={"levels": (3, 5), "tube": (2.5, 4.0),
-                               "glow": (6.0, 12.0)},
-    ),
-    "marble": Style(
-        "Polished stone with wandering veins and soft clouding.",
-        "marble", pal.MARBLE, ("sin+tanh", "sin+tanh", "tanh", "tanh"),
-        width=20, gain=2.0, zoom=(1.0, 1.8),
-        params={"warp": (1.5, 3.0), "bands": (1.0, 2.2), "angle": (0.0, 180.0),
-                "vein": (2.5, 5.0)},
-    ),
-    "riso": Style(
-        "Two-ink risograph print: halftone dots, slightly off register.",
-        "riso", pal.RISO, ("tanh", "gauss+tanh", "tanh"),
-        width=12, gain=1.5, zoom=(0.8, 1.5), symmetry=("none", "mirror"),
-        params={"cell": (6.0, 9.0), "angle": (10.0, 30.0), "gamma": (0.9, 1.6),
-                "shape": (0.6, 0.8)},
-    ),
-}
-DEFAULT_STYLE = "nebula"
+Device = torch.device
+DeviceLike = torch.device | str | None
 
 
 def list_styles() -> list[tuple[str, str]]:
@@ -171,14 +101,12 @@ def make_recipe(*, style: str, seed: int, size: int) -> dict:
     }
 
 
-def render_one(recipe: dict, *, device: torch.device | str | None = None) -> Image.Image:
+def render_one(recipe: dict, *, device: DeviceLike = None) -> Image.Image:
     """Render one recipe to an RGB image."""
     return render([recipe], device=device)[0]
 
 
-def render(
-    recipes: list[dict], *, device: torch.device | str | None = None
-) -> list[Image.Image]:
+def render(recipes: list[dict], *, device: DeviceLike = None) -> list[Image.Image]:
     """Render `recipes` to RGB images, in the same order.
 
     Recipes of the same size and network shape run through the network as
@@ -218,9 +146,8 @@ def _check_recipe(recipe: dict) -> None:
         raise ValueError(f"Recipe is for generator {recipe.get('generator')!r}.")
     if recipe.get("version") != GENERATOR_VERSION:
         raise ValueError(f"Recipe version {recipe.get('version')!r} is not supported.")
-    required = ("size", "palette", "architecture", "latent", "weights_seed",
-                "transform", "shader", "params")
-    missing = [key for key in required if key not in recipe]
+    required = "size palette architecture latent weights_seed transform shader params"
+    missing = [key for key in required.split() if key not in recipe]
     if missing:
         raise ValueError(f"Recipe lacks {', '.join(missing)}.")
     _check_size(recipe["size"])
@@ -261,13 +188,14 @@ def _forward(x: Tensor, layers: list[tuple[Tensor, Tensor]], acts: list[str]) ->
         x = torch.baddbmm(b.unsqueeze(1), x, w)
         if spec:
             names = spec.split("+")
-            cut = [x.shape[-1] * k // len(names) for k in range(len(names) + 1)]
-            parts = [ACTIVATIONS[n](x[..., a:c]) for n, a, c in zip(names, cut, cut[1:])]
-            x = torch.cat(parts, dim=-1)
+            blocks = x.tensor_split(len(names), dim=-1)
+            x = torch.cat(
+                [ACTIVATIONS[n](b) for n, b in zip(names, blocks, strict=True)], -1
+            )
     return x
 
 
-def _coords(transform: dict, size: int, row0: int, rows: int, dev: torch.device) -> Tensor:
+def _coords(transform: dict, size: int, row0: int, rows: int, dev: Device) -> Tensor:
     """Return network inputs (N, 3) for rows row0..row0+rows, plus one row and column.
 
     The extra row and column let shaders take forward differences, so line
@@ -291,30 +219,44 @@ def _coords(transform: dict, size: int, row0: int, rows: int, dev: torch.device)
     return torch.stack([u * zoom + ox, v * zoom + oy, torch.hypot(u, v) * zoom], -1)
 
 
-def _render_chunk(recipes: list[dict], size: int, band: int, dev: torch.device) -> list:
+def _inputs(recipes: list[dict], size: int, r0: int, rows: int, dev: Device) -> Tensor:
+    """Return the stacked network inputs (B, N, 3) of a row band."""
+    batch = [_coords(r["transform"], size, r0, rows, dev) for r in recipes]
+    return torch.stack(batch).flatten(1, 2)
+
+
+def _render_chunk(recipes: list[dict], size: int, band: int, dev: Device) -> list:
+    """Return (size, size, 3) uint8 CPU tensors for recipes sharing one network shape.
+
+    Each field is scaled so its 2nd..98th percentile, measured on a fixed
+    preview grid, spans 0..1: every seed gets full contrast, and the look
+    does not change with the image size.
+    """
     acts = recipes[0]["architecture"]["activations"]
     per_item = [_weights(r) for r in recipes]
     layers = [
-        (torch.stack([p[i][0] for p in per_item]).to(dev),
-         torch.stack([p[i][1] for p in per_item]).to(dev))
-        for i in range(len(per_item[0]))
+        (
+            torch.stack([w for w, _ in layer]).to(dev),
+            torch.stack([b for _, b in layer]).to(dev),
+        )
+        for layer in zip(*per_item, strict=True)
     ]
-    preview = torch.stack([_coords(r["transform"], PREVIEW, 0, PREVIEW, dev) for r in recipes])
-    fields = _forward(preview.flatten(1, 2), layers, acts)
-    q = torch.tensor([0.02, 0.98], device=dev)
-    lo, hi = torch.quantile(fields, q, dim=1)  # each (B, outputs)
+    preview = _forward(_inputs(recipes, PREVIEW, 0, PREVIEW, dev), layers, acts)
+    lo, hi = torch.quantile(preview, torch.tensor([0.02, 0.98], device=dev), dim=1)
     span = torch.where(hi - lo > 1e-6, hi - lo, torch.ones_like(hi))
-    stops = [torch.tensor([hex_to_rgb(h) for h in r["palette"]], device=dev) for r in recipes]
+    stops = [
+        torch.tensor([hex_to_rgb(h) for h in r["palette"]], device=dev) for r in recipes
+    ]
     out = [torch.empty(size, size, 3, dtype=torch.uint8) for _ in recipes]
     for row0 in range(0, size, band):
         rows = min(band, size - row0)
-        inputs = torch.stack([_coords(r["transform"], size, row0, rows, dev) for r in recipes])
-        fields = (_forward(inputs.flatten(1, 2), layers, acts) - lo[:, None]) / span[:, None]
-        fields = fields.unflatten(1, (rows + 1, size + 1)).permute(0, 3, 1, 2)
+        raw = _forward(_inputs(recipes, size, row0, rows, dev), layers, acts)
+        fields = ((raw - lo[:, None]) / span[:, None]).unflatten(1, (rows + 1, -1))
         for k, recipe in enumerate(recipes):
-            ctx = Ctx(fields[k], stops[k], recipe["params"], size, row0, recipe["seed"])
-            rgb = SHADERS[recipe["shader"]](ctx).clamp(0, 1)
-            out[k][row0 : row0 + rows] = (rgb * 255 + 0.5).to(torch.uint8).permute(1, 2, 0).cpu()
+            f = fields[k].permute(2, 0, 1)
+            ctx = Ctx(f, stops[k], recipe["params"], size, row0, recipe["seed"])
+            rgb = SHADERS[recipe["shader"]](ctx).clamp(0, 1) * 255 + 0.5
+            out[k][row0 : row0 + rows] = rgb.to(torch.uint8).permute(1, 2, 0).cpu()
     return out
 
 
@@ -340,31 +282,28 @@ class Ctx:
     def field(self, k: int) -> Tensor:
         return self.f[k, :-1, :-1]
 
-    def grad(self, f: Tensor) -> Tensor:
-        """Return |grad f| per pixel from forward differences of an uncropped field."""
-        gx = f[:-1, 1:] - f[:-1, :-1]
-        gy = f[1:, :-1] - f[:-1, :-1]
-        return torch.hypot(gx, gy) + 1e-7
+    def slope(self, f: Tensor) -> tuple[Tensor, Tensor]:
+        """Return forward differences per pixel (x, y) of an uncropped field."""
+        return f[:-1, 1:] - f[:-1, :-1], f[1:, :-1] - f[:-1, :-1]
 
-    def xy(self) -> tuple[Tensor, Tensor]:
-        """Return the image coordinates (-1..1) of the uncropped field grid."""
-        h, w = self.f.shape[1:]
-        dev = self.f.device
-        y = (torch.arange(self.row0, self.row0 + h, device=dev) + 0.5) / self.size * 2 - 1
-        x = (torch.arange(w, device=dev) + 0.5) / self.size * 2 - 1
-        return x[None, :].expand(h, w), y[:, None].expand(h, w)
+    def grad(self, f: Tensor) -> Tensor:
+        """Return |grad f| per pixel of an uncropped field."""
+        return torch.hypot(*self.slope(f)) + 1e-7
+
+    def pixels(self) -> tuple[Tensor, Tensor]:
+        """Return pixel-centre coordinates (x, y) of the uncropped field grid."""
+        rows = torch.arange(self.f.shape[1], device=self.f.device) + self.row0 + 0.5
+        cols = torch.arange(self.f.shape[2], device=self.f.device) + 0.5
+        return torch.meshgrid(cols, rows, indexing="xy")
 
     def colour(self, i: int) -> Tensor:
         return self.stops[i].view(3, 1, 1)
 
     def noise(self, salt: int) -> Tensor:
         """Return a per-pixel uniform hash in 0..1, stable across devices."""
-        h, w = self.f.shape[1] - 1, self.f.shape[2] - 1
-        dev = self.f.device
-        y = torch.arange(self.row0, self.row0 + h, device=dev, dtype=torch.int64)
-        x = torch.arange(w, device=dev, dtype=torch.int64)
-        v = (y[:, None] * 73856093) ^ (x[None, :] * 19349663) ^ ((self.seed * 83492791 + salt) & 0xFFFFFFFF)
-        v = v & 0xFFFFFFFF
+        x, y = (t[:-1, :-1].long() for t in self.pixels())
+        key = (self.seed * 83492791 + salt) & 0xFFFFFFFF
+        v = ((y * 73856093) ^ (x * 19349663) ^ key) & 0xFFFFFFFF
         for _ in range(2):
             v = (((v >> 16) ^ v) * 0x45D9F3B) & 0xFFFFFFFF
         return ((v >> 16) ^ v).float() / 4294967296.0
@@ -437,8 +376,7 @@ def _topographic(c: Ctx) -> Tensor:
     t = ((e - sea) / (1 - sea) * 0.85).clamp(0, 0.9999)
     terrace = (t * levels).floor() / levels
     land = gradient(c.stops[2:-1], 0.3 * t + 0.7 * terrace)
-    fx = (c.f[0, :-1, 1:] - c.f[0, :-1, :-1]) * c.size * c.p["relief"]
-    fy = (c.f[0, 1:, :-1] - c.f[0, :-1, :-1]) * c.size * c.p["relief"]
+    fx, fy = (d * c.size * c.p["relief"] for d in c.slope(c.f[0]))
     shade = (fx * 0.6 + fy * 0.6 + 1.0) / torch.sqrt(fx * fx + fy * fy + 1.0)
     land = land * (0.7 + 0.3 * shade.clamp(0, 1.3))
     gt = g / (1 - sea) * 0.85
@@ -489,8 +427,9 @@ def _neon(c: Ctx) -> Tensor:
 def _marble(c: Ctx) -> Tensor:
     base = gradient(c.stops[:-2], _smooth(0.0, 1.0, c.field(2)))
     a = math.radians(c.p["angle"])
-    x, y = c.xy()
-    v_full = (x * math.cos(a) + y * math.sin(a)) * c.p["bands"] + c.p["warp"] * c.f[0]
+    x, y = (t / c.size * 2 - 1 for t in c.pixels())
+    across = (x * math.cos(a) + y * math.sin(a)) * c.p["bands"]
+    v_full = across + c.p["warp"] * c.f[0]
     v, g = v_full[:-1, :-1], c.grad(v_full)
     dist = _iso_distance(v, g, 1)
     width = c.p["vein"] * c.scale * (0.05 + 1.6 * c.field(1).clamp(0, 1) ** 3)
@@ -506,11 +445,8 @@ def _marble(c: Ctx) -> Tensor:
 
 def _riso(c: Ctx) -> Tensor:
     cell = max(3.0, c.p["cell"] * c.scale)
-    h, w = c.field(0).shape
-    dev = c.f.device
-    y = torch.arange(c.row0, c.row0 + h, device=dev, dtype=torch.float32)[:, None] + 0.5
-    x = torch.arange(w, device=dev, dtype=torch.float32)[None, :] + 0.5
-    col = c.colour(0).expand(3, h, w).clone()
+    x, y = (t[:-1, :-1] for t in c.pixels())
+    col = c.colour(0).expand(3, *x.shape).clone()
     for k, (angle, shift) in enumerate(((c.p["angle"], 0.0), (c.p["angle"] + 45, 1.5))):
         a = math.radians(angle)
         xs, ys = x + shift * c.scale, y + shift * c.scale
@@ -519,7 +455,9 @@ def _riso(c: Ctx) -> Tensor:
         d = torch.hypot(u - u.round(), v - v.round()) * cell
         tone = _smooth(0.15, 1.0, c.field(k)) ** c.p["gamma"]
         if k == 0:  # a flat solid shape printed with the first ink
-            tone = torch.maximum(tone * 0.8, _smooth(-0.01, 0.01, c.field(2) - c.p["shape"]))
+            tone = torch.maximum(
+                tone * 0.8, _smooth(-0.01, 0.01, c.field(2) - c.p["shape"])
+            )
         dots = _cover(d, 2 * cell * torch.sqrt(tone / math.pi) * 1.1)
         dots = dots * (0.8 + 0.2 * c.noise(k + 1))
         col = col * (1 - dots * (1 - c.colour(k + 1)))
@@ -527,12 +465,7 @@ def _riso(c: Ctx) -> Tensor:
 
 
 SHADERS: dict[str, Callable[[Ctx], Tensor]] = {
-    "nebula": _nebula,
-    "ink": _ink,
-    "stained_glass": _stained_glass,
-    "topographic": _topographic,
-    "watercolour": _watercolour,
-    "neon": _neon,
-    "marble": _marble,
-    "riso": _riso,
+    fn.__name__[1:]: fn
+    for fn in (_nebula, _ink, _stained_glass, _topographic, _watercolour, _neon)
+    + (_marble, _riso)
 }

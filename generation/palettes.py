@@ -1,4 +1,8 @@
-"""Curated colour palettes for the CPPN styles, and the gradient that reads them.
+"""The CPPN style presets and their curated palettes, as plain data.
+
+This module imports no torch (`gradient` only calls tensor methods), so web
+code may read `STYLES` (names, descriptions) without loading it;
+`generation.cppn` re-exports the names.
 
 Each style's palettes share a layout that its shader in `generation.cppn`
 relies on (for example, "paper first, then inks"); the layout is stated
@@ -7,10 +11,11 @@ above each list. Colours are sRGB hex strings so recipes stay readable JSON.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import torch
+    from torch import Tensor
 
 # Dark background first, then the gas colours from dim to hot.
 NEBULA = [
@@ -41,14 +46,50 @@ STAINED_GLASS = [
 
 # Deep water, shallow water, land from low to high, contour ink last.
 TOPOGRAPHIC = [
-    ["#2c5470", "#7fa9c2", "#dcd8ab", "#a9c184", "#6f9553", "#8f7450", "#cbbba6",
-     "#f7f4ef", "#3b2f2a"],
-    ["#233044", "#6f8fa6", "#f0e6c8", "#e3c48f", "#c98b5a", "#9c5a3c", "#6e3b2e",
-     "#f2ece4", "#2a1d18"],
-    ["#12384d", "#4f8fae", "#e8f1e4", "#b7d3a8", "#7fb38b", "#4f8a79", "#2f5d62",
-     "#e6eef0", "#17313b"],
-    ["#3d405b", "#9aa3b5", "#f4f1ea", "#dcd6c6", "#b9ae96", "#8f8571", "#625a4d",
-     "#ffffff", "#2b2d42"],
+    [
+        "#2c5470",
+        "#7fa9c2",
+        "#dcd8ab",
+        "#a9c184",
+        "#6f9553",
+        "#8f7450",
+        "#cbbba6",
+        "#f7f4ef",
+        "#3b2f2a",
+    ],
+    [
+        "#233044",
+        "#6f8fa6",
+        "#f0e6c8",
+        "#e3c48f",
+        "#c98b5a",
+        "#9c5a3c",
+        "#6e3b2e",
+        "#f2ece4",
+        "#2a1d18",
+    ],
+    [
+        "#12384d",
+        "#4f8fae",
+        "#e8f1e4",
+        "#b7d3a8",
+        "#7fb38b",
+        "#4f8a79",
+        "#2f5d62",
+        "#e6eef0",
+        "#17313b",
+    ],
+    [
+        "#3d405b",
+        "#9aa3b5",
+        "#f4f1ea",
+        "#dcd6c6",
+        "#b9ae96",
+        "#8f8571",
+        "#625a4d",
+        "#ffffff",
+        "#2b2d42",
+    ],
 ]
 
 # Paper, then three pigments.
@@ -97,7 +138,7 @@ def hex_to_rgb(colour: str) -> tuple[float, float, float]:
     return r, g, b
 
 
-def gradient(stops: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+def gradient(stops: Tensor, t: Tensor) -> Tensor:
     """Return colours (3, *t.shape) read from `stops` (n, 3) at positions `t`.
 
     `t` runs from 0 (first stop) to 1 (last stop), evenly spaced, and is
@@ -105,9 +146,133 @@ def gradient(stops: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """
     n = stops.shape[0]
     pos = t.clamp(0.0, 1.0) * (n - 1)
-    lower = pos.floor().clamp(max=n - 2).long() if n > 1 else pos.long() * 0
-    frac = (pos - lower).unsqueeze(0)
+    lower = pos.floor().clamp(0, max(n - 2, 0)).long()
     upper = (lower + 1).clamp(max=n - 1)
-    a = stops[lower].movedim(-1, 0)
-    b = stops[upper].movedim(-1, 0)
-    return a + (b - a) * frac
+    a, b = stops[lower].movedim(-1, 0), stops[upper].movedim(-1, 0)
+    return a + (b - a) * (pos - lower).clamp(0, 1)
+
+
+@dataclass(frozen=True)
+class Style:
+    """A preset: network shape, coordinate ranges, shader and palettes."""
+
+    description: str
+    shader: str
+    palettes: list[list[str]]
+    activations: tuple[str, ...]
+    width: int = 16
+    gain: float = 1.6
+    zoom: tuple[float, float] = (0.8, 1.6)
+    symmetry: tuple[str, ...] = ("none",)
+    folds: tuple[int, int] = (6, 12)
+    params: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+STYLES: dict[str, Style] = {
+    "nebula": Style(
+        "Glowing gas clouds and star fields on a deep night sky.",
+        "nebula",
+        NEBULA,
+        ("sin+tanh", "gauss+tanh", "tanh", "gauss+tanh"),
+        width=20,
+        gain=2.0,
+        zoom=(1.3, 2.3),
+        symmetry=("none", "none", "mirror"),
+        params={"contrast": (1.2, 2.0), "stars": (0.002, 0.006)},
+    ),
+    "ink": Style(
+        "Brush strokes and grey washes of ink on warm paper.",
+        "ink",
+        INK,
+        ("tanh", "sin+tanh", "tanh"),
+        gain=1.5,
+        zoom=(1.0, 1.8),
+        symmetry=("none", "none", "mirror"),
+        params={"levels": (2, 4), "stroke": (5.0, 10.0), "wash": (0.45, 0.7)},
+    ),
+    "stained-glass": Style(
+        "Kaleidoscopic panes of coloured glass held in dark lead.",
+        "stained_glass",
+        STAINED_GLASS,
+        ("tanh", "gauss+tanh", "tanh"),
+        width=12,
+        gain=1.6,
+        zoom=(1.2, 2.2),
+        symmetry=("radial",),
+        params={
+            "bands0": (4, 7),
+            "bands1": (3, 5),
+            "lead": (3.0, 5.0),
+            "shift": (0, 5),
+        },
+    ),
+    "topographic": Style(
+        "Shaded relief maps with contour lines, coasts and terraces.",
+        "topographic",
+        TOPOGRAPHIC,
+        ("tanh", "gauss+tanh", "tanh", "tanh"),
+        gain=1.7,
+        zoom=(1.2, 2.2),
+        params={"sea": (0.15, 0.35), "levels": (14, 22), "relief": (0.8, 1.6)},
+    ),
+    "watercolour": Style(
+        "Soft overlapping washes of pigment with darker pooled edges.",
+        "watercolour",
+        WATERCOLOUR,
+        ("tanh", "gauss", "tanh"),
+        width=12,
+        gain=1.4,
+        zoom=(0.8, 1.4),
+        symmetry=("none", "none", "mirror"),
+        params={
+            "t0": (0.45, 0.65),
+            "t1": (0.5, 0.7),
+            "t2": (0.55, 0.75),
+            "alpha": (0.4, 0.6),
+        },
+    ),
+    "neon": Style(
+        "Bright glowing tubes tracing curves on a dark wall.",
+        "neon",
+        NEON,
+        ("tanh", "gauss+tanh", "tanh"),
+        width=12,
+        gain=1.4,
+        zoom=(0.8, 1.4),
+        symmetry=("none", "mirror", "radial"),
+        folds=(3, 6),
+        params={"levels": (3, 5), "tube": (2.5, 4.0), "glow": (6.0, 12.0)},
+    ),
+    "marble": Style(
+        "Polished stone with wandering veins and soft clouding.",
+        "marble",
+        MARBLE,
+        ("sin+tanh", "sin+tanh", "tanh", "tanh"),
+        width=20,
+        gain=2.0,
+        zoom=(1.0, 1.8),
+        params={
+            "warp": (1.5, 3.0),
+            "bands": (1.0, 2.2),
+            "angle": (0.0, 180.0),
+            "vein": (2.5, 5.0),
+        },
+    ),
+    "riso": Style(
+        "Two-ink risograph print: halftone dots, slightly off register.",
+        "riso",
+        RISO,
+        ("tanh", "gauss+tanh", "tanh"),
+        width=12,
+        gain=1.5,
+        zoom=(0.8, 1.5),
+        symmetry=("none", "mirror"),
+        params={
+            "cell": (6.0, 9.0),
+            "angle": (10.0, 30.0),
+            "gamma": (0.9, 1.6),
+            "shape": (0.6, 0.8),
+        },
+    ),
+}
+DEFAULT_STYLE = "nebula"

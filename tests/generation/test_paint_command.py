@@ -13,15 +13,16 @@ from generation import cppn
 from generation.management.commands.paint import parse_seeds
 
 
-def paint(*args: str) -> str:
+def paint(command: str, *extra: str) -> str:
+    """Run `manage.py paint` with the words of `command`, then `extra` as given."""
     out = io.StringIO()
-    call_command("paint", *args, stdout=out)
+    call_command("paint", *command.split(), *extra, stdout=out)
     return out.getvalue()
 
 
 def test_paint_writes_one_png_and_one_recipe_per_seed(tmp_path):
-    paint("--generator", "cppn", "--style", "ink", "--seeds", "0-3",
-          "--size", "48", "--out", str(tmp_path), "--device", "cpu")
+    command = "--generator cppn --style ink --seeds 0-3 --size 48 --device cpu --out"
+    paint(command, str(tmp_path))
 
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     assert pngs == [f"cppn-ink-000{i}.png" for i in range(4)]
@@ -36,8 +37,7 @@ def test_paint_writes_one_png_and_one_recipe_per_seed(tmp_path):
 
 
 def test_painted_recipe_rerenders_the_same_pixels(tmp_path):
-    paint("--style", "neon", "--seeds", "9", "--size", "32", "--out", str(tmp_path),
-          "--device", "cpu")
+    paint("--style neon --seeds 9 --size 32 --device cpu --out", str(tmp_path))
 
     recipe = json.loads((tmp_path / "cppn-neon-0009.json").read_text())
     with Image.open(tmp_path / "cppn-neon-0009.png") as saved:
@@ -48,8 +48,9 @@ def test_painted_recipe_rerenders_the_same_pixels(tmp_path):
 def test_paint_also_writes_a_contact_sheet_when_asked(tmp_path):
     sheet = tmp_path / "sheets" / "riso.png"
 
-    paint("--style", "riso", "--seeds", "1,4", "--size", "32",
-          "--out", str(tmp_path), "--sheet", str(sheet))
+    paint(
+        "--style riso --seeds 1,4 --size 32 --sheet", str(sheet), "--out", str(tmp_path)
+    )
 
     with Image.open(sheet) as image:
         assert image.width > 2 * 32

@@ -30,12 +30,12 @@ from generation.services import run_generation_job
 
 ACCOUNTS = [
     # username, password, role, display name
-    ("staff", "atelier-staff-demo", "staff", "Studio Staff"),
-    ("curator1", "atelier-curator-demo", "curator", "Ines Curator"),
-    ("curator2", "atelier-curator-demo", "curator", "Marek Curator"),
-    ("curator3", "atelier-curator-demo", "curator", "Yuki Curator"),
-    ("artist1", "atelier-artist-demo", "contributor", "Ada Artist"),
-    ("artist2", "atelier-artist-demo", "contributor", "Bo Painter"),
+    ("staff", "brush-and-easel-1", "staff", "Studio Staff"),
+    ("curator1", "gallery-wall-22", "curator", "Ines Curator"),
+    ("curator2", "gallery-wall-22", "curator", "Marek Curator"),
+    ("curator3", "gallery-wall-22", "curator", "Yuki Curator"),
+    ("artist1", "seed-to-canvas-3", "contributor", "Ada Artist"),
+    ("artist2", "seed-to-canvas-3", "contributor", "Bo Painter"),
 ]
 
 TASKS = [

@@ -85,9 +85,13 @@ class Command(BaseCommand):
             "--seeds", default="0-15", help="Seeds: 0-15, 3,7,9 or 5 (default 0-15)."
         )
         parser.add_argument("--size", type=int, default=512, help="Side in pixels.")
-        parser.add_argument("--out", default=None, help="Folder for PNG and JSON files.")
+        parser.add_argument(
+            "--out", default=None, help="Folder for PNG and JSON files."
+        )
         parser.add_argument("--batch", type=int, default=8, help="Images per batch.")
-        parser.add_argument("--device", default=None, help="cpu or cuda (default: auto).")
+        parser.add_argument(
+            "--device", default=None, help="cpu or cuda (default: auto)."
+        )
         parser.add_argument("--sheet", default=None, help="Also write a contact sheet.")
         parser.add_argument(
             "--list-styles", action="store_true", help="Print the styles and exit."
@@ -108,7 +112,8 @@ class Command(BaseCommand):
         try:
             seeds = parse_seeds(options["seeds"])
             recipes = [
-                cppn.make_recipe(style=style, seed=s, size=options["size"]) for s in seeds
+                cppn.make_recipe(style=style, seed=s, size=options["size"])
+                for s in seeds
             ]
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -122,19 +127,29 @@ class Command(BaseCommand):
         thumbs: list[tuple[str, Image.Image]] = []
         for start in range(0, len(recipes), options["batch"]):
             batch = recipes[start : start + options["batch"]]
-            for recipe, image in zip(batch, cppn.render(batch, device=device), strict=True):
+            for recipe, image in zip(
+                batch, cppn.render(batch, device=device), strict=True
+            ):
                 stem = out / f"{generator}-{style}-{recipe['seed']:04d}"
                 image.save(stem.with_suffix(".png"))
-                stem.with_suffix(".json").write_text(json.dumps(recipe, indent=2) + "\n")
+                stem.with_suffix(".json").write_text(
+                    json.dumps(recipe, indent=2) + "\n"
+                )
                 if options["sheet"]:
-                    thumb = image.resize((SHEET_TILE, SHEET_TILE), Image.Resampling.LANCZOS)
+                    thumb = image.resize(
+                        (SHEET_TILE, SHEET_TILE), Image.Resampling.LANCZOS
+                    )
                     thumbs.append((f"seed {recipe['seed']}", thumb))
-            self.stdout.write(f"Rendered {start + len(batch)}/{len(recipes)} on {device}.")
+            self.stdout.write(
+                f"Rendered {start + len(batch)}/{len(recipes)} on {device}."
+            )
         if options["sheet"]:
             columns = min(8, math.ceil(math.sqrt(len(thumbs))))
             rows = [
-                (f"{generator} / {style} / {options['size']} px" if i == 0 else "",
-                 thumbs[i : i + columns])
+                (
+                    f"{generator} / {style} / {options['size']} px" if i == 0 else "",
+                    thumbs[i : i + columns],
+                )
                 for i in range(0, len(thumbs), columns)
             ]
             Path(options["sheet"]).parent.mkdir(parents=True, exist_ok=True)
@@ -150,5 +165,7 @@ class Command(BaseCommand):
         if name not in ("cpu", "cuda"):
             raise CommandError(f"Unknown device {name!r}; use cpu or cuda.")
         if name == "cuda" and not torch.cuda.is_available():
-            raise CommandError("--device cuda was asked for, but no CUDA device is present.")
+            raise CommandError(
+                "--device cuda was asked for, but no CUDA device is present."
+            )
         return torch.device(name)
