@@ -54,13 +54,15 @@ def main() -> None:
             (f"cppn / {style}" if i == 0 else "", labelled[i : i + columns])
             for i in range(0, len(labelled), columns)
         ]
-        contact_sheet(rows).save(out / f"seeds-{style}.png")
+        contact_sheet(rows).save(out / f"seeds-{style}.png", optimize=True)
         description = cppn.STYLES[style].description
         overview.append((f"{style}: {description}", labelled[:OVERVIEW_SEEDS]))
         elapsed = time.perf_counter() - started
         print(f"{style}: {len(images)} at {args.size}px in {elapsed:.1f}s")
     if not args.style:
-        contact_sheet(overview, tile=160).save(out / "seeds-contact-sheet.png")
+        contact_sheet(overview, tile=160).save(
+            out / "seeds-contact-sheet.png", optimize=True
+        )
     if args.time:
         time_render(styles)
 

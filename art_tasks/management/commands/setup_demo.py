@@ -36,6 +36,7 @@ ACCOUNTS = [
     ("curator3", "gallery-wall-22", "curator", "Yuki Curator"),
     ("artist1", "seed-to-canvas-3", "contributor", "Ada Artist"),
     ("artist2", "seed-to-canvas-3", "contributor", "Bo Painter"),
+    ("artist3", "seed-to-canvas-3", "contributor", "Cy Collagist"),
 ]
 
 TASKS = [
@@ -53,6 +54,20 @@ TASKS = [
         "tags": ["ink", "monochrome"],
         "style": "ink",
     },
+]
+
+# (artist, seed index, title, curator scores) for each demo task.
+DEMO_WORKS = [
+    [
+        ("artist1", 0, "Harbour at the edge of the cloud", [5, 4, 5]),
+        ("artist2", 1, "Night bloom", [4, 4, 3]),
+        ("artist3", 2, "Lantern weather", [4, 5, 4]),
+    ],
+    [
+        ("artist1", 3, "Tidal script", [3, 4, 4]),
+        ("artist2", 4, "Paper harbour", [5, 5, 4]),
+        ("artist3", 5, "Quiet machine", [2, 3, 2]),
+    ],
 ]
 
 
@@ -88,7 +103,8 @@ class Command(BaseCommand):
         users = self._accounts()
         tasks = [self._task(users["staff"], spec, opts) for spec in TASKS]
         if not opts["no_gallery"]:
-            self._gallery(tasks[0], users)
+            for task, works in zip(tasks, DEMO_WORKS, strict=True):
+                self._gallery(task, users, works)
         self.stdout.write(self.style.SUCCESS("\nDemo accounts (username / password):"))
         for username, password, role, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {password:<22} {role}")
@@ -138,14 +154,10 @@ class Command(BaseCommand):
             )
         return task
 
-    def _gallery(self, task: CreationTask, users: dict[str, User]) -> None:
+    def _gallery(self, task: CreationTask, users: dict[str, User], works: list) -> None:
         if Submission.objects.filter(task=task).exists():
             return
         curators = [users["curator1"], users["curator2"], users["curator3"]]
-        works = [
-            ("artist1", 0, "Harbour at the edge of the cloud", [5, 4, 5]),
-            ("artist2", 1, "Night bloom", [4, 4, 3]),
-        ]
         for username, index, title, scores in works:
             artist = users[username]
             seed = task.seeds.get(index=index)
