@@ -16,7 +16,11 @@ class AtelierError(Exception):
     code = "invalid"
 
     def __init__(
-        self, message: str, *, code: str | None = None, extra: dict[str, Any] | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message

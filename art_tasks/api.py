@@ -130,7 +130,9 @@ class TaskListApi(APIView):
         tags = serializers.ListField(
             child=serializers.SlugField(max_length=40), required=False, default=list
         )
-        license = serializers.ChoiceField(choices=License.choices, default=License.CC_BY)
+        license = serializers.ChoiceField(
+            choices=License.choices, default=License.CC_BY
+        )
         slots = serializers.IntegerField(min_value=1, max_value=1000, default=10)
         claim_ttl_minutes = serializers.IntegerField(
             min_value=5, max_value=60 * 24 * 14, default=120
@@ -178,7 +180,9 @@ class ClaimCreateApi(APIView):
 
     @extend_schema(request=None, responses={201: ClaimOutput})
     def post(self, request: Request, pk: int) -> Response:
-        claim = claim_task(task=get_object_or_404(CreationTask, pk=pk), user=request.user)
+        claim = claim_task(
+            task=get_object_or_404(CreationTask, pk=pk), user=request.user
+        )
         return Response(ClaimOutput(claim).data, status=status.HTTP_201_CREATED)
 
 
@@ -207,7 +211,9 @@ class SubmissionCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
-        seed = serializers.IntegerField(help_text="Id of the seed the work was made from.")
+        seed = serializers.IntegerField(
+            help_text="Id of the seed the work was made from."
+        )
         image = serializers.FileField(
             help_text="PNG, JPEG or WebP; at most 20 MB and 40 megapixels."
         )
@@ -221,7 +227,9 @@ class SubmissionCreateApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        seed = SeedImage.objects.filter(pk=values["seed"], task_id=claim.task_id).first()
+        seed = SeedImage.objects.filter(
+            pk=values["seed"], task_id=claim.task_id
+        ).first()
         if seed is None:
             raise NotFound("That seed does not belong to this claim's task.")
         submission = submit_work(

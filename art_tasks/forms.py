@@ -16,7 +16,10 @@ class PublishForm(forms.Form):
     license = forms.ChoiceField(choices=License.choices, initial=License.CC_BY)
     slots = forms.IntegerField(min_value=1, max_value=1000, initial=10)
     claim_ttl_minutes = forms.IntegerField(
-        min_value=5, max_value=60 * 24 * 14, initial=120, label="Claim time limit (minutes)"
+        min_value=5,
+        max_value=60 * 24 * 14,
+        initial=120,
+        label="Claim time limit (minutes)",
     )
     deadline = forms.DateTimeField(
         required=False,
@@ -24,7 +27,9 @@ class PublishForm(forms.Form):
         help_text="Optional; UTC.",
     )
     style = forms.ChoiceField(choices=[])
-    seed_count = forms.IntegerField(min_value=1, max_value=64, initial=8, label="Seed images")
+    seed_count = forms.IntegerField(
+        min_value=1, max_value=64, initial=8, label="Seed images"
+    )
     image_size = forms.TypedChoiceField(
         coerce=int,
         choices=[(256, "256 px"), (512, "512 px"), (768, "768 px"), (1024, "1024 px")],
@@ -33,11 +38,15 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, styles: list[str], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["style"].choices = [(s, s.replace("-", " ").title()) for s in styles]
+        self.fields["style"].choices = [
+            (s, s.replace("-", " ").title()) for s in styles
+        ]
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags", "")
-        return [t.strip().lower().replace(" ", "-") for t in raw.split(",") if t.strip()]
+        return [
+            t.strip().lower().replace(" ", "-") for t in raw.split(",") if t.strip()
+        ]
 
 
 class SubmitForm(forms.Form):
@@ -47,7 +56,9 @@ class SubmitForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     license = forms.ChoiceField(choices=License.choices)
-    image = forms.FileField(help_text="PNG, JPEG or WebP, at most 20 MB and 40 megapixels.")
+    image = forms.FileField(
+        help_text="PNG, JPEG or WebP, at most 20 MB and 40 megapixels."
+    )
 
     def __init__(self, *args, task, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)

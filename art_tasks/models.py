@@ -51,7 +51,9 @@ class CreationTask(TimeStampedModel):
         ARCHIVED = "archived", "Archived"
 
     title = models.CharField(max_length=120, help_text="Short title of the task.")
-    brief = models.TextField(max_length=5000, help_text="What contributors should make.")
+    brief = models.TextField(
+        max_length=5000, help_text="What contributors should make."
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tasks")
     license = models.CharField(
         max_length=16,
@@ -91,7 +93,9 @@ class CreationTask(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(slots__gte=1), name="task_slots_positive"),
+            models.CheckConstraint(
+                condition=Q(slots__gte=1), name="task_slots_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(seed_count__gte=1) & Q(seed_count__lte=64),
                 name="task_seed_count_range",
@@ -114,7 +118,9 @@ class CreationTask(TimeStampedModel):
 class SeedImage(TimeStampedModel):
     """One generated image of a task, with the recipe that reproduces it."""
 
-    task = models.ForeignKey(CreationTask, on_delete=models.CASCADE, related_name="seeds")
+    task = models.ForeignKey(
+        CreationTask, on_delete=models.CASCADE, related_name="seeds"
+    )
     index = models.PositiveIntegerField()
     image = models.ImageField(upload_to="seeds/")
     thumbnail = models.ImageField(upload_to="seeds/thumbs/", blank=True)
@@ -152,7 +158,9 @@ class Claim(TimeStampedModel):
         RELEASED = "released", "Released"
         EXPIRED = "expired", "Expired"
 
-    task = models.ForeignKey(CreationTask, on_delete=models.CASCADE, related_name="claims")
+    task = models.ForeignKey(
+        CreationTask, on_delete=models.CASCADE, related_name="claims"
+    )
     contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
     )
@@ -211,7 +219,9 @@ class Submission(TimeStampedModel):
         HIDDEN = "hidden", "Hidden"
         FAILED = "failed", "Processing failed"
 
-    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="submission")
+    claim = models.OneToOneField(
+        Claim, on_delete=models.CASCADE, related_name="submission"
+    )
     task = models.ForeignKey(
         CreationTask, on_delete=models.CASCADE, related_name="submissions"
     )
@@ -267,7 +277,9 @@ class Submission(TimeStampedModel):
                 condition=Q(state="accepted"),
                 name="gallery_new",
             ),
-            models.Index(fields=["state", "vote_count", "created_at"], name="review_queue"),
+            models.Index(
+                fields=["state", "vote_count", "created_at"], name="review_queue"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

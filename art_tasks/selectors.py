@@ -17,7 +17,9 @@ def _holding_filter() -> Q:
     )
 
 
-def task_list(*, states: list[str] | None = None, tag: str | None = None) -> QuerySet[CreationTask]:
+def task_list(
+    *, states: list[str] | None = None, tag: str | None = None
+) -> QuerySet[CreationTask]:
     """Return tasks with their slot use, tags and first seeds, newest first.
 
     Three queries whatever the length: tasks (with the held-slot count),

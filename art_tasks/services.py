@@ -108,7 +108,8 @@ def publish_task(*, task: CreationTask, by: User) -> CreationTask:
     task = CreationTask.objects.select_for_update().get(pk=task.pk)
     if task.state != CreationTask.State.DRAFT:
         raise InvalidTaskState(
-            f"Only a draft task can be published; this one is {task.get_state_display()}."
+            "Only a draft task can be published; this one is "
+            f"{task.get_state_display()}."
         )
     task.state = CreationTask.State.GENERATING
     task.error = ""
@@ -147,9 +148,7 @@ def close_finished_tasks() -> int:
     now = timezone.now()
     closed = 0
     for task in CreationTask.objects.filter(state=CreationTask.State.OPEN):
-        full = (
-            task.claims.filter(state=Claim.State.SUBMITTED).count() >= task.slots
-        )
+        full = task.claims.filter(state=Claim.State.SUBMITTED).count() >= task.slots
         if (task.deadline and task.deadline <= now) or full:
             with transaction.atomic():
                 locked = CreationTask.objects.select_for_update().get(pk=task.pk)
@@ -216,7 +215,9 @@ def release_claim(*, claim: Claim, user: User) -> Claim:
     if claim.contributor_id != user.pk:
         raise NotYourClaim("Only the person holding a claim can release it.")
     if claim.state != Claim.State.ACTIVE:
-        raise ClaimNotLive(f"This claim is already {claim.get_state_display().lower()}.")
+        raise ClaimNotLive(
+            f"This claim is already {claim.get_state_display().lower()}."
+        )
     return _end_claim(claim, Claim.State.RELEASED)
 
 
@@ -230,14 +231,18 @@ def expire_claims() -> int:
         return Claim.objects.filter(
             state=Claim.State.ACTIVE, expires_at__lte=timezone.now()
         ).update(
-            state=Claim.State.EXPIRED, ended_at=timezone.now(), updated_at=timezone.now()
+            state=Claim.State.EXPIRED,
+            ended_at=timezone.now(),
+            updated_at=timezone.now(),
         )
 
 
 # Submissions ------------------------------------------------------------------
 
 
-def _store(prefix: str, digest: str, extension: str, content: File | ContentFile) -> str:
+def _store(
+    prefix: str, digest: str, extension: str, content: File | ContentFile
+) -> str:
     """Save content under a name derived from its hash; return the stored name."""
     name = f"{prefix}/{digest[:2]}/{digest}.{extension}"
     if default_storage.exists(name):

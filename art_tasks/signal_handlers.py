@@ -16,15 +16,20 @@ def delete_files(sender: type, instance: Any, **kwargs: Any) -> None:
     Content-addressed names may be shared between rows, so a file is kept
     while another row still points at it.
     """
-    fields = [f for f in instance._meta.get_fields() if f.get_internal_type() in (
-        "FileField", "ImageField")]
+    fields = [
+        f
+        for f in instance._meta.get_fields()
+        if f.get_internal_type() in ("FileField", "ImageField")
+    ]
     for field in fields:
         fieldfile = getattr(instance, field.name)
         if not fieldfile:
             continue
         name, storage = fieldfile.name, fieldfile.storage
 
-        def cleanup(name: str = name, storage: Any = storage, field: Any = field) -> None:
+        def cleanup(
+            name: str = name, storage: Any = storage, field: Any = field
+        ) -> None:
             if not sender.objects.filter(**{field.name: name}).exists():
                 storage.delete(name)
 
@@ -33,4 +38,6 @@ def delete_files(sender: type, instance: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     post_delete.connect(delete_files, sender=SeedImage, dispatch_uid="seed_files")
-    post_delete.connect(delete_files, sender=Submission, dispatch_uid="submission_files")
+    post_delete.connect(
+        delete_files, sender=Submission, dispatch_uid="submission_files"
+    )

@@ -20,7 +20,9 @@ api_urlpatterns = [
     path("tasks/<int:pk>/", api.TaskDetailApi.as_view(), name="task-detail"),
     path("tasks/<int:pk>/claim/", api.ClaimCreateApi.as_view(), name="claim-create"),
     path("claims/", api.ClaimListApi.as_view(), name="claim-list"),
-    path("claims/<int:pk>/release/", api.ClaimReleaseApi.as_view(), name="claim-release"),
+    path(
+        "claims/<int:pk>/release/", api.ClaimReleaseApi.as_view(), name="claim-release"
+    ),
     path(
         "claims/<int:pk>/submission/",
         api.SubmissionCreateApi.as_view(),
@@ -28,6 +30,8 @@ api_urlpatterns = [
     ),
     path("submissions/", api.SubmissionListApi.as_view(), name="submission-list"),
     path(
-        "submissions/<int:pk>/", api.SubmissionDetailApi.as_view(), name="submission-detail"
+        "submissions/<int:pk>/",
+        api.SubmissionDetailApi.as_view(),
+        name="submission-detail",
     ),
 ]

@@ -28,7 +28,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(selectors.task_list(states=list(CreationTask.State.values)), pk=pk)
+    task = get_object_or_404(
+        selectors.task_list(states=list(CreationTask.State.values)), pk=pk
+    )
     if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
         return render(request, "404.html", status=404)
     claim = selectors.live_claim(task=task, user=request.user)
@@ -57,7 +59,9 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(CreationTask, pk=pk)
     try:
         claim_task(task=task, user=request.user)
-        messages.success(request, "Claimed. The clock is running: submit before it ends.")
+        messages.success(
+            request, "Claimed. The clock is running: submit before it ends."
+        )
     except AtelierError as exc:
         messages.error(request, exc.message)
         return redirect(task)
@@ -147,5 +151,7 @@ def publish(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Published. The generator is painting the seeds.")
             return redirect(task)
-    drafts = CreationTask.objects.filter(state=CreationTask.State.DRAFT).exclude(error="")
+    drafts = CreationTask.objects.filter(state=CreationTask.State.DRAFT).exclude(
+        error=""
+    )
     return render(request, "art_tasks/publish.html", {"form": form, "failed": drafts})

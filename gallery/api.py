@@ -100,4 +100,6 @@ class VoteCastApi(APIView):
             curator=request.user,
             **data.validated_data,
         )
-        return Response(self.OutputSerializer(vote).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.OutputSerializer(vote).data, status=status.HTTP_201_CREATED
+        )

@@ -50,7 +50,9 @@ def cast_vote(
         )
     if not 1 <= int(score) <= 5:
         raise AtelierError("A score is a whole number from 1 to 5.", code="bad_score")
-    vote = Vote(submission=submission, curator=curator, score=int(score), comment=comment)
+    vote = Vote(
+        submission=submission, curator=curator, score=int(score), comment=comment
+    )
     vote.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():

@@ -9,8 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors
-from . import registry
+from . import registry, selectors
 from .models import GenerationJob, GeneratorModel
 
 

@@ -280,6 +280,7 @@ class Ctx:
         return self.size / 512
 
     def field(self, k: int) -> Tensor:
+        """Return field `k` cropped to the band's own pixels."""
         return self.f[k, :-1, :-1]
 
     def slope(self, f: Tensor) -> tuple[Tensor, Tensor]:
@@ -297,6 +298,7 @@ class Ctx:
         return torch.meshgrid(cols, rows, indexing="xy")
 
     def colour(self, i: int) -> Tensor:
+        """Return palette colour `i` shaped (3, 1, 1) to broadcast over pixels."""
         return self.stops[i].view(3, 1, 1)
 
     def noise(self, salt: int) -> Tensor:

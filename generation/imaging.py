@@ -42,7 +42,9 @@ def sha256_of(fileobj: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def inspect_upload(fileobj: IO[bytes], *, max_bytes: int, max_pixels: int) -> UploadInfo:
+def inspect_upload(
+    fileobj: IO[bytes], *, max_bytes: int, max_pixels: int
+) -> UploadInfo:
     """Decode `fileobj` fully and return what it is, or raise `InvalidImage`.
 
     Checks, in order: empty, over `max_bytes`, not a PNG/JPEG/WebP image,
@@ -65,9 +67,16 @@ def inspect_upload(fileobj: IO[bytes], *, max_bytes: int, max_pixels: int) -> Up
             image = Image.open(fileobj)
             fmt = image.format or ""
             width, height = image.size
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, OSError, SyntaxError) as exc:
-        if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+    ) as exc:
+        if isinstance(
+            exc, Image.DecompressionBombError | Image.DecompressionBombWarning
+        ):
             raise InvalidImage(
                 f"The image has too many pixels; the limit is "
                 f"{max_pixels / 1e6:.0f} megapixels."

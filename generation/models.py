@@ -28,7 +28,9 @@ class GeneratorModel(TimeStampedModel):
     class Meta:
         ordering = ["name", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "version"], name="generator_version")
+            models.UniqueConstraint(
+                fields=["name", "version"], name="generator_version"
+            )
         ]
 
     def __str__(self) -> str:

@@ -32,8 +32,10 @@ def known_styles() -> list[str]:
     return list(registry.CPPN_STYLES)
 
 
-def check_generator_recipe(*, generator: str, version: str, style: str, size: int) -> None:
-    """Raise a clear error if the recipe names a generator or style that does not exist."""
+def check_generator_recipe(
+    *, generator: str, version: str, style: str, size: int
+) -> None:
+    """Raise a clear error for an unknown generator, version, style or size."""
     if generator == registry.CPPN:
         if version != registry.CPPN_VERSION:
             raise UnknownGenerator(
@@ -80,7 +82,9 @@ def _png_and_thumb(image) -> tuple[bytes, bytes]:  # noqa: ANN001 - PIL image
     return out.getvalue(), tout.getvalue()
 
 
-def run_generation_job(*, job: GenerationJob, batch_size: int | None = None) -> GenerationJob:
+def run_generation_job(
+    *, job: GenerationJob, batch_size: int | None = None
+) -> GenerationJob:
     """Paint the missing seeds of `job`'s task in batches, then open the task.
 
     Seeds already stored are skipped, so a redelivered or resumed job only
@@ -130,7 +134,9 @@ def run_generation_job(*, job: GenerationJob, batch_size: int | None = None) -> 
                         device=str(device),
                         render_ms=per_image_ms,
                     )
-                    seed.image.save(f"{task.pk}/{digest}.png", ContentFile(png), save=False)
+                    seed.image.save(
+                        f"{task.pk}/{digest}.png", ContentFile(png), save=False
+                    )
                     seed.thumbnail.save(
                         f"{task.pk}/{digest}.webp", ContentFile(thumb), save=False
                     )

@@ -10,6 +10,9 @@ from .services import run_generation_job
 def generate_seeds_task(job_id: int) -> None:
     """Paint the seeds of one generation job; a finished job is left alone."""
     job = GenerationJob.objects.filter(pk=job_id).first()
-    if job is None or job.state in (GenerationJob.State.DONE, GenerationJob.State.FAILED):
+    if job is None or job.state in (
+        GenerationJob.State.DONE,
+        GenerationJob.State.FAILED,
+    ):
         return
     run_generation_job(job=job)

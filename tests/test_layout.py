@@ -21,5 +21,11 @@ def test_the_platform_folder_is_not_a_python_package():
 
 def test_no_top_level_package_shadows_the_standard_library():
     packages = [p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()]
-    assert sorted(packages) == ["accounts", "art_tasks", "config", "gallery", "generation"]
+    assert sorted(packages) == [
+        "accounts",
+        "art_tasks",
+        "config",
+        "gallery",
+        "generation",
+    ]
     assert not set(packages) & set(sys.stdlib_module_names)

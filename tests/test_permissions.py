@@ -1,6 +1,7 @@
 """Who may publish, claim, submit, vote and see what, through the API."""
 
 import pytest
+
 from rest_framework.test import APIClient
 
 from art_tasks.models import CreationTask
@@ -11,8 +12,14 @@ from tests.art_tasks.helpers import submitted_work
 
 pytestmark = pytest.mark.django_db
 
-TASK = {"title": "Dunes", "brief": "Sand.", "style": "nebula", "seed_count": 2,
-        "image_size": 64, "slots": 3}
+TASK = {
+    "title": "Dunes",
+    "brief": "Sand.",
+    "style": "nebula",
+    "seed_count": 2,
+    "image_size": 64,
+    "slots": 3,
+}
 
 
 def client_for(user=None) -> APIClient:
@@ -22,27 +29,46 @@ def client_for(user=None) -> APIClient:
     return client
 
 
-def test_visitors_browse_tasks_gallery_and_artists_without_signing_in(open_task, artist):
+def test_visitors_browse_tasks_gallery_and_artists_without_signing_in(
+    open_task, artist
+):
     anon = client_for()
     assert anon.get("/api/v1/tasks/").status_code == 200
     assert anon.get(f"/api/v1/tasks/{open_task.pk}/").status_code == 200
     assert anon.get("/api/v1/gallery/").status_code == 200
     assert anon.get(f"/api/v1/artists/{artist.username}/").status_code == 200
-    for path in ["/", "/tasks/", f"/tasks/{open_task.pk}/", f"/artists/{artist.username}/"]:
+    for path in [
+        "/",
+        "/tasks/",
+        f"/tasks/{open_task.pk}/",
+        f"/artists/{artist.username}/",
+    ]:
         assert anon.get(path).status_code == 200, path
 
 
 def test_visitors_cannot_claim_submit_or_vote(open_task):
     anon = client_for()
     assert anon.post(f"/api/v1/tasks/{open_task.pk}/claim/").status_code in (401, 403)
-    assert anon.post("/api/v1/submissions/1/votes/", {"score": 5}).status_code in (401, 403)
+    assert anon.post("/api/v1/submissions/1/votes/", {"score": 5}).status_code in (
+        401,
+        403,
+    )
     assert anon.get("/studio/").status_code == 302  # to the sign-in page
 
 
 def test_only_staff_publish_tasks(staff, artist, curators):
-    assert client_for(artist).post("/api/v1/tasks/", TASK, format="json").status_code == 403
-    assert client_for(curators[0]).post("/api/v1/tasks/", TASK, format="json").status_code == 403
-    assert client_for().post("/api/v1/tasks/", TASK, format="json").status_code in (401, 403)
+    assert (
+        client_for(artist).post("/api/v1/tasks/", TASK, format="json").status_code
+        == 403
+    )
+    assert (
+        client_for(curators[0]).post("/api/v1/tasks/", TASK, format="json").status_code
+        == 403
+    )
+    assert client_for().post("/api/v1/tasks/", TASK, format="json").status_code in (
+        401,
+        403,
+    )
     response = client_for(staff).post("/api/v1/tasks/", TASK, format="json")
     assert response.status_code == 201
     assert response.json()["state"] == "generating"
@@ -66,8 +92,12 @@ def test_only_the_claim_holder_submits(open_task, artist, make_png):
     claim = claim_task(task=open_task, user=artist)
     response = client_for(UserFactory(username="thief")).post(
         f"/api/v1/claims/{claim.pk}/submission/",
-        {"seed": open_task.seeds.first().pk, "title": "x", "license": "CC0-1.0",
-         "image": SimpleUploadedFile("a.png", make_png())},
+        {
+            "seed": open_task.seeds.first().pk,
+            "title": "x",
+            "license": "CC0-1.0",
+            "image": SimpleUploadedFile("a.png", make_png()),
+        },
         format="multipart",
     )
     assert response.status_code == 403
@@ -90,7 +120,9 @@ def test_only_curators_vote_and_never_on_their_own_work(open_task, artist, curat
     assert "score" in bad.json()["detail"]
 
 
-def test_work_in_review_is_visible_to_its_artist_and_curators_only(open_task, artist, curators):
+def test_work_in_review_is_visible_to_its_artist_and_curators_only(
+    open_task, artist, curators
+):
     work = submitted_work(task=open_task, artist=artist)
     url = f"/api/v1/submissions/{work.pk}/"
     assert client_for().get(url).status_code == 404
@@ -119,7 +151,8 @@ def test_token_auth_works_for_api_clients(artist):
     bad = anon.post("/api/v1/auth/token/", {"username": "artist", "password": "nope"})
     assert bad.status_code == 403
     token = anon.post(
-        "/api/v1/auth/token/", {"username": "artist", "password": "a-long-test-password"}
+        "/api/v1/auth/token/",
+        {"username": "artist", "password": "a-long-test-password"},
     ).json()["token"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
@@ -32,7 +33,7 @@ def wait_for(predicate, *, timeout: float, what: str):
 
 
 @pytest.fixture
-def worker(transactional_db, _media_root, tmp_path):
+def worker(transactional_db, media_root, tmp_path):
     """Start `celery -A config.celery worker` on every queue against the test DB."""
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "set REDIS_URL"
     db = settings.DATABASES["default"]
@@ -43,19 +44,29 @@ def worker(transactional_db, _media_root, tmp_path):
             f"/{db['NAME']}"
         ),
         "REDIS_URL": settings.CELERY_BROKER_URL,
-        "DJANGO_MEDIA_ROOT": str(_media_root),
+        "DJANGO_MEDIA_ROOT": str(media_root),
     }
     celery_app.control.purge()
     log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "celery"),
-            "-A", "config.celery", "worker",
-            "-Q", "generation,imaging,default",
-            "--pool", "solo", "-l", "info",
-            "-n", f"test-{os.getpid()}@%h",
+            "-A",
+            "config.celery",
+            "worker",
+            "-Q",
+            "generation,imaging,default",
+            "--pool",
+            "solo",
+            "-l",
+            "info",
+            "-n",
+            f"test-{os.getpid()}@%h",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     yield process
     process.terminate()
@@ -79,8 +90,15 @@ def test_publish_to_gallery_through_a_real_worker(worker, make_png):
     api.force_authenticate(staff)
     task = api.post(
         "/api/v1/tasks/",
-        {"title": "Worker run", "brief": "Seeds from a real worker.", "tags": ["test"],
-         "style": "neon", "seed_count": 3, "image_size": 64, "slots": 2},
+        {
+            "title": "Worker run",
+            "brief": "Seeds from a real worker.",
+            "tags": ["test"],
+            "style": "neon",
+            "seed_count": 3,
+            "image_size": 64,
+            "slots": 2,
+        },
         format="json",
     ).json()
     assert task["state"] == "generating"
@@ -98,8 +116,12 @@ def test_publish_to_gallery_through_a_real_worker(worker, make_png):
     assert claim["seconds_left"] > 0
     submission = api.post(
         f"/api/v1/claims/{claim['id']}/submission/",
-        {"seed": task["seeds"][1]["id"], "title": "From the worker",
-         "license": "CC-BY-4.0", "image": SimpleUploadedFile("w.png", make_png((200, 150)))},
+        {
+            "seed": task["seeds"][1]["id"],
+            "title": "From the worker",
+            "license": "CC-BY-4.0",
+            "image": SimpleUploadedFile("w.png", make_png((200, 150))),
+        },
         format="multipart",
     ).json()
     assert submission["state"] == "processing"
@@ -109,7 +131,8 @@ def test_publish_to_gallery_through_a_real_worker(worker, make_png):
         return body if body["state"] == "in_review" else None
 
     reviewed_body = wait_for(reviewed, timeout=60, what="the imaging worker")
-    assert reviewed_body["web"] and reviewed_body["thumbnail"]
+    assert reviewed_body["web"]
+    assert reviewed_body["thumbnail"]
 
     for curator, score in zip(curators, [5, 4, 4], strict=True):
         api.force_authenticate(curator)

@@ -8,6 +8,7 @@ import hashlib
 from datetime import timedelta
 
 import factory
+
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -53,7 +54,9 @@ class OpenTaskFactory(TaskFactory):
                 sha256=digest,
             )
             seed.image.save(f"{self.pk}/{digest}.png", ContentFile(data), save=False)
-            seed.thumbnail.save(f"{self.pk}/{digest}.png", ContentFile(data), save=False)
+            seed.thumbnail.save(
+                f"{self.pk}/{digest}.png", ContentFile(data), save=False
+            )
             seed.save()
 
 

@@ -4,10 +4,16 @@ import threading
 from datetime import timedelta
 
 import pytest
+
 from django.db import connection
 from django.utils import timezone
 
-from art_tasks.errors import AlreadyClaimed, ClaimLimitReached, NotYourClaim, TaskNotOpen
+from art_tasks.errors import (
+    AlreadyClaimed,
+    ClaimLimitReached,
+    NotYourClaim,
+    TaskNotOpen,
+)
 from art_tasks.models import Claim, CreationTask
 from art_tasks.services import claim_task, expire_claims, release_claim
 from tests.accounts.factories import UserFactory
@@ -16,7 +22,9 @@ from tests.art_tasks.factories import ClaimFactory, OpenTaskFactory, TaskFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_claim_gives_an_active_claim_ending_after_the_task_time_limit(open_task, artist):
+def test_claim_gives_an_active_claim_ending_after_the_task_time_limit(
+    open_task, artist
+):
     before = timezone.now()
     claim = claim_task(task=open_task, user=artist)
     assert claim.state == Claim.State.ACTIVE

@@ -3,8 +3,9 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from art_tasks.models import Claim, Submission
@@ -69,7 +70,7 @@ SVG = (
     ids=["text-named-png", "truncated-png", "svg", "over-pixel-limit", "zero-bytes"],
 )
 def test_bad_files_are_refused_with_a_message_and_nothing_is_stored(
-    claimed, content, name, message, _media_root
+    claimed, content, name, message, media_root
 ):
     client, claim = claimed
     if content is None:
@@ -82,8 +83,11 @@ def test_bad_files_are_refused_with_a_message_and_nothing_is_stored(
     assert Submission.objects.count() == 0
     claim.refresh_from_db()
     assert claim.state == Claim.State.ACTIVE  # the contributor can try again
-    stored = list((_media_root / "originals").rglob("*")) if (
-        _media_root / "originals").exists() else []
+    stored = (
+        list((media_root / "originals").rglob("*"))
+        if (media_root / "originals").exists()
+        else []
+    )
     assert [p for p in stored if p.is_file()] == []
 
 
@@ -126,7 +130,8 @@ def test_imaging_makes_web_variants_and_sends_the_work_to_review(claimed, make_p
         assert web.format == "WEBP"
         assert web.size == (300, 200)
     assert len(submission.phash) == 16
-    assert submission.palette and submission.palette[0].startswith("#")
+    assert submission.palette
+    assert submission.palette[0].startswith("#")
     process_submission_task.run(body["id"])  # a redelivery changes nothing
     submission.refresh_from_db()
     assert submission.state == Submission.State.IN_REVIEW
@@ -154,4 +159,3 @@ def test_submitting_on_a_released_claim_is_refused(claimed, make_png):
     response = _post(client, claim, make_png(), "w.png")
     assert response.status_code == 409
     assert "released" in response.json()["detail"]
-

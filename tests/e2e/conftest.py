@@ -22,7 +22,9 @@ CHROMIUM_FLAGS = [
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (see .ci/run)")
+        pytest.fail(
+            "Chromium is not installed: `apt-get install chromium` (see .ci/run)"
+        )
     return path
 
 

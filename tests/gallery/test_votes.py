@@ -60,9 +60,15 @@ def test_work_still_processing_cannot_be_voted_on(open_task, artist, curators):
         cast_vote(submission=work, curator=curators[0], score=5)
 
 
-def test_the_queue_serves_the_least_voted_work_and_skips_own_and_voted(open_task, curators):
-    first = submitted_work(task=open_task, artist=UserFactory(username="a1"), title="first")
-    second = submitted_work(task=open_task, artist=UserFactory(username="a2"), title="second")
+def test_the_queue_serves_the_least_voted_work_and_skips_own_and_voted(
+    open_task, curators
+):
+    first = submitted_work(
+        task=open_task, artist=UserFactory(username="a1"), title="first"
+    )
+    second = submitted_work(
+        task=open_task, artist=UserFactory(username="a2"), title="second"
+    )
     own = submitted_work(task=open_task, artist=curators[0], title="own")
     cast_vote(submission=first, curator=curators[1], score=4)
     assert next_for_review(curator=curators[0]) == second  # fewest votes first
@@ -74,7 +80,9 @@ def test_the_queue_serves_the_least_voted_work_and_skips_own_and_voted(open_task
 def test_the_gallery_ranks_accepted_work_by_score_or_newest(open_task, curators):
     works = {}
     for name, scores in [("good", [4, 4, 4]), ("best", [5, 5, 4]), ("weak", [1, 2, 1])]:
-        work = submitted_work(task=open_task, artist=UserFactory(username=name), title=name)
+        work = submitted_work(
+            task=open_task, artist=UserFactory(username=name), title=name
+        )
         for curator, score in zip(curators, scores, strict=True):
             cast_vote(submission=work, curator=curator, score=score)
         works[name] = work
@@ -91,8 +99,10 @@ def test_the_gallery_page_costs_one_query_however_many_works(
         for curator in curators:
             cast_vote(submission=work, curator=curator, score=4)
     with django_assert_num_queries(1):
-        cards = [(w.title, w.artist.shown_name, w.task.title, w.seed.index)
-                 for w in gallery_list()]
+        cards = [
+            (w.title, w.artist.shown_name, w.task.title, w.seed.index)
+            for w in gallery_list()
+        ]
     assert len(cards) == 4
 
 

@@ -69,7 +69,9 @@ def test_a_rerun_of_a_finished_job_paints_nothing(staff):
     assert sorted(task.seeds.values_list("sha256", flat=True)) == hashes
 
 
-def test_a_failed_generation_returns_the_task_to_draft_with_the_error(staff, monkeypatch):
+def test_a_failed_generation_returns_the_task_to_draft_with_the_error(
+    staff, monkeypatch
+):
     from generation import cppn
 
     task = _task(staff)

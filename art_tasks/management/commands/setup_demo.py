@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from PIL import Image, ImageFilter, ImageOps
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from PIL import Image, ImageFilter, ImageOps
 
 from accounts.models import User
 from accounts.services import make_curator, register_user
@@ -149,9 +150,7 @@ class Command(BaseCommand):
             job = GenerationJob.objects.get(task=task)
             self.stdout.write(f"Painting {task.seed_count} seeds for “{task.title}”…")
             job = run_generation_job(job=job)
-            self.stdout.write(
-                f"  done in {job.seconds:.1f} s on {job.device}"
-            )
+            self.stdout.write(f"  done in {job.seconds:.1f} s on {job.device}")
         return task
 
     def _gallery(self, task: CreationTask, users: dict[str, User], works: list) -> None:
