@@ -94,8 +94,18 @@ def test_unknown_styles_are_refused_when_creating_a_task(staff):
         _task(staff, style="no-such-style")
 
 
-def test_the_registry_lists_exactly_the_painter_styles(db):
-    from generation import cppn
-    from generation.services import known_styles
+def test_web_code_paths_never_import_torch():
+    """Pages, API and services load without torch; only workers pay for it."""
+    import subprocess
+    import sys
 
-    assert sorted(known_styles()) == sorted(cppn.STYLES)
+    code = (
+        "import django, sys; django.setup();"
+        "import config.urls, art_tasks.views, art_tasks.api, generation.services;"
+        "from generation.services import known_styles; known_styles();"
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
