@@ -38,8 +38,11 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, styles: list[str], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
+        from generation.palettes import STYLES
+
         self.fields["style"].choices = [
-            (s, s.replace("-", " ").title()) for s in styles
+            (s, f"{s.replace('-', ' ').title()} — {STYLES[s].description}")
+            for s in styles
         ]
 
     def clean_tags(self) -> list[str]:
