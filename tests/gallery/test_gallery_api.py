@@ -1,0 +1,59 @@
+"""The public gallery API: cursor pages, orders and filters."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from gallery.services import cast_vote
+from tests.accounts.factories import UserFactory
+from tests.art_tasks.factories import OpenTaskFactory
+from tests.art_tasks.helpers import submitted_work
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accepted(open_task, curators):
+    """Five accepted works scoring 5.0, 4.67, 4.33, 4.0 and 3.67."""
+    scores = [[5, 5, 5], [5, 5, 4], [5, 4, 4], [4, 4, 4], [4, 4, 3]]
+    works = []
+    for i, triple in enumerate(scores):
+        work = submitted_work(
+            task=open_task, artist=UserFactory(username=f"g{i}"), title=f"w{i}"
+        )
+        for curator, score in zip(curators, triple, strict=True):
+            cast_vote(submission=work, curator=curator, score=score)
+        works.append(work)
+    return works
+
+
+def test_cursor_pages_walk_the_whole_gallery_without_repeats(accepted):
+    client = APIClient()
+    url = "/api/v1/gallery/?order=top&page_size=2"
+    titles = []
+    while url:
+        page = client.get(url).json()
+        titles += [w["title"] for w in page["results"]]
+        url = page["next"]
+    assert titles == ["w0", "w1", "w2", "w3", "w4"]
+
+
+def test_newest_order_and_filters(accepted, curators):
+    client = APIClient()
+    newest = client.get("/api/v1/gallery/?order=new").json()["results"]
+    assert [w["title"] for w in newest] == ["w4", "w3", "w2", "w1", "w0"]
+    by_artist = client.get("/api/v1/gallery/?artist=g2").json()["results"]
+    assert [w["title"] for w in by_artist] == ["w2"]
+    other = OpenTaskFactory(title="Other")
+    work = submitted_work(task=other, artist=UserFactory(username="solo"), title="solo")
+    for curator in curators:
+        cast_vote(submission=work, curator=curator, score=5)
+    by_task = client.get(f"/api/v1/gallery/?task={other.pk}").json()["results"]
+    assert [w["title"] for w in by_task] == ["solo"]
+
+
+def test_gallery_entries_carry_license_attribution_and_images(accepted):
+    entry = APIClient().get("/api/v1/gallery/").json()["results"][0]
+    assert entry["license"] == "CC-BY-4.0"
+    assert "by G0" in entry["attribution"]
+    assert entry["web"].startswith("http://testserver/media/web/")
+    assert entry["score"] == pytest.approx(5.0)
