@@ -256,6 +256,7 @@ class Submission(TimeStampedModel):
         db_index=True,
     )
     error = models.TextField(blank=True)
+    like_count = models.PositiveIntegerField(default=0)
     vote_count = models.PositiveIntegerField(default=0)
     score_sum = models.PositiveIntegerField(default=0)
     score = models.FloatField(

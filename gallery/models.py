@@ -41,3 +41,24 @@ class Vote(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.curator} → {self.submission_id}: {self.score}"
+
+
+class Like(TimeStampedModel):
+    """A signed-in person's like of an accepted work (feeds "popular")."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="likes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "user"], name="like_one_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.submission_id}"

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.errors import AtelierError
+from accounts.errors import AtelierError, NotAllowed
 from accounts.models import User
 from art_tasks.models import Submission
 
 from .errors import AlreadyVoted, NotACurator, NotInReview, VoteOnOwnWork
-from .models import Vote
+from .models import Like, Vote
 
 
 def decide(*, submission: Submission) -> str | None:
@@ -74,3 +74,29 @@ def cast_vote(
         fields += ["state", "decided_at", "decision_reason"]
     submission.save(update_fields=fields)
     return vote
+
+
+@transaction.atomic
+def like_work(*, submission: Submission, user: User) -> Submission:
+    """Record that `user` likes an accepted work; liking twice changes nothing."""
+    if not user.is_authenticated:
+        raise NotAllowed("Sign in to like work.")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state != Submission.State.ACCEPTED:
+        raise NotInReview("Only work in the gallery can be liked.")
+    _, created = Like.objects.get_or_create(submission=submission, user=user)
+    if created:
+        submission.like_count += 1
+        submission.save(update_fields=["like_count", "updated_at"])
+    return submission
+
+
+@transaction.atomic
+def unlike_work(*, submission: Submission, user: User) -> Submission:
+    """Take back `user`'s like of a work, if there was one."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    deleted, _ = Like.objects.filter(submission=submission, user=user).delete()
+    if deleted:
+        submission.like_count = max(0, submission.like_count - deleted)
+        submission.save(update_fields=["like_count", "updated_at"])
+    return submission
