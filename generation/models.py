@@ -59,6 +59,11 @@ class GenerationJob(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    plan = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Recipes to paint (with parents when bred), fixed on the first run.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -75,3 +80,45 @@ class GenerationJob(TimeStampedModel):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class TrainingRun(TimeStampedModel):
+    """One training of a learned generator; drives its progress bar."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    name = models.CharField(max_length=40, help_text="Generator name to register.")
+    size = models.PositiveIntegerField(default=64)
+    epochs = models.PositiveIntegerField(default=10)
+    epochs_done = models.PositiveIntegerField(default=0)
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    params = models.JSONField(default=dict, blank=True)
+    record = models.JSONField(
+        default=dict, blank=True, help_text="Images used, losses per epoch, timings."
+    )
+    error = models.TextField(blank=True)
+    device = models.CharField(max_length=40, blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    result = models.ForeignKey(
+        GeneratorModel, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"training {self.name}: {self.epochs_done}/{self.epochs}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.epochs_done / self.epochs) if self.epochs else 0

@@ -1,6 +1,7 @@
 """The public gallery API: cursor pages, orders and filters."""
 
 import pytest
+
 from rest_framework.test import APIClient
 
 from gallery.services import cast_vote
