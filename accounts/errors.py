@@ -42,3 +42,7 @@ class NotFound(AtelierError):
 class Conflict(AtelierError):
     status = 409
     code = "conflict"
+
+
+class CannotFollowSelf(AtelierError):
+    code = "follow_self"

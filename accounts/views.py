@@ -1,17 +1,29 @@
-"""Pages of accounts: sign-up and artist profiles."""
+"""Pages of accounts: sign-up, artist profiles, the leaderboard, notifications."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from gallery.selectors import artist_works
 
+from . import selectors
+from .errors import AtelierError
 from .forms import SignupForm
 from .models import User
-from .services import register_user
+from .services import (
+    follow_artist,
+    mark_notifications_read,
+    register_user,
+    set_email_notifications,
+    unfollow_artist,
+)
+
+INBOX_SIZE = 50
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -32,5 +44,76 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def artist(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username, is_active=True)
-    works = artist_works(artist=person)
-    return render(request, "accounts/artist.html", {"artist": person, "works": works})
+    return render(
+        request,
+        "accounts/artist.html",
+        {
+            "artist": person,
+            "works": artist_works(artist=person),
+            "standing": selectors.artist_standing(artist=person, viewer=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(User, username=username, is_active=True)
+    try:
+        follow_artist(follower=request.user, artist=person)
+        messages.success(
+            request, f"You follow {person.shown_name}: new work will reach you."
+        )
+    except AtelierError as exc:
+        messages.error(request, exc.message)
+    return redirect(person)
+
+
+@login_required
+@require_POST
+def unfollow(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(User, username=username, is_active=True)
+    unfollow_artist(follower=request.user, artist=person)
+    messages.info(request, f"You no longer follow {person.shown_name}.")
+    return redirect(person)
+
+
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    period = request.GET.get("period", "week")
+    if period not in selectors.PERIODS:
+        period = "week"
+    return render(
+        request,
+        "accounts/leaderboard.html",
+        {
+            "period": period,
+            "periods": selectors.PERIODS,
+            "since": selectors.period_start(period),
+            "contributors": selectors.leaderboard(board="contributors", period=period),
+            "curators": selectors.leaderboard(board="curators", period=period),
+        },
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Show the latest notifications; opening the page marks them read."""
+    items = list(selectors.inbox(user=request.user)[:INBOX_SIZE])
+    unread = [n.pk for n in items if n.read_at is None]
+    if unread:
+        mark_notifications_read(user=request.user, ids=unread)
+    return render(request, "accounts/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    enabled = request.POST.get("email_notifications") == "on"
+    set_email_notifications(user=request.user, enabled=enabled)
+    if enabled:
+        messages.success(
+            request, f"Notifications will also go to {request.user.email}."
+        )
+    else:
+        messages.info(request, "No more e-mails: notifications stay here on the site.")
+    return redirect("accounts:notifications")

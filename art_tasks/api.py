@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.errors import NotFound
+from generation.services import seed_source_params
 
 from . import selectors
 from .models import Claim, CreationTask, License, SeedImage, Submission
@@ -60,9 +61,20 @@ class TaskOutput(serializers.Serializer):
     style = serializers.CharField()
     seed_count = serializers.IntegerField()
     image_size = serializers.IntegerField()
+    params = serializers.JSONField(
+        help_text="Generator parameters; `source` says if seeds were bred."
+    )
     state = serializers.CharField()
     progress = serializers.SerializerMethodField()
+    voting_rule = serializers.SerializerMethodField(
+        help_text="Quorum, threshold and review window in force (task or site)."
+    )
     seeds = SeedOutput(many=True)
+
+    def get_voting_rule(self, task: CreationTask) -> dict:
+        from gallery.rules import VotingRule
+
+        return VotingRule.for_task(task).as_dict()
 
     def get_tags(self, task: CreationTask) -> list[str]:
         return [t.name for t in task.tags.all()]
@@ -103,7 +115,9 @@ class SubmissionOutput(serializers.Serializer):
     license = serializers.CharField()
     attribution = serializers.CharField()
     state = serializers.CharField()
-    score = serializers.FloatField(allow_null=True)
+    score = serializers.SerializerMethodField(
+        help_text="Mean curator score; hidden (null) while votes are blind."
+    )
     vote_count = serializers.IntegerField()
     decision_reason = serializers.CharField()
     width = serializers.IntegerField()
@@ -116,6 +130,11 @@ class SubmissionOutput(serializers.Serializer):
     thumbnail = FileUrlField()
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_score(self, submission: Submission) -> float | None:
+        if submission.state == Submission.State.IN_REVIEW:
+            return None  # votes are blind until the decision
+        return submission.score
 
 
 class TaskListApi(APIView):
@@ -143,6 +162,21 @@ class TaskListApi(APIView):
         style = serializers.CharField(default="nebula")
         seed_count = serializers.IntegerField(min_value=1, max_value=64, default=8)
         image_size = serializers.IntegerField(min_value=64, max_value=2048, default=512)
+        vote_quorum = serializers.IntegerField(
+            min_value=1, max_value=25, required=False, allow_null=True, default=None
+        )
+        accept_threshold = serializers.FloatField(
+            min_value=1.0, max_value=5.0, required=False, allow_null=True, default=None
+        )
+        review_window_hours = serializers.IntegerField(
+            min_value=1, max_value=1440, required=False, allow_null=True, default=None
+        )
+        source = serializers.ChoiceField(
+            choices=["fresh", "bred"],
+            default="fresh",
+            help_text="fresh: random genomes; bred: bred from the fittest scored "
+            "seeds of this style in earlier tasks (a quarter stay fresh).",
+        )
 
     @extend_schema(responses=TaskOutput(many=True))
     def get(self, request: Request) -> Response:
@@ -155,6 +189,16 @@ class TaskListApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
+        hours = values.pop("review_window_hours", None)
+        values["review_window"] = timedelta(hours=hours) if hours else None
+        values["params"] = {
+            **values.get("params", {}),
+            **seed_source_params(
+                source=values.pop("source"),
+                style=values["style"],
+                generator=values["generator"],
+            ),
+        }
         task = create_task(by=request.user, **values)
         publish_task(task=task, by=request.user)
         task = selectors.get_task(pk=task.pk)

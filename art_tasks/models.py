@@ -89,6 +89,28 @@ class CreationTask(TimeStampedModel):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Voting rules; empty means the site default (see docs/curation.md).
+    vote_quorum = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text="Curator votes that decide a submission; empty: site default.",
+    )
+    accept_threshold = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1.0), MaxValueValidator(5.0)],
+        help_text="Mean score (1-5) at which work is accepted; empty: site default.",
+    )
+    review_window = models.DurationField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(timedelta(hours=1)),
+            MaxValueValidator(timedelta(days=60)),
+        ],
+        help_text="How long a submission waits for votes; empty: site default.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -264,14 +286,61 @@ class Submission(TimeStampedModel):
     )
     decision_reason = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Curation and ranking, kept by gallery.services (see docs/curation.md).
+    decision_rule = models.JSONField(
+        default=dict, blank=True, help_text="The voting rule that decided the work."
+    )
+    review_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the review window ends."
+    )
+    review_extended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the review window was extended."
+    )
+    view_count = models.PositiveIntegerField(default=0)
+    rank_top = models.FloatField(default=0.0, help_text="Bayesian average score.")
+    rank_popular = models.FloatField(
+        default=0.0, help_text="Wilson lower bound of likes over views."
+    )
+    trend_score = models.FloatField(default=0.0, help_text="Points decayed by age.")
+    discover_rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Position in the discover layout."
+    )
+    colour_family = models.CharField(
+        max_length=8, blank=True, help_text="Coarse name of the dominant colour."
+    )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(
-                fields=["-score", "-decided_at", "-id"],
+                fields=["-rank_top", "-id"],
                 condition=Q(state="accepted"),
                 name="gallery_top",
+            ),
+            models.Index(
+                fields=["-rank_popular", "-id"],
+                condition=Q(state="accepted"),
+                name="gallery_popular",
+            ),
+            models.Index(
+                fields=["-trend_score", "-id"],
+                condition=Q(state="accepted"),
+                name="gallery_trending",
+            ),
+            models.Index(
+                fields=["discover_rank", "id"],
+                condition=Q(state="accepted", discover_rank__isnull=False),
+                name="gallery_discover",
+            ),
+            models.Index(
+                fields=["colour_family"],
+                condition=Q(state="accepted"),
+                name="gallery_colour",
+            ),
+            models.Index(
+                fields=["review_due_at"],
+                condition=Q(state="in_review"),
+                name="review_due",
             ),
             models.Index(
                 fields=["-decided_at", "-id"],

@@ -61,8 +61,15 @@ def create_task(
     seed_count: int = 8,
     image_size: int = 512,
     params: dict | None = None,
+    vote_quorum: int | None = None,
+    accept_threshold: float | None = None,
+    review_window: timedelta | None = None,
 ) -> CreationTask:
-    """Create a draft task; `publish_task` then paints its seeds."""
+    """Create a draft task; `publish_task` then paints its seeds.
+
+    The voting rule (`vote_quorum`, `accept_threshold`, `review_window`)
+    falls back to the site default where it is None.
+    """
     _require_staff(by)
     from generation.services import check_generator_recipe
 
@@ -87,6 +94,9 @@ def create_task(
         image_size=image_size,
         params=params or {},
         created_by=by,
+        vote_quorum=vote_quorum,
+        accept_threshold=accept_threshold,
+        review_window=review_window,
     )
     task.full_clean()
     task.save()
@@ -343,8 +353,14 @@ def process_submission(*, submission: Submission) -> Submission:
     submission.phash = variants.phash
     submission.palette = variants.palette
     submission.state = Submission.State.IN_REVIEW
+    from gallery.colours import colour_family
+    from gallery.services import review_due_at
+
+    submission.colour_family = colour_family(variants.palette)
+    submission.review_due_at = review_due_at(task=submission.task, start=timezone.now())
     submission.save(
         update_fields=["web", "thumbnail", "phash", "palette", "state", "updated_at"]
+        + ["colour_family", "review_due_at"]
     )
     return submission
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import AtelierError
 from generation.models import GenerationJob
-from generation.services import known_styles
+from generation.services import known_styles, seed_source_params
 
 from . import selectors
 from .errors import InvalidImage
@@ -141,7 +141,17 @@ def publish(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
+        hours = values.pop("review_window_hours", None)
+        values["review_window"] = timedelta(hours=hours) if hours else None
+        values["generator"], values["generator_version"] = values.pop("generator")
+        source = values.pop("source") or "fresh"
         try:
+            values["params"] = {
+                **values.get("params", {}),
+                **seed_source_params(
+                    source=source, style=values["style"], generator=values["generator"]
+                ),
+            }
             task = create_task(by=request.user, **values)
             publish_task(task=task, by=request.user)
         except AtelierError as exc:

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.notifications",
             ]
         },
     }
@@ -151,8 +152,23 @@ ATELIER_MAX_UPLOAD_BYTES = env.int("ATELIER_MAX_UPLOAD_BYTES", default=20 * 1024
 ATELIER_MAX_UPLOAD_PIXELS = env.int("ATELIER_MAX_UPLOAD_PIXELS", default=40_000_000)
 ATELIER_VOTE_QUORUM = env.int("ATELIER_VOTE_QUORUM", default=3)
 ATELIER_ACCEPT_THRESHOLD = env.float("ATELIER_ACCEPT_THRESHOLD", default=3.0)
+# Curation defaults; a task may override the first three (see docs/curation.md).
+ATELIER_REVIEW_WINDOW_HOURS = env.int("ATELIER_REVIEW_WINDOW_HOURS", default=72)
+# Bayesian "top" order: prior weight C (in votes) and the prior mean m used
+# until the site mean has been measured (gallery.RankingPrior).
+ATELIER_RANK_PRIOR_WEIGHT = env.float("ATELIER_RANK_PRIOR_WEIGHT", default=3.0)
+ATELIER_RANK_PRIOR_MEAN = env.float("ATELIER_RANK_PRIOR_MEAN", default=3.0)
+# "trending": Hacker News gravity, and the age past which a work stops trending.
+ATELIER_TRENDING_GRAVITY = env.float("ATELIER_TRENDING_GRAVITY", default=1.8)
+ATELIER_TRENDING_DAYS = env.int("ATELIER_TRENDING_DAYS", default=30)
+ATELIER_GALLERY_PAGE_SIZE = env.int("ATELIER_GALLERY_PAGE_SIZE", default=24)
 ATELIER_GENERATION_BATCH = env.int("ATELIER_GENERATION_BATCH", default=4)
+# Trained generator weights: <name>/<version>/generator.pt and checkpoint.pt.
+ATELIER_MODELS_DIR = Path(env("ATELIER_MODELS_DIR", default=str(VAR_DIR / "models")))
 ATELIER_CURATORS_GROUP = "curators"
+# Absolute links in e-mails; warn contributors this long before a claim ends.
+ATELIER_SITE_URL = env("ATELIER_SITE_URL", default="http://127.0.0.1:8000")
+ATELIER_CLAIM_WARNING_MINUTES = env.int("ATELIER_CLAIM_WARNING_MINUTES", default=15)
 
 # CELERY
 # ------------------------------------------------------------------------------
@@ -180,6 +196,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "notify-expiring-claims": {
+        "task": "accounts.tasks.notify_expiring_claims_task",
+        "schedule": timedelta(minutes=1),
+    },
     "expire-claims": {
         "task": "art_tasks.tasks.expire_claims_task",
         "schedule": timedelta(minutes=1),
@@ -191,6 +211,18 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-work": {
         "task": "art_tasks.tasks.sweep_stuck_work_task",
         "schedule": timedelta(minutes=5),
+    },
+    "close-due-reviews": {
+        "task": "gallery.tasks.close_due_reviews_task",
+        "schedule": timedelta(minutes=5),
+    },
+    "decay-trending": {
+        "task": "gallery.tasks.decay_trending_task",
+        "schedule": timedelta(minutes=15),
+    },
+    "refresh-gallery-layout": {
+        "task": "gallery.tasks.refresh_gallery_layout_task",
+        "schedule": timedelta(minutes=10),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

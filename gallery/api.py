@@ -1,4 +1,4 @@
-"""API of the gallery, the review queue and curator votes."""
+"""API of the gallery, curator votes, likes, provenance and collections."""
 
 from __future__ import annotations
 
@@ -6,30 +6,62 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from art_tasks.api import SubmissionOutput
-from art_tasks.models import Submission
+from accounts.errors import NotFound
+from art_tasks.api import FileUrlField, SubmissionOutput
+from art_tasks.models import License, Submission
 
 from . import selectors
-from .services import cast_vote
+from .colours import FAMILIES
+from .errors import CollectionNotFound, NotACurator
+from .models import Collection
+from .services import cast_vote, like_work, unlike_work
 
 
-class GalleryPagination(CursorPagination):
-    page_size = 24
-    max_page_size = 100
-    page_size_query_param = "page_size"
+def _visible_submission(request: Request, pk: int) -> Submission:
+    submission = get_object_or_404(
+        Submission.objects.select_related("artist", "task", "seed"), pk=pk
+    )
+    if not selectors.can_see_submission(submission=submission, viewer=request.user):
+        raise NotFound("No such artwork.")
+    return submission
 
-    def __init__(self, ordering: tuple[str, ...]) -> None:
-        self.ordering = ordering
+
+class GalleryWorkOutput(SubmissionOutput):
+    """A gallery card: the submission plus its ranks and the viewer's like."""
+
+    url = serializers.SerializerMethodField()
+    artist_name = serializers.CharField(source="artist.shown_name")
+    like_count = serializers.IntegerField()
+    view_count = serializers.IntegerField()
+    liked = serializers.BooleanField(
+        default=False, help_text="Whether the signed-in viewer likes the work."
+    )
+    rank_top = serializers.FloatField(help_text="Bayesian average score.")
+    rank_popular = serializers.FloatField(help_text="Wilson lower bound of likes.")
+    trend_score = serializers.FloatField()
+    discover_rank = serializers.IntegerField(allow_null=True)
+    colour_family = serializers.CharField()
+
+    def get_url(self, submission: Submission) -> str:
+        request = self.context.get("request")
+        url = submission.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class GalleryPageOutput(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = GalleryWorkOutput(many=True)
 
 
 class GalleryListApi(APIView):
-    """Accepted work, newest or best first, filtered by tag, task or artist."""
+    """Accepted work in one of five orders, filtered, one cursor page at a time."""
 
     permission_classes: list = []
 
@@ -38,26 +70,48 @@ class GalleryListApi(APIView):
             OpenApiParameter("order", OpenApiTypes.STR, enum=list(selectors.ORDERS)),
             OpenApiParameter("tag", OpenApiTypes.STR),
             OpenApiParameter("task", OpenApiTypes.INT),
-            OpenApiParameter("artist", OpenApiTypes.STR),
+            OpenApiParameter("artist", OpenApiTypes.STR, description="username"),
+            OpenApiParameter("license", OpenApiTypes.STR, enum=License.values),
+            OpenApiParameter(
+                "colour", OpenApiTypes.STR, enum=[name for name, _ in FAMILIES]
+            ),
             OpenApiParameter("cursor", OpenApiTypes.STR),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
-        responses=SubmissionOutput(many=True),
+        responses=GalleryPageOutput,
     )
     def get(self, request: Request) -> Response:
-        order = request.query_params.get("order", "top")
-        if order not in selectors.ORDERS:
-            order = "top"
-        task = request.query_params.get("task")
-        qs = selectors.gallery_list(
-            order=order,
-            tag=request.query_params.get("tag") or None,
-            task=int(task) if task and task.isdigit() else None,
-            artist=request.query_params.get("artist") or None,
+        params = request.query_params
+        size = params.get("page_size", "")
+        page = selectors.gallery_page(
+            query=selectors.GalleryQuery.from_params(params),
+            cursor=params.get("cursor") or None,
+            size=int(size) if size.isdigit() else None,
+            viewer=request.user,
         )
-        paginator = GalleryPagination(selectors.ORDERS[order])
-        page = paginator.paginate_queryset(qs, request, view=self)
-        data = SubmissionOutput(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        next_url = None
+        if page.next_cursor:
+            next_url = replace_query_param(
+                request.build_absolute_uri(), "cursor", page.next_cursor
+            )
+        results = GalleryWorkOutput(
+            page.items, many=True, context={"request": request}
+        ).data
+        return Response({"next": next_url, "previous": None, "results": results})
+
+
+class ReviewItemOutput(SubmissionOutput):
+    """A submission in the review queue, with the rule that will decide it."""
+
+    seed_image = FileUrlField(source="seed.image")
+    task_title = serializers.CharField(source="task.title")
+    task_brief = serializers.CharField(source="task.brief")
+    review_due_at = serializers.DateTimeField(allow_null=True)
+    review_extended_at = serializers.DateTimeField(allow_null=True)
+    voting_rule = serializers.SerializerMethodField()
+
+    def get_voting_rule(self, submission: Submission) -> dict:
+        return selectors.voting_rule(submission=submission)
 
 
 class ReviewNextApi(APIView):
@@ -65,41 +119,191 @@ class ReviewNextApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: SubmissionOutput, 204: None})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "skip",
+                OpenApiTypes.STR,
+                description="Comma-separated ids to pass over.",
+            )
+        ],
+        responses={200: ReviewItemOutput, 204: None},
+    )
     def get(self, request: Request) -> Response:
-        from .errors import NotACurator
-
         if not request.user.is_curator:
             raise NotACurator("Only curators have a review queue.")
-        sub = selectors.next_for_review(curator=request.user)
+        skip = [
+            s for s in request.query_params.get("skip", "").split(",") if s.isdigit()
+        ]
+        sub = selectors.next_for_review(curator=request.user, skip=skip)
         if sub is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(SubmissionOutput(sub, context={"request": request}).data)
+        return Response(ReviewItemOutput(sub, context={"request": request}).data)
 
 
-class VoteCastApi(APIView):
+class VoteOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    submission = serializers.IntegerField(source="submission_id")
+    score = serializers.IntegerField()
+    comment = serializers.CharField()
+    submission_state = serializers.CharField(source="submission.state")
+    revised_at = serializers.DateTimeField(allow_null=True)
+
+
+class VisibleVoteOutput(serializers.Serializer):
+    score = serializers.IntegerField()
+    comment = serializers.CharField()
+    curator = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    revised_at = serializers.DateTimeField(allow_null=True)
+
+    def get_curator(self, vote) -> str | None:  # noqa: ANN001 - a Vote
+        return None if self.context.get("anonymous") else vote.curator.username
+
+
+class VoteListOutput(serializers.Serializer):
+    visible = serializers.BooleanField()
+    message = serializers.CharField()
+    vote_count = serializers.IntegerField()
+    mine = VoteOutput(allow_null=True)
+    votes = serializers.ListField(child=serializers.DictField())
+
+
+class SubmissionVotesApi(APIView):
+    """Cast or change a vote (curators); read the votes the blind rule allows."""
+
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
         score = serializers.IntegerField(min_value=1, max_value=5)
-        comment = serializers.CharField(max_length=2000, required=False, default="")
+        comment = serializers.CharField(
+            max_length=2000,
+            required=False,
+            allow_blank=True,
+            help_text="Feedback for the artist; omit to keep the current one.",
+        )
 
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        submission = serializers.IntegerField(source="submission_id")
-        score = serializers.IntegerField()
-        comment = serializers.CharField()
-        submission_state = serializers.CharField(source="submission.state")
+    @extend_schema(responses=VoteListOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        submission = _visible_submission(request, pk)
+        view = selectors.votes_for_viewer(submission=submission, viewer=request.user)
+        context = {"anonymous": view.anonymous}
+        return Response(
+            {
+                "visible": view.visible,
+                "message": view.message,
+                "vote_count": submission.vote_count,
+                "mine": VoteOutput(view.mine).data if view.mine else None,
+                "votes": VisibleVoteOutput(view.votes, many=True, context=context).data,
+            }
+        )
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(
+        request=InputSerializer, responses={201: VoteOutput, 200: VoteOutput}
+    )
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         vote = cast_vote(
             submission=get_object_or_404(Submission, pk=pk),
             curator=request.user,
-            **data.validated_data,
+            score=data.validated_data["score"],
+            comment=data.validated_data.get("comment"),
         )
+        code = status.HTTP_200_OK if vote.revised_at else status.HTTP_201_CREATED
+        return Response(VoteOutput(vote).data, status=code)
+
+
+class LikeOutput(serializers.Serializer):
+    submission = serializers.IntegerField(source="pk")
+    like_count = serializers.IntegerField()
+    liked = serializers.BooleanField()
+
+
+class LikeApi(APIView):
+    """Like (POST) or unlike (DELETE) an accepted work."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=LikeOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        work = like_work(
+            submission=get_object_or_404(Submission, pk=pk), user=request.user
+        )
+        work.liked = True
+        return Response(LikeOutput(work).data)
+
+    @extend_schema(request=None, responses=LikeOutput)
+    def delete(self, request: Request, pk: int) -> Response:
+        work = unlike_work(
+            submission=get_object_or_404(Submission, pk=pk), user=request.user
+        )
+        work.liked = False
+        return Response(LikeOutput(work).data)
+
+
+class ProvenanceApi(APIView):
+    """Where a work came from: seed recipe, task, artist, hashes and decision."""
+
+    permission_classes: list = []
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, pk: int) -> Response:
+        submission = _visible_submission(request, pk)
+        base = request.build_absolute_uri("/").rstrip("/")
+        return Response(selectors.provenance(submission=submission, base_url=base))
+
+
+class CollectionOutput(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    statement = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    cover = FileUrlField(source="cover.thumbnail", allow_null=True)
+    work_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, collection: Collection) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(collection.get_absolute_url())
+
+
+class CollectionListApi(APIView):
+    """Published collections, newest first."""
+
+    permission_classes: list = []
+
+    @extend_schema(responses=CollectionOutput(many=True))
+    def get(self, request: Request) -> Response:
+        collections = selectors.collection_list()
         return Response(
-            self.OutputSerializer(vote).data, status=status.HTTP_201_CREATED
+            CollectionOutput(collections, many=True, context={"request": request}).data
+        )
+
+
+class CollectionDetailApi(APIView):
+    """One collection with its works in the curators' order."""
+
+    permission_classes: list = []
+
+    class OutputSerializer(serializers.Serializer):
+        slug = serializers.SlugField()
+        title = serializers.CharField()
+        statement = serializers.CharField()
+        cover = serializers.IntegerField(source="cover_id", allow_null=True)
+        curated_by = serializers.CharField(source="curated_by.shown_name")
+        works = serializers.SerializerMethodField()
+
+        def get_works(self, collection: Collection) -> list[dict]:
+            works = [item.submission for item in collection.ordered_items]
+            return GalleryWorkOutput(works, many=True, context=self.context).data
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        try:
+            collection = selectors.collection_detail(slug=slug, viewer=request.user)
+        except Collection.DoesNotExist as exc:
+            raise CollectionNotFound("No such collection.") from exc
+        return Response(
+            self.OutputSerializer(collection, context={"request": request}).data
         )

@@ -1,6 +1,6 @@
-"""Errors raised by curation services."""
+"""Errors raised by curation, gallery and collection services."""
 
-from accounts.errors import Conflict, NotAllowed
+from accounts.errors import AtelierError, Conflict, NotAllowed, NotFound
 
 
 class NotACurator(NotAllowed):
@@ -11,9 +11,41 @@ class VoteOnOwnWork(NotAllowed):
     code = "vote_on_own_work"
 
 
+class VoteOnOwnTask(NotAllowed):
+    code = "vote_on_own_task"
+
+
 class AlreadyVoted(Conflict):
     code = "already_voted"
 
 
 class NotInReview(Conflict):
     code = "not_in_review"
+
+
+class NotInGallery(Conflict):
+    code = "not_in_gallery"
+
+
+class LikeOwnWork(NotAllowed):
+    code = "like_own_work"
+
+
+class VotesHidden(NotAllowed):
+    code = "votes_hidden"
+
+
+class BadCursor(AtelierError):
+    code = "bad_cursor"
+
+
+class NotStaff(NotAllowed):
+    code = "not_staff"
+
+
+class CollectionNotFound(NotFound):
+    code = "collection_not_found"
+
+
+class CollectionConflict(Conflict):
+    code = "collection_conflict"

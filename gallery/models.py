@@ -1,4 +1,4 @@
-"""Curator votes on submissions."""
+"""Curator votes, likes, ranking prior, collections and moderation records."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -24,6 +24,9 @@ class Vote(TimeStampedModel):
     )
     comment = models.TextField(
         blank=True, max_length=2000, help_text="Feedback for the artist."
+    )
+    revised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the curator last changed the vote."
     )
 
     class Meta:
@@ -139,3 +142,93 @@ class ModerationAction(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.submission_id} by {self.actor_id}"
+
+
+# Ranking and collections -----------------------------------------------------
+
+
+class RankingPrior(models.Model):
+    """The prior of the Bayesian "top" order: one row, site mean and weight.
+
+    Each vote updates its work's rank in O(1) against this row; the periodic
+    layout job measures the site mean again and re-ranks in one statement.
+    """
+
+    mean = models.FloatField(help_text="Site mean score m (1-5).")
+    weight = models.FloatField(help_text="Prior weight C, in votes.")
+    measured_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mean__gte=1) & Q(mean__lte=5), name="prior_mean_range"
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="prior_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return f"m={self.mean:.3f}, C={self.weight:g}"
+
+
+class Collection(TimeStampedModel):
+    """A themed exhibition of accepted works chosen by staff."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=120)
+    statement = models.TextField(
+        blank=True, max_length=5000, help_text="The curators' statement."
+    )
+    cover = models.ForeignKey(
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The work shown on the collection's card.",
+    )
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published = models.BooleanField(
+        default=False, help_text="Shown to visitors when checked."
+    )
+    works = models.ManyToManyField(
+        Submission, through="CollectionItem", related_name="collections"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("gallery:collection", kwargs={"slug": self.slug})
+
+
+class CollectionItem(models.Model):
+    """One work's place in a collection."""
+
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="items"
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="collection_items"
+    )
+    position = models.PositiveIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["collection", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "submission"],
+                name="collection_work_once",
+                violation_error_message="That work is already in the collection.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id}#{self.position}: {self.submission_id}"

@@ -1,102 +1,637 @@
-"""Curator votes and the decisions they lead to."""
+"""Every write of curation, the gallery's ranks and collections.
+
+Sections: votes and decisions; review windows; likes and views; periodic
+ranking upkeep; collections. The voting rule itself is in `rules.py` and the
+ranking formulas in `ranking.py`; docs/curation.md explains both.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, FloatField, Max, Sum, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.errors import AtelierError, NotAllowed
 from accounts.models import User
-from art_tasks.models import Submission
+from accounts.services import record_decision_outcome
+from art_tasks.models import CreationTask, Submission
 
-from .errors import AlreadyVoted, NotACurator, NotInReview, VoteOnOwnWork
-from .models import Like, Vote
+from .errors import (
+    AlreadyVoted,
+    CollectionConflict,
+    LikeOwnWork,
+    NotACurator,
+    NotInGallery,
+    NotInReview,
+    NotStaff,
+    VoteOnOwnTask,
+    VoteOnOwnWork,
+)
+from .models import Collection, CollectionItem, Like, RankingPrior, Vote
+from .ranking import (
+    LIKE_POINTS,
+    TREND_OFFSET_HOURS,
+    VOTE_POINTS_PER_SCORE,
+    Candidate,
+    bayesian_average,
+    discover_order,
+    trend_points,
+    trend_score,
+    wilson_expression,
+    wilson_lower_bound,
+)
+from .rules import Outcome, VotingRule, decide_after_vote, decide_at_window_end
+
+# Votes and decisions ----------------------------------------------------------
 
 
-def decide(*, submission: Submission) -> str | None:
-    """Return the decision the votes so far call for, or None while short of quorum.
+def current_prior() -> RankingPrior:
+    """Return the Bayesian prior of "top": the stored row or the settings."""
+    prior = RankingPrior.objects.filter(pk=1).first()
+    if prior is None:
+        prior = RankingPrior(
+            pk=1,
+            mean=settings.ATELIER_RANK_PRIOR_MEAN,
+            weight=settings.ATELIER_RANK_PRIOR_WEIGHT,
+        )
+    return prior
 
-    Accepted when the mean score reaches the acceptance threshold once the
-    quorum of votes is in; rejected otherwise.
-    """
-    quorum = settings.ATELIER_VOTE_QUORUM
-    if submission.vote_count < quorum:
-        return None
-    mean = submission.score_sum / submission.vote_count
-    if mean >= settings.ATELIER_ACCEPT_THRESHOLD:
-        return Submission.State.ACCEPTED
-    return Submission.State.REJECTED
+
+def _trend_of(submission: Submission, now: datetime) -> float:
+    if submission.state != Submission.State.ACCEPTED or submission.decided_at is None:
+        return 0.0
+    return trend_score(
+        points=trend_points(
+            like_count=submission.like_count, score_sum=submission.score_sum
+        ),
+        age_hours=(now - submission.decided_at).total_seconds() / 3600,
+        gravity=settings.ATELIER_TRENDING_GRAVITY,
+        horizon_hours=settings.ATELIER_TRENDING_DAYS * 24,
+    )
+
+
+def _apply_decision(
+    submission: Submission, *, rule: VotingRule, outcome: Outcome, now: datetime
+) -> list[str]:
+    """Set the decision fields of a locked submission; return them for saving."""
+    n = submission.vote_count
+    submission.state = outcome.state
+    submission.decided_at = now
+    submission.decision_reason = outcome.reason[:200]
+    submission.decision_rule = {
+        **rule.as_dict(),
+        "trigger": outcome.trigger,
+        "votes": n,
+        "mean": round(submission.score_sum / n, 4) if n else None,
+        "extended": submission.review_extended_at is not None,
+    }
+    submission.rank_popular = wilson_lower_bound(
+        likes=submission.like_count, views=submission.view_count
+    )
+    submission.trend_score = _trend_of(submission, now)
+    record_decision_outcome(submission=submission)  # reputation, notifications
+    return [
+        "state",
+        "decided_at",
+        "decision_reason",
+        "decision_rule",
+        "rank_popular",
+        "trend_score",
+    ]
+
+
+def _clean_score(score: object) -> int:
+    text = str(score).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 5:
+        raise AtelierError("A score is a whole number from 1 to 5.", code="bad_score")
+    return int(text)
 
 
 @transaction.atomic
 def cast_vote(
-    *, submission: Submission, curator: User, score: int, comment: str = ""
+    *,
+    submission: Submission,
+    curator: User,
+    score: int,
+    comment: str | None = None,
 ) -> Vote:
-    """Record `curator`'s score for `submission` and decide it at quorum.
+    """Record or change `curator`'s score for `submission`, deciding it if due.
 
-    The submission row is locked, so counters and the decision stay exact
-    when curators vote at the same moment.
+    A curator has one vote per submission and may change it (score and
+    comment; a `comment` of None keeps the old one) until the submission is
+    decided. The submission row is locked, so the counters and the decision
+    stay exact when curators vote at the same moment. Curators never vote on
+    their own work or on work for a task they published.
     """
     if not curator.is_authenticated or not curator.is_curator:
         raise NotACurator("Only curators can vote on submissions.")
+    value = _clean_score(score)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.artist_id == curator.pk:
         raise VoteOnOwnWork("You cannot vote on your own work.")
+    task = CreationTask.objects.get(pk=submission.task_id)
+    if task.created_by_id == curator.pk:
+        raise VoteOnOwnTask(
+            "You published this task, so its submissions are for other curators "
+            "to judge."
+        )
     if submission.state != Submission.State.IN_REVIEW:
         raise NotInReview(
             f"This submission is {submission.get_state_display().lower()}, "
             "not in review."
         )
-    if not 1 <= int(score) <= 5:
-        raise AtelierError("A score is a whole number from 1 to 5.", code="bad_score")
-    vote = Vote(
-        submission=submission, curator=curator, score=int(score), comment=comment
-    )
-    vote.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            vote.save()
-    except IntegrityError as exc:
-        raise AlreadyVoted("You have already voted on this submission.") from exc
-    submission.vote_count += 1
-    submission.score_sum += vote.score
-    submission.score = submission.score_sum / submission.vote_count
-    fields = ["vote_count", "score_sum", "score", "updated_at"]
-    decision = decide(submission=submission)
-    if decision is not None:
-        submission.state = decision
-        submission.decided_at = timezone.now()
-        submission.decision_reason = (
-            f"Mean score {submission.score:.2f} from {submission.vote_count} curators; "
-            f"works scoring {settings.ATELIER_ACCEPT_THRESHOLD:g} or more are accepted."
+    now = timezone.now()
+    vote = Vote.objects.filter(submission=submission, curator=curator).first()
+    if vote is None:
+        vote = Vote(
+            submission=submission,
+            curator=curator,
+            score=value,
+            comment=(comment or "").strip(),
         )
-        fields += ["state", "decided_at", "decision_reason"]
+        vote.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                vote.save()
+        except IntegrityError as exc:  # the constraint is the last word
+            raise AlreadyVoted("You have already voted on this submission.") from exc
+        submission.vote_count += 1
+        submission.score_sum += value
+    else:
+        submission.score_sum += value - vote.score
+        vote.score = value
+        if comment is not None:
+            vote.comment = comment.strip()
+        vote.revised_at = now
+        vote.full_clean(validate_constraints=False)
+        vote.save(update_fields=["score", "comment", "revised_at", "updated_at"])
+    submission.score = submission.score_sum / submission.vote_count
+    prior = current_prior()
+    submission.rank_top = bayesian_average(
+        score_sum=submission.score_sum,
+        vote_count=submission.vote_count,
+        mean=prior.mean,
+        weight=prior.weight,
+    )
+    fields = ["vote_count", "score_sum", "score", "rank_top", "updated_at"]
+    rule = VotingRule.for_task(task)
+    outcome = decide_after_vote(
+        rule=rule, vote_count=submission.vote_count, score_sum=submission.score_sum
+    )
+    if outcome is not None:
+        fields += _apply_decision(submission, rule=rule, outcome=outcome, now=now)
     submission.save(update_fields=fields)
     return vote
 
 
+# Review windows ---------------------------------------------------------------
+
+
+def review_due_at(*, task: CreationTask, start: datetime) -> datetime:
+    """Return when a submission to `task` entering review at `start` is due."""
+    return start + VotingRule.for_task(task).window
+
+
+@transaction.atomic
+def close_review(*, submission: Submission, now: datetime | None = None) -> Submission:
+    """Decide or extend one submission whose review window has ended.
+
+    The work is decided on the votes it has, or, with too few, sent back to
+    the top of the review queue for one more window (`review_extended_at`).
+    A submission that is not due, or no longer in review, is left as it is,
+    so a repeated beat run changes nothing.
+    """
+    now = now or timezone.now()
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    due = submission.review_due_at
+    if submission.state != Submission.State.IN_REVIEW or due is None or due > now:
+        return submission
+    rule = VotingRule.for_task(CreationTask.objects.get(pk=submission.task_id))
+    outcome = decide_at_window_end(
+        rule=rule,
+        vote_count=submission.vote_count,
+        score_sum=submission.score_sum,
+        extended=submission.review_extended_at is not None,
+    )
+    if outcome is None:
+        submission.review_extended_at = now
+        submission.review_due_at = now + rule.window
+        fields = ["review_extended_at", "review_due_at"]
+    else:
+        fields = _apply_decision(submission, rule=rule, outcome=outcome, now=now)
+    submission.save(update_fields=[*fields, "updated_at"])
+    return submission
+
+
+def close_due_reviews(
+    *, now: datetime | None = None, limit: int = 500
+) -> dict[str, int]:
+    """Decide or extend every submission past its review window; count each.
+
+    Each submission is handled in its own transaction, so one failure leaves
+    the others done; the next beat run picks up the rest.
+    """
+    now = now or timezone.now()
+    due = list(
+        Submission.objects.filter(
+            state=Submission.State.IN_REVIEW, review_due_at__lte=now
+        )
+        .order_by("review_due_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts = {"accepted": 0, "rejected": 0, "extended": 0}
+    for pk in due:
+        result = close_review(submission=Submission(pk=pk), now=now)
+        if result.state == Submission.State.IN_REVIEW:
+            counts["extended"] += 1
+        elif result.state in counts:
+            counts[result.state] += 1
+    return counts
+
+
+# Likes and views --------------------------------------------------------------
+
+
+def _refresh_like_ranks(submission: Submission, now: datetime) -> list[str]:
+    submission.rank_popular = wilson_lower_bound(
+        likes=submission.like_count, views=submission.view_count
+    )
+    submission.trend_score = _trend_of(submission, now)
+    return ["like_count", "rank_popular", "trend_score", "updated_at"]
+
+
 @transaction.atomic
 def like_work(*, submission: Submission, user: User) -> Submission:
-    """Record that `user` likes an accepted work; liking twice changes nothing."""
+    """Record that `user` likes an accepted work; liking twice changes nothing.
+
+    The like, the counter and the "popular" and "trending" ranks change in
+    one transaction under the submission's row lock.
+    """
     if not user.is_authenticated:
         raise NotAllowed("Sign in to like work.")
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state != Submission.State.ACCEPTED:
-        raise NotInReview("Only work in the gallery can be liked.")
+        raise NotInGallery("Only work in the gallery can be liked.")
+    if submission.artist_id == user.pk:
+        raise LikeOwnWork("You cannot like your own work.")
     _, created = Like.objects.get_or_create(submission=submission, user=user)
     if created:
         submission.like_count += 1
-        submission.save(update_fields=["like_count", "updated_at"])
+        submission.save(update_fields=_refresh_like_ranks(submission, timezone.now()))
     return submission
 
 
 @transaction.atomic
 def unlike_work(*, submission: Submission, user: User) -> Submission:
     """Take back `user`'s like of a work, if there was one."""
+    if not user.is_authenticated:
+        raise NotAllowed("Sign in to like work.")
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     deleted, _ = Like.objects.filter(submission=submission, user=user).delete()
     if deleted:
         submission.like_count = max(0, submission.like_count - deleted)
-        submission.save(update_fields=["like_count", "updated_at"])
+        submission.save(update_fields=_refresh_like_ranks(submission, timezone.now()))
     return submission
+
+
+def record_view(*, submission: Submission, viewer: User | AnonymousUser) -> bool:
+    """Count one view of an accepted work and re-rank it, in one UPDATE.
+
+    The artist's own views are not counted. The statement reads the row's
+    current counters, so it needs no lock and never loses a concurrent like.
+    """
+    if viewer.is_authenticated and viewer.pk == submission.artist_id:
+        return False
+    updated = Submission.objects.filter(
+        pk=submission.pk, state=Submission.State.ACCEPTED
+    ).update(
+        view_count=F("view_count") + 1,
+        rank_popular=wilson_expression(F("like_count"), F("view_count") + 1),
+    )
+    return updated == 1
+
+
+# Periodic ranking upkeep ------------------------------------------------------
+
+
+# The site mean must move this much before every "top" rank is rewritten.
+PRIOR_DRIFT = 0.01
+
+
+@transaction.atomic
+def refresh_ranking_prior() -> RankingPrior:
+    """Measure the site mean score m again; re-rank "top" if it moved.
+
+    Votes keep each rank current in O(1) against the stored prior; this
+    periodic job only follows the slow drift of the site mean, rewriting
+    every rank in one statement when m moved by `PRIOR_DRIFT` or more (or
+    the weight C changed in the settings).
+    """
+    totals = Submission.objects.filter(state=Submission.State.ACCEPTED).aggregate(
+        total=Sum("score_sum"), count=Sum("vote_count")
+    )
+    mean = settings.ATELIER_RANK_PRIOR_MEAN
+    if totals["count"]:
+        mean = min(5.0, max(1.0, totals["total"] / totals["count"]))
+    weight = float(settings.ATELIER_RANK_PRIOR_WEIGHT)
+    stored = RankingPrior.objects.select_for_update().filter(pk=1).first()
+    unchanged = (
+        stored is not None
+        and abs(stored.mean - mean) < PRIOR_DRIFT
+        and stored.weight == weight
+    )
+    prior, _ = RankingPrior.objects.update_or_create(
+        pk=1,
+        defaults={
+            "mean": stored.mean if unchanged else mean,
+            "weight": weight,
+            "measured_at": timezone.now(),
+        },
+    )
+    if not unchanged:
+        Submission.objects.filter(vote_count__gt=0).update(
+            rank_top=(Value(weight * prior.mean) + Cast(F("score_sum"), FloatField()))
+            / (Value(weight) + Cast(F("vote_count"), FloatField()))
+        )
+    return prior
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def decay_trending(*, now: datetime | None = None) -> int:
+    """Recompute "trending" for accepted work as it ages; return rows written.
+
+    Scores come from each row's current counters at the moment it is
+    written (under its row lock), so a like landing at the same time is
+    never overwritten with a stale score. Work past the horizon drops to 0.
+    On PostgreSQL this is one UPDATE statement; elsewhere rows are locked,
+    rescored and written in batches.
+    """
+    now = now or timezone.now()
+    horizon = now - timedelta(days=settings.ATELIER_TRENDING_DAYS)
+    if connection.vendor == "postgresql":
+        return _decay_trending_in_sql(now=now, horizon=horizon)
+    return _decay_trending_in_batches(now=now, horizon=horizon)
+
+
+_TREND_SQL = """
+UPDATE {table} SET trend_score = CASE
+    WHEN decided_at >= %(horizon)s
+    THEN (like_count * %(like)s + score_sum * %(vote)s) / POWER(
+        GREATEST(EXTRACT(EPOCH FROM (%(now)s - decided_at))::float8 / 3600.0, 0)
+        + %(offset)s,
+        %(gravity)s
+    )
+    ELSE 0 END
+WHERE state = 'accepted' AND (decided_at >= %(horizon)s OR trend_score > 0)
+"""
+
+
+def _decay_trending_in_sql(*, now: datetime, horizon: datetime) -> int:
+    params = {
+        "now": now,
+        "horizon": horizon,
+        "like": LIKE_POINTS,
+        "vote": VOTE_POINTS_PER_SCORE,
+        "offset": TREND_OFFSET_HOURS,
+        "gravity": float(settings.ATELIER_TRENDING_GRAVITY),
+    }
+    sql = _TREND_SQL.format(table=Submission._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _decay_trending_in_batches(*, now: datetime, horizon: datetime) -> int:
+    accepted = Submission.objects.filter(state=Submission.State.ACCEPTED)
+    ids = list(
+        accepted.filter(decided_at__gte=horizon)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for batch in _chunks(ids, 500):
+        with transaction.atomic():
+            rows = list(
+                accepted.filter(pk__in=batch)
+                .select_for_update()
+                .only("pk", "state", "like_count", "score_sum", "decided_at")
+            )
+            for row in rows:
+                row.trend_score = _trend_of(row, now)
+            Submission.objects.bulk_update(rows, ["trend_score"])
+    old = accepted.filter(decided_at__lt=horizon, trend_score__gt=0)
+    return len(ids) + old.update(trend_score=0)
+
+
+def _write_discover_ranks(ranks: dict[int, int | None]) -> None:
+    """Store many works' discover positions (one statement on PostgreSQL)."""
+    if not ranks:
+        return
+    if connection.vendor == "postgresql":
+        table = Submission._meta.db_table
+        sql = (
+            f"UPDATE {table} AS s SET discover_rank = v.rank "  # noqa: S608 - fixed names
+            "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, rank) "
+            "WHERE s.id = v.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(ranks), list(ranks.values())])
+        return
+    rows = [Submission(pk=pk, discover_rank=rank) for pk, rank in ranks.items()]
+    Submission.objects.bulk_update(rows, ["discover_rank"], batch_size=500)
+
+
+@transaction.atomic
+def layout_discover() -> int:
+    """Lay out the "discover" order again; return how many works it holds.
+
+    Discover depends on the whole gallery (the median, who else is nearby),
+    so it cannot change in O(1) per vote: this periodic job stores each
+    work's position and the order reads it through an index. Only rows
+    whose position changed are written.
+    """
+    rows = list(
+        Submission.objects.filter(state=Submission.State.ACCEPTED).values_list(
+            "pk", "artist_id", "task_id", "task__style", "rank_top", "discover_rank"
+        )
+    )
+    order = discover_order(
+        [
+            Candidate(pk=r[0], artist=r[1], task=r[2], style=r[3], rank=r[4])
+            for r in rows
+        ]
+    )
+    positions = {work.pk: index for index, work in enumerate(order, start=1)}
+    Submission.objects.filter(discover_rank__isnull=False).exclude(
+        state=Submission.State.ACCEPTED
+    ).update(discover_rank=None)
+    _write_discover_ranks(
+        {
+            pk: positions.get(pk)
+            for pk, *_rest, current in rows
+            if positions.get(pk) != current
+        }
+    )
+    return len(positions)
+
+
+def refresh_gallery_layout() -> dict[str, float]:
+    """Run the periodic upkeep of "top" (the prior) and "discover"."""
+    prior = refresh_ranking_prior()
+    placed = layout_discover()
+    return {"prior_mean": prior.mean, "discover": placed}
+
+
+# Collections ------------------------------------------------------------------
+
+
+def _require_staff(user: User) -> None:
+    if not (user.is_authenticated and user.is_staff):
+        raise NotStaff("Only staff curate collections.")
+
+
+def _renumber(collection: Collection, submission_ids: list[int]) -> None:
+    items = {i.submission_id: i for i in collection.items.all()}
+    for position, pk in enumerate(submission_ids, start=1):
+        items[pk].position = position
+    CollectionItem.objects.bulk_update(list(items.values()), ["position"])
+
+
+@transaction.atomic
+def create_collection(
+    *,
+    by: User,
+    title: str,
+    statement: str = "",
+    slug: str = "",
+    published: bool = False,
+) -> Collection:
+    """Create an (empty) collection; staff only. The slug follows the title."""
+    _require_staff(by)
+    slug = slugify(slug or title)[:80]
+    if not slug:
+        raise ValidationError({"title": "Give the collection a title."})
+    if Collection.objects.filter(slug=slug).exists():
+        raise CollectionConflict(f"A collection at /collections/{slug}/ exists.")
+    collection = Collection(
+        slug=slug,
+        title=title.strip(),
+        statement=statement.strip(),
+        published=published,
+        curated_by=by,
+    )
+    collection.full_clean()
+    collection.save()
+    return collection
+
+
+@transaction.atomic
+def update_collection(
+    *,
+    collection: Collection,
+    by: User,
+    title: str,
+    statement: str,
+    published: bool,
+    cover: Submission | None,
+) -> Collection:
+    """Change a collection's words, cover and visibility.
+
+    The cover must be one of the collection's works.
+    """
+    _require_staff(by)
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    if cover is not None and not collection.items.filter(submission=cover).exists():
+        raise CollectionConflict("The cover must be one of the collection's works.")
+    collection.title = title.strip()
+    collection.statement = statement.strip()
+    collection.published = published
+    collection.cover = cover
+    collection.full_clean()
+    collection.save(
+        update_fields=["title", "statement", "published", "cover", "updated_at"]
+    )
+    return collection
+
+
+@transaction.atomic
+def add_to_collection(
+    *, collection: Collection, by: User, submission: Submission
+) -> CollectionItem:
+    """Append an accepted work to a collection; it becomes the cover if none."""
+    _require_staff(by)
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    if submission.state != Submission.State.ACCEPTED:
+        raise NotInGallery("Only accepted work can join a collection.")
+    if collection.items.filter(submission=submission).exists():
+        raise CollectionConflict("That work is already in the collection.")
+    last = collection.items.aggregate(last=Max("position"))["last"] or 0
+    item = CollectionItem.objects.create(
+        collection=collection, submission=submission, position=last + 1
+    )
+    if collection.cover_id is None:
+        collection.cover = submission
+        collection.save(update_fields=["cover", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def remove_from_collection(
+    *, collection: Collection, by: User, submission: Submission
+) -> Collection:
+    """Take a work out of a collection, closing the gap in the order."""
+    _require_staff(by)
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    collection.items.filter(submission=submission).delete()
+    _renumber(
+        collection, list(collection.items.values_list("submission_id", flat=True))
+    )
+    if collection.cover_id == submission.pk:
+        first = collection.items.order_by("position").first()
+        collection.cover_id = first.submission_id if first else None
+        collection.save(update_fields=["cover", "updated_at"])
+    return collection
+
+
+@transaction.atomic
+def move_in_collection(
+    *, collection: Collection, by: User, submission: Submission, offset: int
+) -> Collection:
+    """Move a work `offset` places later (negative: earlier) in a collection."""
+    _require_staff(by)
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    order = list(collection.items.values_list("submission_id", flat=True))
+    if submission.pk not in order:
+        raise CollectionConflict("That work is not in the collection.")
+    index = order.index(submission.pk)
+    target = min(max(index + offset, 0), len(order) - 1)
+    order.insert(target, order.pop(index))
+    _renumber(collection, order)
+    return collection
+
+
+@transaction.atomic
+def reorder_collection(
+    *, collection: Collection, by: User, submission_ids: list[int]
+) -> Collection:
+    """Put a collection's works in the given order (all of them, once each)."""
+    _require_staff(by)
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    current = list(collection.items.values_list("submission_id", flat=True))
+    if sorted(current) != sorted(submission_ids):
+        raise CollectionConflict(
+            "The new order must list every work of the collection once."
+        )
+    _renumber(collection, submission_ids)
+    return collection

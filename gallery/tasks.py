@@ -1,1 +1,23 @@
-"""Celery tasks of the gallery (none yet: votes decide synchronously)."""
+"""Celery tasks of the gallery: review windows and ranking upkeep (beat)."""
+
+from celery import shared_task
+
+from .services import close_due_reviews, decay_trending, refresh_gallery_layout
+
+
+@shared_task
+def close_due_reviews_task() -> dict[str, int]:
+    """Decide or extend submissions whose review window has ended."""
+    return close_due_reviews()
+
+
+@shared_task
+def decay_trending_task() -> int:
+    """Let "trending" scores fall with the age of the work."""
+    return decay_trending()
+
+
+@shared_task
+def refresh_gallery_layout_task() -> dict[str, float]:
+    """Measure the site mean for "top" and lay out "discover" again."""
+    return refresh_gallery_layout()

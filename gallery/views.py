@@ -1,80 +1,221 @@
-"""Pages of the public gallery, artworks and the curators' review queue."""
+"""Pages of the gallery, artworks, the review queue and collections."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import AtelierError
-from art_tasks.models import LICENSE_URLS, CreationTask, Submission, Tag
+from art_tasks.models import LICENSE_URLS, License, Submission
 
 from . import selectors
-from .services import cast_vote
+from .colours import FAMILIES
+from .downloads import attributed_original
+from .errors import BadCursor
+from .forms import AddWorkForm, CollectionForm
+from .models import Collection
+from .rules import VotingRule
+from .services import (
+    add_to_collection,
+    cast_vote,
+    create_collection,
+    like_work,
+    move_in_collection,
+    record_view,
+    remove_from_collection,
+    unlike_work,
+    update_collection,
+)
 
-PAGE_SIZE = 24
+SKIP_KEY = "review_skipped"
+MAX_SKIPPED = 500
 
 
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def _next_or(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# The gallery --------------------------------------------------------------------
+
+
+@require_GET
 def gallery(request: HttpRequest) -> HttpResponse:
-    order = request.GET.get("order", "top")
-    if order not in selectors.ORDERS:
-        order = "top"
-    task = request.GET.get("task", "")
-    filters = {
-        "tag": request.GET.get("tag") or None,
-        "task": int(task) if task.isdigit() else None,
-        "artist": request.GET.get("artist") or None,
-    }
-    works = selectors.gallery_list(order=order, **filters)
-    page = Paginator(works, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The gallery; an HTMX request gets just the next page of cards."""
+    query = selectors.GalleryQuery.from_params(request.GET)
+    try:
+        page = selectors.gallery_page(
+            query=query, cursor=request.GET.get("cursor") or None, viewer=request.user
+        )
+    except BadCursor as exc:
+        messages.error(request, exc.message)
+        params = request.GET.copy()
+        params.pop("cursor", None)
+        return redirect(f"{request.path}?{params.urlencode()}")
+    next_url = None
+    if page.next_cursor:
+        params = request.GET.copy()
+        params["cursor"] = page.next_cursor
+        next_url = f"{request.path}?{params.urlencode()}"
+    context = {"page": page, "next_url": next_url, "query": query}
+    if request.htmx:
+        return render(request, "gallery/_cards.html", context)
+    context.update(
+        selectors.gallery_filter_choices(),
+        orders=selectors.ORDER_LABELS,
+        licenses=License.choices,
+        colours=FAMILIES,
+        first_page=not request.GET.get("cursor"),
+    )
+    return render(request, "gallery/gallery.html", context)
+
+
+# One work -----------------------------------------------------------------------
+
+
+def artwork(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        work = selectors.artwork(pk=pk)
+    except Submission.DoesNotExist:
+        return _not_found(request)
+    user = request.user
+    if not selectors.can_see_submission(submission=work, viewer=user):
+        return _not_found(request)
+    if record_view(submission=work, viewer=user):
+        work.view_count += 1
+    work.liked = selectors.has_liked(submission=work, viewer=user)
+    task = work.task
+    can_vote = bool(
+        user.is_authenticated
+        and user.is_curator
+        and work.state == Submission.State.IN_REVIEW
+        and work.artist_id != user.pk
+        and task.created_by_id != user.pk
+    )
     return render(
         request,
-        "gallery/gallery.html",
+        "gallery/artwork.html",
         {
-            "page": page,
-            "order": order,
-            "filters": filters,
-            "tags": Tag.objects.filter(tasks__submissions__state="accepted").distinct(),
-            "tasks": CreationTask.objects.filter(
-                submissions__state="accepted"
-            ).distinct(),
+            "work": work,
+            "license_url": LICENSE_URLS.get(work.license),
+            "votes": selectors.votes_for_viewer(submission=work, viewer=user),
+            "rule": VotingRule.for_task(task),
+            "decision_rule": work.decision_rule,
+            "can_vote": can_vote,
+            "is_artist": user.is_authenticated and user.pk == work.artist_id,
         },
     )
 
 
-def artwork(request: HttpRequest, pk: int) -> HttpResponse:
-    work = get_object_or_404(
-        Submission.objects.select_related("artist", "task", "seed"), pk=pk
+def _like_response(
+    request: HttpRequest, work: Submission, error: str = ""
+) -> HttpResponse:
+    if request.htmx:
+        return render(request, "gallery/_like.html", {"work": work, "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect(_next_or(request, work.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def like(request: HttpRequest, pk: int) -> HttpResponse:
+    work = get_object_or_404(Submission, pk=pk)
+    try:
+        work = like_work(submission=work, user=request.user)
+        work.liked = True
+    except AtelierError as exc:
+        work.liked = selectors.has_liked(submission=work, viewer=request.user)
+        return _like_response(request, work, exc.message)
+    return _like_response(request, work)
+
+
+@login_required
+@require_POST
+def unlike(request: HttpRequest, pk: int) -> HttpResponse:
+    work = get_object_or_404(Submission, pk=pk)
+    try:
+        work = unlike_work(submission=work, user=request.user)
+    except AtelierError as exc:
+        return _like_response(request, work, exc.message)
+    work.liked = False
+    return _like_response(request, work)
+
+
+@require_GET
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original file with its licence and attribution embedded."""
+    work = get_object_or_404(Submission.objects.select_related("artist"), pk=pk)
+    if not selectors.can_see_submission(submission=work, viewer=request.user):
+        return _not_found(request)
+    body, content_type, filename = attributed_original(
+        work, work_url=request.build_absolute_uri(work.get_absolute_url())
     )
-    user = request.user
-    if work.state != Submission.State.ACCEPTED and not (
-        user.is_authenticated and (user.pk == work.artist_id or user.is_staff)
-    ):
-        return render(request, "404.html", status=404)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def provenance(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        work = selectors.artwork(pk=pk)
+    except Submission.DoesNotExist:
+        return JsonResponse({"detail": "No such artwork."}, status=404)
+    if not selectors.can_see_submission(submission=work, viewer=request.user):
+        return JsonResponse({"detail": "No such artwork."}, status=404)
+    base = request.build_absolute_uri("/").rstrip("/")
+    return JsonResponse(
+        selectors.provenance(submission=work, base_url=base),
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+
+
+# The review queue ---------------------------------------------------------------
+
+
+def _forbidden_unless_curator(request: HttpRequest) -> HttpResponse | None:
+    if request.user.is_curator:
+        return None
     return render(
         request,
-        "gallery/artwork.html",
-        {"work": work, "license_url": LICENSE_URLS.get(work.license)},
+        "403.html",
+        {"message": "The review queue is for curators."},
+        status=403,
     )
 
 
 @login_required
 def curate(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_curator:
-        return render(
-            request,
-            "403.html",
-            {"message": "The review queue is for curators."},
-            status=403,
-        )
-    queue = selectors.review_queue(curator=request.user)
+    if (denied := _forbidden_unless_curator(request)) is not None:
+        return denied
+    skipped = request.session.get(SKIP_KEY, [])
+    queue = selectors.review_queue(curator=request.user, skip=skipped)
+    submission = queue.first()
     return render(
         request,
         "gallery/curate.html",
-        {"submission": queue.first(), "remaining": queue.count()},
+        {
+            "submission": submission,
+            "remaining": queue.count(),
+            "skipped": len(skipped),
+            "rule": VotingRule.for_task(submission.task) if submission else None,
+            "open_votes": selectors.open_votes(curator=request.user),
+        },
     )
 
 
@@ -82,14 +223,138 @@ def curate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission, pk=pk)
+    comment = request.POST.get("comment")
     try:
         cast_vote(
             submission=submission,
             curator=request.user,
-            score=int(request.POST.get("score", "0") or 0),
-            comment=request.POST.get("comment", "")[:2000],
+            score=request.POST.get("score", ""),
+            comment=comment[:2000] if comment is not None else None,
         )
         messages.success(request, f"Scored “{submission.title}”.")
-    except (AtelierError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", "A score is 1 to 5."))
+    except AtelierError as exc:
+        messages.error(request, exc.message)
+    return redirect(_next_or(request, "gallery:curate"))
+
+
+@login_required
+@require_POST
+def skip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pass over one submission for now; it stays in everyone else's queue."""
+    if (denied := _forbidden_unless_curator(request)) is not None:
+        return denied
+    skipped = [s for s in request.session.get(SKIP_KEY, []) if s != pk]
+    request.session[SKIP_KEY] = (skipped + [pk])[-MAX_SKIPPED:]
     return redirect("gallery:curate")
+
+
+@login_required
+@require_POST
+def reset_skipped(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SKIP_KEY, None)
+    return redirect("gallery:curate")
+
+
+# Collections --------------------------------------------------------------------
+
+
+def collection_list(request: HttpRequest) -> HttpResponse:
+    staff = request.user.is_authenticated and request.user.is_staff
+    return render(
+        request,
+        "gallery/collections.html",
+        {"collections": selectors.collection_list(include_unpublished=staff)},
+    )
+
+
+def collection(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        shown = selectors.collection_detail(slug=slug, viewer=request.user)
+    except Collection.DoesNotExist:
+        return _not_found(request)
+    return render(request, "gallery/collection.html", {"collection": shown})
+
+
+@staff_member_required
+def collection_new(request: HttpRequest) -> HttpResponse:
+    form = CollectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = create_collection(
+                by=request.user,
+                title=form.cleaned_data["title"],
+                statement=form.cleaned_data["statement"],
+            )
+        except AtelierError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Collection created. Add its works.")
+            return redirect("gallery:collection-edit", slug=made.slug)
+    return render(request, "gallery/collection_edit.html", {"form": form})
+
+
+@staff_member_required
+def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff edit a collection: words, cover, publishing, and its works' order."""
+    try:
+        shown = selectors.collection_detail(slug=slug, viewer=request.user)
+    except Collection.DoesNotExist:
+        return _not_found(request)
+    works = Submission.objects.filter(collection_items__collection=shown)
+    initial = {
+        "title": shown.title,
+        "statement": shown.statement,
+        "published": shown.published,
+        "cover": shown.cover_id,
+    }
+    form = CollectionForm(initial=initial, works=works)
+    add_form = AddWorkForm()
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "save":
+                form = CollectionForm(request.POST, works=works)
+                if form.is_valid():
+                    update_collection(
+                        collection=shown, by=request.user, **form.cleaned_data
+                    )
+                    messages.success(request, "Collection saved.")
+                    return redirect("gallery:collection-edit", slug=slug)
+            elif action == "add":
+                add_form = AddWorkForm(request.POST)
+                if add_form.is_valid():
+                    work = add_form.cleaned_data["work"]
+                    add_to_collection(
+                        collection=shown, by=request.user, submission=work
+                    )
+                    messages.success(request, f"Added “{work.title}”.")
+                    return redirect("gallery:collection-edit", slug=slug)
+            elif action in ("remove", "up", "down"):
+                work = get_object_or_404(Submission, pk=request.POST.get("work"))
+                if action == "remove":
+                    remove_from_collection(
+                        collection=shown, by=request.user, submission=work
+                    )
+                    messages.info(request, f"Removed “{work.title}”.")
+                else:
+                    move_in_collection(
+                        collection=shown,
+                        by=request.user,
+                        submission=work,
+                        offset=-1 if action == "up" else 1,
+                    )
+                return redirect(
+                    f"{request.path}#work-{work.pk}"
+                    if action != "remove"
+                    else request.path
+                )
+        except AtelierError as exc:
+            messages.error(request, exc.message)
+            return redirect("gallery:collection-edit", slug=slug)
+    return render(
+        request,
+        "gallery/collection_edit.html",
+        {"collection": shown, "form": form, "add_form": add_form},
+    )

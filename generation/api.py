@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.errors import NotFound
+from art_tasks.api import FileUrlField
+from art_tasks.models import CreationTask, SeedImage
 
 from . import registry, selectors
 from .models import GenerationJob, GeneratorModel
@@ -51,3 +56,61 @@ class GenerationJobDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(GenerationJob, pk=pk)
         return Response(self.OutputSerializer(job).data)
+
+
+class SeedRelativeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    task = serializers.IntegerField(source="task_id")
+    task_title = serializers.CharField(source="task.title")
+    index = serializers.IntegerField()
+    thumbnail = FileUrlField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, seed: SeedImage) -> str:
+        request = self.context.get("request")
+        path = reverse("generation:seed-detail", kwargs={"pk": seed.pk})
+        return request.build_absolute_uri(path) if request else path
+
+
+class SeedFitnessOutput(serializers.Serializer):
+    fitness = serializers.FloatField(
+        help_text="Bayesian average of curator scores plus a like bonus."
+    )
+    votes = serializers.IntegerField()
+    score_total = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    works = serializers.IntegerField(help_text="Works made from it with votes.")
+    site_mean = serializers.FloatField(help_text="The prior: the site's mean.")
+
+
+class SeedDetailApi(APIView):
+    """A seed: its recipe (genome), parents, children and fitness."""
+
+    permission_classes: list = []
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        task = serializers.IntegerField(source="task_id")
+        index = serializers.IntegerField()
+        fitness = SeedFitnessOutput(source="*")
+        image = FileUrlField()
+        thumbnail = FileUrlField()
+        width = serializers.IntegerField()
+        height = serializers.IntegerField()
+        recipe = serializers.JSONField()
+        generation = serializers.SerializerMethodField()
+        parents = SeedRelativeOutput(many=True)
+        children = SeedRelativeOutput(many=True)
+
+        def get_generation(self, seed: SeedImage) -> int:
+            return int(seed.recipe.get("generation", 0))
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        try:
+            seed = selectors.seed_with_relatives(pk=pk)
+        except SeedImage.DoesNotExist:
+            raise NotFound("No such seed.") from None
+        if seed.task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+            raise NotFound("No such seed.")
+        return Response(self.OutputSerializer(seed, context={"request": request}).data)

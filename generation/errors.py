@@ -10,3 +10,15 @@ class UnknownGenerator(AtelierError):
 class GenerationFailed(AtelierError):
     status = 500
     code = "generation_failed"
+
+
+class InvalidTrainingRequest(AtelierError):
+    code = "invalid_training_request"
+
+
+class NotEnoughTrainingImages(AtelierError):
+    code = "not_enough_training_images"
+
+
+class NotEnoughParents(AtelierError):
+    code = "not_enough_parents"

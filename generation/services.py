@@ -9,18 +9,26 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import NotAllowed
+from accounts.models import User
 from art_tasks.models import CreationTask, SeedImage
 
-from . import registry
-from .errors import UnknownGenerator
-from .models import GenerationJob, GeneratorModel
+from . import evolution, registry
+from .errors import (
+    InvalidTrainingRequest,
+    NotEnoughParents,
+    NotEnoughTrainingImages,
+    UnknownGenerator,
+)
+from .models import GenerationJob, GeneratorModel, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +62,167 @@ def check_generator_recipe(
 
 
 def start_generation(*, task: CreationTask) -> GenerationJob:
-    """Create the job for `task`'s seeds and queue it once the caller commits."""
+    """Create the job for `task`'s seeds and queue it once the caller commits.
+
+    The job's plan (each CPPN seed's recipe and parents) is fixed here, so
+    a rerun or a redelivered message paints exactly the same seeds. Raise
+    `NotEnoughParents` for a bred task with fewer than two scored seeds.
+    """
     from .tasks import generate_seeds_task
 
-    job = GenerationJob.objects.create(task=task, total=task.seed_count)
+    plan = plan_seeds(task=task)
+    job = GenerationJob.objects.create(task=task, total=task.seed_count, plan=plan)
     generate_seeds_task.delay_on_commit(job.pk)
     return job
+
+
+# Seed plans and breeding -------------------------------------------------------
+
+SOURCE_FRESH, SOURCE_BRED = "fresh", "bred"
+SEED_SOURCES = {
+    SOURCE_FRESH: "Fresh random genomes",
+    SOURCE_BRED: "Bred from the fittest seeds of earlier tasks",
+}
+
+
+def _scored_seed_count(style: str, exclude: CreationTask | None = None) -> int:
+    from .selectors import breeding_pool
+
+    return breeding_pool(style=style, exclude_task=exclude).count()
+
+
+def _refuse_small_pool(style: str, pool: int) -> None:
+    if pool < 2:
+        seeds = "seed has" if pool == 1 else "seeds have"
+        raise NotEnoughParents(
+            f"Breeding needs at least 2 {style} seeds whose works curators have "
+            f"scored; {pool} {seeds} been scored so far. Publish fresh seeds, or "
+            "choose a style with scored seeds."
+        )
+
+
+def seed_source_params(
+    *,
+    source: str,
+    style: str,
+    generator: str = registry.CPPN,
+    fresh_fraction: float = evolution.DEFAULT_FRESH_FRACTION,
+) -> dict:
+    """Return the task params that record where its seeds come from.
+
+    ``fresh`` paints random genomes; ``bred`` breeds the task's seeds from
+    the fittest scored seeds of `style` (see `generation.evolution`). Call
+    it before `create_task`, so a refused source leaves no draft behind:
+    raise `NotEnoughParents` when fewer than two seeds of `style` have
+    curator scores, `UnknownGenerator` for a source the generator lacks.
+    """
+    if source not in SEED_SOURCES:
+        raise UnknownGenerator(
+            f"Unknown seed source “{source}”; choose {' or '.join(SEED_SOURCES)}."
+        )
+    if source == SOURCE_FRESH:
+        return {"source": SOURCE_FRESH}
+    if generator != registry.CPPN:
+        raise UnknownGenerator("Only the CPPN painter can breed seeds.")
+    if not 0 <= fresh_fraction <= 1:
+        raise UnknownGenerator("The fresh fraction must be between 0 and 1.")
+    pool = _scored_seed_count(style)
+    _refuse_small_pool(style, pool)
+    return {"source": SOURCE_BRED, "fresh_fraction": fresh_fraction, "pool": pool}
+
+
+def plan_seeds(*, task: CreationTask) -> list[dict]:
+    """Return `[{"index", "recipe", "parents"}]` for every seed of a CPPN task.
+
+    Fresh tasks get the recipes `generation.cppn.make_recipe` makes for
+    seeds `seed_base + index`. Bred tasks (``params["source"] == "bred"``)
+    get `evolution.breed` over the fittest scored seeds of the task's style
+    from other tasks, seeded by the task id, and record the size of that
+    pool in the task's params. Other generators plan nothing: their
+    recipes are made while painting.
+    """
+    if task.generator != registry.CPPN:
+        return []
+    if task.params.get("source") != SOURCE_BRED:
+        base = int(task.params.get("seed_base", task.pk * 1000))
+        return [
+            {
+                "index": i,
+                "recipe": evolution.random_genome(
+                    style=task.style, seed=base + i, size=task.image_size
+                ),
+                "parents": [],
+            }
+            for i in range(task.seed_count)
+        ]
+    from .selectors import breeding_pool
+
+    pool = breeding_pool(style=task.style, exclude_task=task)
+    size = pool.count()
+    _refuse_small_pool(task.style, size)
+    elite = [
+        evolution.Candidate(seed.pk, seed.recipe, seed.fitness)
+        for seed in pool[: evolution.TOP_K]
+    ]
+    fresh_fraction = float(
+        task.params.get("fresh_fraction", evolution.DEFAULT_FRESH_FRACTION)
+    )
+    bred = evolution.breed(
+        elite,
+        count=task.seed_count,
+        fresh_fraction=fresh_fraction,
+        rng=int(task.params.get("breed_seed", task.pk)),
+        size=task.image_size,
+        style=task.style,
+    )
+    task.params = {**task.params, "fresh_fraction": fresh_fraction, "pool": size}
+    task.save(update_fields=["params", "updated_at"])
+    return [
+        {"index": i, "recipe": genome, "parents": parents}
+        for i, (genome, parents) in enumerate(bred)
+    ]
+
+
+def _fixed_plan(job: GenerationJob) -> dict[int, dict]:
+    """Return `job`'s plan by seed index, making and storing it on the first run.
+
+    Jobs queued before plans existed get theirs here; the row lock makes
+    two deliveries of one job agree on a single plan.
+    """
+    if not job.plan and job.task.generator == registry.CPPN:
+        with transaction.atomic():
+            locked = GenerationJob.objects.select_for_update().get(pk=job.pk)
+            if not locked.plan:
+                locked.plan = plan_seeds(task=job.task)
+                locked.save(update_fields=["plan", "updated_at"])
+            job.plan = locked.plan
+    return {entry["index"]: entry for entry in job.plan}
+
+
+def _link_parents(seeds: list[SeedImage], plan: dict[int, dict]) -> None:
+    """Record the parents the plan names for `seeds`, skipping deleted ones."""
+    wanted = {s.pk: plan[s.index]["parents"] for s in seeds if s.index in plan}
+    ids = {pk for parents in wanted.values() for pk in parents}
+    if not ids:
+        return
+    alive = set(SeedImage.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    Link = SeedImage.parents.through
+    Link.objects.bulk_create(
+        [
+            Link(from_seedimage_id=child, to_seedimage_id=parent)
+            for child, parents in wanted.items()
+            for parent in parents
+            if parent in alive
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _seed_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
     from . import cppn
 
+    if task.generator != registry.CPPN:
+        return _checkpoint_recipes(task, indexes)
     base = int(task.params.get("seed_base", task.pk * 1000))
     return [
         cppn.make_recipe(style=task.style, seed=base + i, size=task.image_size)
@@ -111,15 +269,20 @@ def run_generation_job(
         updated_at=timezone.now(),
     )
     try:
+        plan = _fixed_plan(job)
         done = set(task.seeds.values_list("index", flat=True))
         todo = [i for i in range(task.seed_count) if i not in done]
         for start in range(0, len(todo), batch_size):
             indexes = todo[start : start + batch_size]
-            recipes = _seed_recipes(task, indexes)
+            if plan:
+                recipes = [plan[i]["recipe"] for i in indexes]
+            else:
+                recipes = _seed_recipes(task, indexes)
             began = time.perf_counter()
-            images = cppn.render(recipes, device=device)
+            images = _render(recipes, device)
             per_image_ms = int(1000 * (time.perf_counter() - began) / len(images))
             with transaction.atomic():
+                painted = []
                 for index, recipe, image in zip(indexes, recipes, images, strict=True):
                     png, thumb = _png_and_thumb(image)
                     digest = hashlib.sha256(png).hexdigest()
@@ -141,6 +304,8 @@ def run_generation_job(
                         f"{task.pk}/{digest}.webp", ContentFile(thumb), save=False
                     )
                     seed.save()
+                    painted.append(seed)
+                _link_parents(painted, plan)
                 GenerationJob.objects.filter(pk=job.pk).update(
                     done=task.seeds.count(), updated_at=timezone.now()
                 )
@@ -179,3 +344,124 @@ def resume_stuck_jobs(*, older_than: datetime) -> int:
     for pk in stuck:
         generate_seeds_task.delay(pk)
     return len(stuck)
+
+
+# Trained generators -------------------------------------------------------------
+
+TRAINING_MIN_IMAGES = 8
+TRAINING_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+TRAINING_MAX_EPOCHS = 1000
+# A live training run touches its row every few seconds; one silent for
+# longer is taken as crashed, and a redelivered message may resume it.
+TRAINING_STALE_AFTER = timedelta(minutes=3)
+
+
+def _checkpoint_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
+    """Return recipes of `task`'s seeds for its trained (checkpoint) generator."""
+    from . import dcgan
+
+    model = GeneratorModel.objects.get(
+        name=task.generator,
+        version=task.generator_version,
+        kind=GeneratorModel.Kind.CHECKPOINT,
+    )
+    base = int(task.params.get("seed_base", task.pk * 1000))
+    return [
+        dcgan.make_recipe(
+            name=model.name,
+            version=model.version,
+            weights=model.weights,
+            params=model.params,
+            seed=base + i,
+            size=task.image_size,
+        )
+        for i in indexes
+    ]
+
+
+def _render(recipes: list[dict], device: object) -> list:
+    """Paint `recipes` in order, each with the backend its generator names.
+
+    ``cppn`` recipes go to the CPPN painter, all others to the DCGAN of
+    their trained checkpoint; each backend gets its recipes as one batch.
+    """
+    from . import cppn, dcgan
+
+    images: list = [None] * len(recipes)
+    backends = {"cppn": cppn.render, "dcgan": dcgan.render}
+    for backend, render in backends.items():
+        indexes = [
+            i
+            for i, r in enumerate(recipes)
+            if (r.get("generator") == registry.CPPN) == (backend == "cppn")
+        ]
+        if indexes:
+            painted = render([recipes[i] for i in indexes], device=device)
+            for i, image in zip(indexes, painted, strict=True):
+                images[i] = image
+    return images
+
+
+def create_training_run(
+    *,
+    name: str,
+    size: int,
+    epochs: int,
+    batch_size: int = 64,
+    params: dict | None = None,
+    requested_by: User | None = None,
+) -> TrainingRun:
+    """Check a training request and record it as a queued run.
+
+    The caller trains it: `start_training` through the generation queue,
+    the ``train_generator`` command in its own process.
+    """
+    name = name.strip().lower()
+    if name == registry.CPPN or not TRAINING_NAME.match(name):
+        raise InvalidTrainingRequest(
+            "Name the generator with lower-case letters, digits and hyphens "
+            "(up to 40), other than “cppn”."
+        )
+    if size not in registry.DCGAN_SIZES:
+        sizes = ", ".join(f"{s}" for s in registry.DCGAN_SIZES)
+        raise InvalidTrainingRequest(f"Train at {sizes} px, not {size}.")
+    if not 1 <= epochs <= TRAINING_MAX_EPOCHS:
+        raise InvalidTrainingRequest(
+            f"Epochs must be between 1 and {TRAINING_MAX_EPOCHS}."
+        )
+    if not 2 <= batch_size <= 1024:
+        raise InvalidTrainingRequest("The batch size must be between 2 and 1024.")
+    from . import selectors
+
+    count = selectors.training_image_count()
+    if count < TRAINING_MIN_IMAGES:
+        raise NotEnoughTrainingImages(
+            f"Training needs at least {TRAINING_MIN_IMAGES} images from accepted "
+            f"work and CPPN seeds; there are {count}."
+        )
+    run = TrainingRun(
+        name=name,
+        size=size,
+        epochs=epochs,
+        params={**(params or {}), "batch_size": batch_size},
+        requested_by=requested_by,
+    )
+    run.full_clean()
+    run.save()
+    return run
+
+
+@transaction.atomic
+def start_training(
+    *, by: User, name: str, size: int, epochs: int, batch_size: int = 64
+) -> TrainingRun:
+    """Queue a training run on the generation queue once the caller commits."""
+    from .tasks import train_generator_task
+
+    if not (by.is_authenticated and by.is_staff):
+        raise NotAllowed("Only staff can train generators.")
+    run = create_training_run(
+        name=name, size=size, epochs=epochs, batch_size=batch_size, requested_by=by
+    )
+    train_generator_task.delay_on_commit(run.pk)
+    return run

@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
-from .models import GenerationJob
-from .services import run_generation_job
+from django.utils import timezone
+
+from .models import GenerationJob, TrainingRun
+from .services import TRAINING_STALE_AFTER, run_generation_job
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -16,3 +18,23 @@ def generate_seeds_task(job_id: int) -> None:
     ):
         return
     run_generation_job(job=job)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def train_generator_task(self, run_id: int) -> None:
+    """Train one generator run; a finished or failed run is left alone.
+
+    A run another worker is still training (its row moved recently) is
+    looked at again later, so a redelivered message never trains twice at
+    once; once that worker has gone quiet, the run resumes from its last
+    checkpoint.
+    """
+    run = TrainingRun.objects.filter(pk=run_id).first()
+    if run is None or run.state in (TrainingRun.State.DONE, TrainingRun.State.FAILED):
+        return
+    live_since = timezone.now() - TRAINING_STALE_AFTER
+    if run.state == TrainingRun.State.RUNNING and run.updated_at > live_since:
+        raise self.retry(countdown=TRAINING_STALE_AFTER.total_seconds())
+    from .training import train_generator
+
+    train_generator(run=run)

@@ -1,15 +1,19 @@
 from django.urls import path
 
-from . import api, views
+from . import api, training_views, views
 
 app_name = "generation"
 
 urlpatterns = [
     path("staff/status/", views.system_status, name="status"),
+    path("seeds/<int:pk>/", views.seed_detail, name="seed-detail"),
+    path("seeds/<int:pk>/recipe.json", views.seed_recipe, name="seed-recipe"),
+    path("staff/generators/", training_views.generators, name="generators"),
 ]
 
 api_urlpatterns = [
     path("generators/", api.GeneratorListApi.as_view(), name="generator-list"),
+    path("seeds/<int:pk>/", api.SeedDetailApi.as_view(), name="seed-detail"),
     path(
         "generation-jobs/<int:pk>/",
         api.GenerationJobDetailApi.as_view(),

@@ -1,4 +1,5 @@
-// Countdowns on claims and keyboard scoring in the review queue.
+// Countdowns on claims, keyboard voting in the review queue, and the
+// gallery's filter form. Infinite scroll itself is HTMX (hx-trigger="revealed").
 (function () {
   function fmt(sec) {
     if (sec <= 0) return "expired";
@@ -13,17 +14,43 @@
       el.classList.toggle("gone", left <= 0);
     });
   }
+
+  // Review queue: 1-5 score, c focuses the comment, Esc leaves it, s skips.
+  function keyboardVoting(review) {
+    const comment = review.querySelector("#comment");
+    document.addEventListener("keydown", function (ev) {
+      const tag = ev.target.tagName;
+      if (tag === "TEXTAREA" || tag === "INPUT" || tag === "SELECT") {
+        if (ev.key === "Escape" && ev.target === comment) { comment.blur(); ev.preventDefault(); }
+        return;
+      }
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) return;
+      if (ev.key === "c" && comment) { ev.preventDefault(); comment.focus(); return; }
+      const btn = review.querySelector('button[data-key="' + ev.key + '"]');
+      if (btn) {
+        ev.preventDefault();
+        btn.classList.add("pressed");
+        btn.click();
+      }
+    });
+  }
+
+  // Filters submit themselves when changed with a pointer; from the keyboard
+  // they wait for the Filter button, so arrowing through options is safe.
+  function autosubmitFilters(form) {
+    let pointer = false;
+    form.addEventListener("pointerdown", function () { pointer = true; });
+    form.addEventListener("keydown", function () { pointer = false; });
+    form.addEventListener("change", function (ev) {
+      if (pointer && ev.target.matches("[data-autosubmit]")) form.requestSubmit();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 1000);
     const review = document.querySelector("[data-keyboard-vote]");
-    if (review) {
-      document.addEventListener("keydown", function (ev) {
-        if (ev.target.tagName === "TEXTAREA" || ev.target.tagName === "INPUT") return;
-        if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-        const btn = review.querySelector('button[data-key="' + ev.key + '"]');
-        if (btn) { ev.preventDefault(); btn.click(); }
-      });
-    }
+    if (review) keyboardVoting(review);
+    document.querySelectorAll("form.filters").forEach(autosubmitFilters);
   });
 })();

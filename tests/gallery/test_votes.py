@@ -3,7 +3,7 @@
 import pytest
 
 from art_tasks.models import Submission
-from gallery.errors import AlreadyVoted, NotACurator, NotInReview, VoteOnOwnWork
+from gallery.errors import NotACurator, NotInReview, VoteOnOwnWork
 from gallery.selectors import gallery_list, next_for_review, review_queue
 from gallery.services import cast_vote
 from tests.accounts.factories import CuratorFactory, UserFactory
@@ -39,13 +39,17 @@ def test_a_curator_cannot_vote_on_their_own_work(open_task, curators):
         cast_vote(submission=work, curator=curators[0], score=5)
 
 
-def test_a_curator_votes_once_per_submission(open_task, artist, curators):
+def test_a_curator_has_one_vote_and_a_second_cast_changes_it(
+    open_task, artist, curators
+):
     work = submitted_work(task=open_task, artist=artist)
     cast_vote(submission=work, curator=curators[0], score=4)
-    with pytest.raises(AlreadyVoted, match="already voted"):
-        cast_vote(submission=work, curator=curators[0], score=1)
+    vote = cast_vote(submission=work, curator=curators[0], score=1)
     work.refresh_from_db()
     assert work.vote_count == 1
+    assert work.score_sum == 1
+    assert vote.score == 1
+    assert vote.revised_at is not None
 
 
 def test_people_outside_the_curators_group_cannot_vote(open_task, artist):

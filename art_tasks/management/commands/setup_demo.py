@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from accounts.services import make_curator, register_user
+from accounts.services import follow_artist, make_curator, register_user
 from art_tasks.models import CreationTask, Submission
 from art_tasks.services import (
     claim_task,
@@ -25,7 +25,15 @@ from art_tasks.services import (
     publish_task,
     submit_work,
 )
-from gallery.services import cast_vote
+from gallery.services import (
+    add_to_collection,
+    cast_vote,
+    create_collection,
+    decay_trending,
+    like_work,
+    record_view,
+    refresh_gallery_layout,
+)
 from generation.models import GenerationJob
 from generation.services import run_generation_job
 
@@ -72,6 +80,33 @@ DEMO_WORKS = [
 ]
 
 
+# Likes (fan, work title) and page views per work, so "popular" and
+# "trending" differ from "top"; and a collection of the harbour pieces.
+DEMO_LIKES = [
+    ("artist2", "Harbour at the edge of the cloud"),
+    ("artist3", "Harbour at the edge of the cloud"),
+    ("curator1", "Night bloom"),
+    ("curator2", "Night bloom"),
+    ("curator3", "Night bloom"),
+    ("artist1", "Night bloom"),
+    ("artist1", "Lantern weather"),
+    ("curator1", "Tidal script"),
+]
+DEMO_VIEWS = {
+    "Harbour at the edge of the cloud": 9,
+    "Night bloom": 5,
+    "Lantern weather": 12,
+    "Tidal script": 2,
+    "Paper harbour": 20,
+}
+DEMO_COLLECTION = {
+    "title": "Harbours and weather",
+    "statement": "Coastlines, lanterns and clouds: where the seeds' colour "
+    "became a place to stand.",
+    "works": ["Harbour at the edge of the cloud", "Paper harbour", "Lantern weather"],
+}
+
+
 def _derive(seed_file, variant: int) -> io.BytesIO:  # noqa: ANN001 - a FieldFile
     """Return a contributor-style derivative of a seed as a PNG in memory."""
     with seed_file.open("rb") as fh:
@@ -102,10 +137,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts) -> None:  # noqa: ANN002, ANN003
         users = self._accounts()
+        # A follow, so the demo's notifications include followed artists' work.
+        follow_artist(follower=users["artist2"], artist=users["artist1"])
         tasks = [self._task(users["staff"], spec, opts) for spec in TASKS]
         if not opts["no_gallery"]:
             for task, works in zip(tasks, DEMO_WORKS, strict=True):
                 self._gallery(task, users, works)
+            self._community(users)
         self.stdout.write(self.style.SUCCESS("\nDemo accounts (username / password):"))
         for username, password, role, _name in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {password:<22} {role}")
@@ -173,3 +211,39 @@ class Command(BaseCommand):
             process_submission(submission=submission)
             for curator, score in zip(curators, scores, strict=True):
                 cast_vote(submission=submission, curator=curator, score=score)
+
+    def _community(self, users: dict[str, User]) -> None:
+        """Add likes, views and a collection, then lay out the gallery orders."""
+        from django.contrib.auth.models import AnonymousUser
+
+        from gallery.models import Collection
+
+        accepted = {
+            w.title: w
+            for w in Submission.objects.filter(state=Submission.State.ACCEPTED)
+        }
+        for username, title in DEMO_LIKES:
+            if title in accepted:
+                like_work(submission=accepted[title], user=users[username])
+        for title, views in DEMO_VIEWS.items():
+            work = accepted.get(title)
+            if work is not None and work.view_count == 0:
+                for _ in range(views):
+                    record_view(submission=work, viewer=AnonymousUser())
+        spec = DEMO_COLLECTION
+        if not Collection.objects.filter(title=spec["title"]).exists():
+            collection = create_collection(
+                by=users["staff"],
+                title=spec["title"],
+                statement=spec["statement"],
+                published=True,
+            )
+            for title in spec["works"]:
+                if title in accepted:
+                    add_to_collection(
+                        collection=collection,
+                        by=users["staff"],
+                        submission=accepted[title],
+                    )
+        decay_trending()
+        refresh_gallery_layout()

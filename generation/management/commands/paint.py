@@ -2,10 +2,12 @@
 
     python manage.py paint --generator cppn --style nebula --seeds 0-15 \\
         --size 512 --out var/seeds --sheet var/seeds/sheet.png
+    python manage.py paint --generator gallery@2 --seeds 0-15 --size 64 --out DIR
 
-Each seed gives ``<out>/<generator>-<style>-<seed:04d>.png`` and, beside it, the
-recipe that re-renders it (same stem, ``.json``). torch is imported only when
-the command runs.
+Each seed gives ``<out>/<generator>-<style>-<seed:04d>.png`` (trained
+versions: ``<name>-<version>-<seed:04d>.png``) and, beside it, the recipe that
+re-renders it (same stem, ``.json``). torch is imported only when the command
+runs; only a trained NAME@VERSION needs the database, for its registry row.
 """
 
 from __future__ import annotations
@@ -99,7 +101,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         generator = options["generator"]
-        if generator not in GENERATORS:
+        if generator == "cppn@1":  # the publish form's spelling
+            generator = "cppn"
+        trained = "@" in generator  # NAME@VERSION: a trained checkpoint
+        if not trained and generator not in GENERATORS:
             known = ", ".join(GENERATORS)
             raise CommandError(f"Unknown generator {generator!r}; known: {known}.")
         from generation import cppn
@@ -111,10 +116,16 @@ class Command(BaseCommand):
         style = options["style"] or cppn.DEFAULT_STYLE
         try:
             seeds = parse_seeds(options["seeds"])
-            recipes = [
-                cppn.make_recipe(style=style, seed=s, size=options["size"])
-                for s in seeds
-            ]
+            if trained:
+                render, prefix, recipes = self._trained(generator, seeds, options)
+                title = f"{generator} / {options['size']} px"
+            else:
+                render, prefix = cppn.render, f"{generator}-{style}"
+                title = f"{generator} / {style} / {options['size']} px"
+                recipes = [
+                    cppn.make_recipe(style=style, seed=s, size=options["size"])
+                    for s in seeds
+                ]
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if not options["out"]:
@@ -127,10 +138,8 @@ class Command(BaseCommand):
         thumbs: list[tuple[str, Image.Image]] = []
         for start in range(0, len(recipes), options["batch"]):
             batch = recipes[start : start + options["batch"]]
-            for recipe, image in zip(
-                batch, cppn.render(batch, device=device), strict=True
-            ):
-                stem = out / f"{generator}-{style}-{recipe['seed']:04d}"
+            for recipe, image in zip(batch, render(batch, device=device), strict=True):
+                stem = out / f"{prefix}-{recipe['seed']:04d}"
                 image.save(stem.with_suffix(".png"))
                 stem.with_suffix(".json").write_text(
                     json.dumps(recipe, indent=2) + "\n"
@@ -146,15 +155,45 @@ class Command(BaseCommand):
         if options["sheet"]:
             columns = min(8, math.ceil(math.sqrt(len(thumbs))))
             rows = [
-                (
-                    f"{generator} / {style} / {options['size']} px" if i == 0 else "",
-                    thumbs[i : i + columns],
-                )
+                (title if i == 0 else "", thumbs[i : i + columns])
                 for i in range(0, len(thumbs), columns)
             ]
             Path(options["sheet"]).parent.mkdir(parents=True, exist_ok=True)
             contact_sheet(rows).save(options["sheet"])
         self.stdout.write(self.style.SUCCESS(f"Wrote {len(recipes)} images to {out}."))
+
+    @staticmethod
+    def _trained(spec: str, seeds: list[int], options: dict) -> tuple:
+        """Return (render, file prefix, recipes) of a trained NAME@VERSION.
+
+        Only this path reads the database: the registry row says where the
+        weights are.
+        """
+        from generation import dcgan
+        from generation.models import GeneratorModel
+        from generation.registry import split_choice
+
+        name, version = split_choice(spec)
+        model = GeneratorModel.objects.filter(
+            name=name, version=version, kind=GeneratorModel.Kind.CHECKPOINT
+        ).first()
+        if model is None:
+            raise ValueError(
+                f"There is no trained generator {spec}; train one with "
+                "`manage.py train_generator --name NAME`."
+            )
+        recipes = [
+            dcgan.make_recipe(
+                name=name,
+                version=version,
+                weights=model.weights,
+                params=model.params,
+                seed=s,
+                size=options["size"],
+            )
+            for s in seeds
+        ]
+        return dcgan.render, f"{name}-{version}", recipes
 
     @staticmethod
     def _device(name: str | None, cppn: Any) -> Any:

@@ -1,0 +1,74 @@
+"""Account writes: sign-up, roles, API tokens, follows and e-mail preferences."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from ..errors import CannotFollowSelf, NotAllowed, NotFound
+from ..models import Follow, User
+
+
+@transaction.atomic
+def register_user(
+    *, username: str, email: str, password: str, display_name: str = ""
+) -> User:
+    """Create a contributor account after Django's password checks."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "That username is taken."})
+    user = User(username=username, email=email, display_name=display_name)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def make_curator(*, user: User) -> User:
+    """Add `user` to the curators group."""
+    group, _ = Group.objects.get_or_create(name=settings.ATELIER_CURATORS_GROUP)
+    user.groups.add(group)
+    return user
+
+
+def issue_token(*, user: User) -> Token:
+    """Return `user`'s API token, creating it on first use."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def follow_artist(*, follower: User, artist: User) -> Follow:
+    """Make `follower` follow `artist`; following twice changes nothing."""
+    if not follower.is_authenticated:
+        raise NotAllowed("Sign in to follow artists.")
+    if follower.pk == artist.pk:
+        raise CannotFollowSelf("You cannot follow yourself.")
+    if not artist.is_active:
+        raise NotFound("No such artist.")
+    follow, _ = Follow.objects.get_or_create(follower=follower, artist=artist)
+    return follow
+
+
+@transaction.atomic
+def unfollow_artist(*, follower: User, artist: User) -> User:
+    """Stop `follower` following `artist`, if they did; return the artist."""
+    if not follower.is_authenticated:
+        raise NotAllowed("Sign in to follow artists.")
+    Follow.objects.filter(follower=follower, artist=artist).delete()
+    return artist
+
+
+@transaction.atomic
+def set_email_notifications(*, user: User, enabled: bool) -> User:
+    """Turn e-mail copies of `user`'s notifications on or off."""
+    if not user.is_authenticated:
+        raise NotAllowed("Sign in to change your settings.")
+    user.email_notifications = bool(enabled)
+    user.save(update_fields=["email_notifications"])
+    return user

@@ -1,0 +1,280 @@
+"""Images per second of each generator, against plain matrix multiplies.
+
+    .venv/bin/python bench/generation.py [--device cpu|cuda] [--sizes 512 1024]
+        [--batches 1 8 32] [--quick | --no-quick] [--budget 30] [--markdown]
+
+Generators: the CPPN painter in two styles (nebula: a wide, deep network and
+a soft shader; stained-glass: a narrower network and a flat shader) and a
+freshly initialised 64-px DCGAN (nz 100, ngf 64) whose output is upscaled to
+the image size. No database is needed.
+
+For each generator, image size and batch size the script times `render`
+(recipes in, PIL images out; best of up to three runs), counts the FLOPs of
+the network's matrix multiplies, then times exactly those multiplies as
+plain `torch.bmm` / `torch.mm` calls on the same device, in the same run.
+It prints images per second, the GFLOP/s that generation achieves, the
+GFLOP/s of the bare multiplies, and their ratio: how much of the time goes
+to the arithmetic the network needs, rather than activations, shaders,
+quantiles, upscaling and copies. A large square `torch.mm` gives the
+device's dense matmul rate for reference.
+
+``--quick`` (the default on a CPU) skips the combinations whose estimated
+time, from the batch-1 run, exceeds ``--budget`` seconds, and lists them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+
+from generation import cppn, dcgan  # noqa: E402
+
+CPPN_STYLES = ("nebula", "stained-glass")
+DCGAN_SIZE = 64
+Shapes = list[tuple[int, int, int, int]]  # (batch, rows, inner, cols) per multiply
+
+
+def device_name(dev: torch.device) -> str:
+    """Return a readable name of the device, with torch's thread count on a CPU."""
+    if dev.type == "cuda":
+        return torch.cuda.get_device_name(dev)
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {torch.get_num_threads()} torch threads"
+
+
+def sync(dev: torch.device) -> None:
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+
+
+def best_time(
+    fn: Callable[[], object], dev: torch.device, runs: int, at_least: float = 0.5
+) -> float:
+    """Return the fastest of at least `runs` timed calls of `fn`.
+
+    Short calls repeat until `at_least` seconds have passed (at most 50
+    calls), so a busy moment on a shared machine does not decide the figure.
+    """
+    best, spent, calls = math.inf, 0.0, 0
+    while calls < runs or (spent < at_least and calls < 50):
+        sync(dev)
+        began = time.perf_counter()
+        fn()
+        sync(dev)
+        took = time.perf_counter() - began
+        best, spent, calls = min(best, took), spent + took, calls + 1
+    return best
+
+
+# -- what each generator multiplies ------------------------------------------
+
+
+def cppn_shapes(recipes: list[dict]) -> Shapes:
+    """Return the batched multiplies `cppn.render` performs for `recipes`.
+
+    Mirrors its chunks (images evaluated together), row bands (each with one
+    extra row and column) and the preview pass that sets each field's range.
+    """
+    size = recipes[0]["size"]
+    arch = recipes[0]["architecture"]
+    dims = [3] + [arch["width"]] * len(arch["activations"]) + [arch["outputs"]]
+    band = max(1, min(size, cppn.BAND_PIXELS // (size + 1)))
+    per_chunk = max(1, cppn.CHUNK_PIXELS // ((band + 1) * (size + 1)))
+    shapes: Shapes = []
+    for start in range(0, len(recipes), per_chunk):
+        batch = min(per_chunk, len(recipes) - start)
+        rows = [(cppn.PREVIEW + 1) ** 2]
+        rows += [(min(band, size - r0) + 1) * (size + 1) for r0 in range(0, size, band)]
+        for n in rows:
+            shapes += [(batch, n, a, b) for a, b in zip(dims, dims[1:], strict=False)]
+    return shapes
+
+
+def dcgan_shapes(params: dict, count: int) -> Shapes:
+    """Return the GEMMs behind the DCGAN's transposed convolutions."""
+    shapes: Shapes = []
+    for start in range(0, count, dcgan.MAX_BATCH):
+        batch = min(dcgan.MAX_BATCH, count - start)
+        shapes += [(1, batch * r, k, c) for _, r, k, c in dcgan.layer_flops(params)]
+    return shapes
+
+
+def flops(shapes: Shapes) -> int:
+    return sum(2 * b * r * k * c for b, r, k, c in shapes)
+
+
+def matmul_time(shapes: Shapes, dev: torch.device, dtype: torch.dtype) -> float:
+    """Time `shapes` as plain bmm/mm calls with preallocated operands."""
+    operands = {}
+    for b, r, k, c in set(shapes):
+        x = torch.randn(b, r, k, device=dev, dtype=dtype)
+        w = torch.randn(b, k, c, device=dev, dtype=dtype)
+        out = torch.empty(b, r, c, device=dev, dtype=dtype)
+        operands[(b, r, k, c)] = (x, w, out)
+
+    def run() -> None:
+        for shape in shapes:
+            x, w, out = operands[shape]
+            if shape[0] == 1:
+                torch.mm(x[0], w[0], out=out[0])
+            else:
+                torch.bmm(x, w, out=out)
+
+    run()  # warm up kernels and allocations
+    return best_time(run, dev, 3)
+
+
+def dense_gflops(dev: torch.device, dtype: torch.dtype, n: int) -> float:
+    """Return the device's rate on one square n x n x n matrix multiply."""
+    a = torch.randn(n, n, device=dev, dtype=dtype)
+    b = torch.randn(n, n, device=dev, dtype=dtype)
+    torch.mm(a, b)
+    return 2 * n**3 / best_time(lambda: torch.mm(a, b), dev, 3) / 1e9
+
+
+# -- the run ------------------------------------------------------------------
+
+
+def main() -> None:
+    """Time every generator, size and batch named on the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default=None, help="cpu or cuda (default: auto)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[512, 1024])
+    parser.add_argument("--batches", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument(
+        "--quick",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="Skip slow combinations (default: on for a CPU).",
+    )
+    parser.add_argument("--budget", type=float, default=30.0, help="Seconds (quick).")
+    parser.add_argument("--markdown", action="store_true", help="Print a table.")
+    args = parser.parse_args()
+    dev = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    quick = args.quick if args.quick is not None else dev.type == "cpu"
+    torch.set_grad_enabled(False)
+
+    folder = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
+    params = dcgan.model_params(size=DCGAN_SIZE)
+    weights = folder / "generator.pt"
+    dcgan.save_generator(dcgan.build_generator(params, seed=0).eval(), weights)
+    half = dev.type == "cuda"  # dcgan.render runs fp16 on CUDA
+
+    def recipes_for(generator: str, size: int, count: int) -> list[dict]:
+        if generator == "dcgan":
+            return [
+                dcgan.make_recipe(
+                    name="bench",
+                    version="0",
+                    weights=str(weights),
+                    params=params,
+                    seed=s,
+                    size=size,
+                )
+                for s in range(count)
+            ]
+        style = generator.removeprefix("cppn/")
+        return [cppn.make_recipe(style=style, seed=s, size=size) for s in range(count)]
+
+    def render(generator: str, recipes: list[dict]) -> list:
+        backend = dcgan if generator == "dcgan" else cppn
+        return backend.render(recipes, device=dev)
+
+    def shapes_for(generator: str, recipes: list[dict]) -> Shapes:
+        if generator == "dcgan":
+            return dcgan_shapes(params, len(recipes))
+        return cppn_shapes(recipes)
+
+    print(f"device: {dev} ({device_name(dev)}); torch {torch.__version__}")
+    dense32 = dense_gflops(dev, torch.float32, 2048)
+    print(f"dense fp32 mm 2048^3: {dense32:.1f} GFLOP/s")
+    if half:
+        dense16 = dense_gflops(dev, torch.float16, 2048)
+        print(f"dense fp16 mm 2048^3: {dense16:.1f} GFLOP/s")
+    header = (
+        f"{'generator':<20}{'size':>6}{'batch':>7}{'img/s':>9}{'GFLOP/img':>11}"
+        f"{'gen GFLOP/s':>13}{'mm GFLOP/s':>12}{'gen/mm':>8}"
+    )
+    print(header)
+    rows, skipped = [], []
+    generators = [f"cppn/{s}" for s in CPPN_STYLES] + ["dcgan"]
+    for generator in generators:
+        for size in args.sizes:
+            render(generator, recipes_for(generator, size, 1))  # warm up
+            per_image = best_time(
+                lambda g=generator, s=size: render(g, recipes_for(g, s, 1)), dev, 1
+            )
+            for batch in args.batches:
+                estimate = per_image * batch
+                if quick and estimate > args.budget:
+                    skipped.append((generator, size, batch, estimate))
+                    continue
+                recipes = recipes_for(generator, size, batch)
+                runs = 1 if estimate > 5 else 3
+                seconds = best_time(
+                    lambda g=generator, r=recipes: render(g, r), dev, runs
+                )
+                shapes = shapes_for(generator, recipes)
+                dtype = (
+                    torch.float16 if half and generator == "dcgan" else torch.float32
+                )
+                mm_seconds = matmul_time(shapes, dev, dtype)
+                work = flops(shapes)
+                row = {
+                    "generator": generator,
+                    "size": size,
+                    "batch": batch,
+                    "ips": batch / seconds,
+                    "gflop_per_image": work / batch / 1e9,
+                    "gen": work / seconds / 1e9,
+                    "mm": work / mm_seconds / 1e9,
+                }
+                row["ratio"] = row["gen"] / row["mm"]
+                rows.append(row)
+                print(
+                    f"{generator:<20}{size:>6}{batch:>7}{row['ips']:>9.2f}"
+                    f"{row['gflop_per_image']:>11.3f}{row['gen']:>13.2f}"
+                    f"{row['mm']:>12.2f}{row['ratio']:>8.2f}",
+                    flush=True,
+                )
+    for generator, size, batch, estimate in skipped:
+        print(
+            f"skipped {generator} {size}px x {batch}: about {estimate:.0f}s "
+            f"(over the {args.budget:.0f}s budget; --no-quick runs it)"
+        )
+    if args.markdown:
+        print()
+        print(
+            "| generator | size | batch | images/s | GFLOP/image "
+            "| generation GFLOP/s | matmul GFLOP/s | ratio |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            print(
+                f"| {r['generator']} | {r['size']} | {r['batch']} | {r['ips']:.2f} "
+                f"| {r['gflop_per_image']:.3f} | {r['gen']:.2f} | {r['mm']:.2f} "
+                f"| {r['ratio']:.2f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()

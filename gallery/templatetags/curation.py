@@ -1,0 +1,61 @@
+"""Template helpers of the gallery: responsive images and voting rules."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import template
+
+from gallery.rules import VotingRule
+
+register = template.Library()
+
+THUMB_SIDE = 480
+WEB_SIDE = 1280
+
+
+def _fit_width(width: int, height: int, side: int) -> int:
+    """Return the width of an image scaled (down only) to fit a `side` box."""
+    if not width or not height:
+        return side
+    scale = min(1.0, side / max(width, height))
+    return max(1, round(width * scale))
+
+
+@register.simple_tag
+def work_srcset(work: Any) -> str:
+    """Return the ``srcset`` of a work's 480 px and 1280 px WebP variants."""
+    parts = []
+    if work.thumbnail:
+        parts.append(
+            f"{work.thumbnail.url} {_fit_width(work.width, work.height, THUMB_SIDE)}w"
+        )
+    if work.web:
+        parts.append(f"{work.web.url} {_fit_width(work.width, work.height, WEB_SIDE)}w")
+    return ", ".join(parts)
+
+
+@register.filter
+def voting_rule(task: Any) -> VotingRule:
+    """Return the voting rule in force for a task."""
+    return VotingRule.for_task(task)
+
+
+@register.filter
+def rule_summary(rule: dict | None) -> str:
+    """Describe a stored decision rule (`Submission.decision_rule`) in words."""
+    if not rule:
+        return ""
+    stored = VotingRule(
+        quorum=int(rule.get("quorum", 0)),
+        threshold=float(rule.get("threshold", 0)),
+        window=timedelta(hours=float(rule.get("window_hours", 0))),
+    )
+    how = {
+        "quorum": "decided at quorum",
+        "early": "closed early",
+        "window": "decided when the review window ended",
+        "unreviewed": "no votes by the end of the window and its extension",
+    }.get(rule.get("trigger", ""), "")
+    return f"{stored.describe()} This work: {how}." if how else stored.describe()

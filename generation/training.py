@@ -1,0 +1,394 @@
+"""Train the DCGAN on the accepted gallery and register it as a new version.
+
+`train_generator` runs one `TrainingRun`: it reserves the next version of the
+run's name, fixes the training images on the first call (accepted work plus
+CPPN seeds, centre-cropped and resized to the training size), trains epoch by
+epoch with a checkpoint after each, and finally registers a `GeneratorModel`
+of kind checkpoint and links it as the run's result.
+
+A crash loses at most one epoch: called again, it loads
+``<models dir>/<name>/<version>/checkpoint.pt`` (networks, optimisers,
+losses and RNG states) and continues with the next epoch. On the CPU, a
+resumed run ends with the same weights as an uninterrupted one.
+
+Only the generation worker and the ``train_generator`` command import this
+module: it imports torch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image, ImageOps
+from torch import nn
+
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from . import dcgan, selectors
+from .errors import NotEnoughTrainingImages
+from .models import GeneratorModel, TrainingRun
+from .services import TRAINING_MIN_IMAGES
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PARAMS = {
+    **dcgan.DEFAULTS,
+    "batch_size": 64,
+    "lr": 2e-4,
+    "beta1": 0.5,
+    "real_label": 0.9,  # one-sided label smoothing keeps D from saturating
+    "flip": True,
+    "seed": 0,
+}
+HEARTBEAT_SECONDS = 2.0  # how often batch progress reaches the database
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run stands after one batch; `epoch` counts from 1."""
+
+    run_id: int
+    epoch: int
+    epochs: int
+    batch: int
+    batches: int
+    loss_d: float
+    loss_g: float
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def train_generator(
+    *,
+    run: TrainingRun,
+    progress: ProgressCallback | None = None,
+    device: torch.device | str | None = None,
+) -> TrainingRun:
+    """Train `run` to its last epoch, register the result and return the run.
+
+    A finished run is returned unchanged; a run with a checkpoint continues
+    from the epoch after it. Raise `NotEnoughTrainingImages` (and mark the
+    run failed) when fewer than `TRAINING_MIN_IMAGES` images can be read.
+    Any other failure also marks the run failed, with its error, and is
+    raised again.
+    """
+    run = TrainingRun.objects.get(pk=run.pk)
+    if run.state == TrainingRun.State.DONE:
+        return run
+    dev = torch.device(device) if device is not None else dcgan.pick_device()
+    try:
+        run = _prepare(run)
+        data = _load_images(run)
+        if data.shape[0] < TRAINING_MIN_IMAGES:
+            raise NotEnoughTrainingImages(
+                f"Training needs at least {TRAINING_MIN_IMAGES} readable images "
+                f"from accepted work and seeds; found {data.shape[0]}."
+            )
+        _update(
+            run,
+            state=TrainingRun.State.RUNNING,
+            started_at=run.started_at or timezone.now(),
+            device=str(dev),
+            error="",
+        )
+        generator, record = _fit(run, data, dev, progress)
+        return _register(run, generator, record)
+    except Exception as exc:
+        logger.exception("training run %s failed", run.pk)
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        _update(
+            run,
+            state=TrainingRun.State.FAILED,
+            error=message[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+
+
+def stop_training(*, run: TrainingRun, reason: str) -> TrainingRun:
+    """Mark an interrupted run failed with `reason`; its checkpoint stays.
+
+    `train_generator` called again on the run continues after the last
+    checkpointed epoch.
+    """
+    run = TrainingRun.objects.get(pk=run.pk)
+    if run.state != TrainingRun.State.DONE:
+        _update(run, state=TrainingRun.State.FAILED, error=reason[:2000])
+    return run
+
+
+def _update(run: TrainingRun, **fields: Any) -> None:
+    """Write `fields` to the run's row and to `run`, touching its heartbeat."""
+    fields["updated_at"] = timezone.now()
+    TrainingRun.objects.filter(pk=run.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(run, key, value)
+
+
+@transaction.atomic
+def _prepare(run: TrainingRun) -> TrainingRun:
+    """Fix the run's parameters, version and training images once.
+
+    The version is reserved when training starts, because the checkpoint
+    lives in the version's folder. Runs of the same name are locked while
+    one is chosen, so two runs never reserve the same version.
+    """
+    list(TrainingRun.objects.select_for_update().filter(name=run.name))
+    run = TrainingRun.objects.get(pk=run.pk)
+    params = {**DEFAULT_PARAMS, **run.params}
+    dcgan.check_size(run.size)
+    if "version" not in params:
+        params["version"] = _next_version(run)
+    record = dict(run.record)
+    if "images" not in record:
+        submissions = list(
+            selectors.training_submissions().values_list("pk", flat=True)
+        )
+        seeds = list(selectors.training_seeds().values_list("pk", flat=True))
+        record["images"] = {"submissions": submissions, "seeds": seeds}
+    _update(run, params=params, record=record)
+    return run
+
+
+def _next_version(run: TrainingRun) -> str:
+    """Return the next integer version of `run.name` not taken in the DB or on disk."""
+    taken = set(
+        GeneratorModel.objects.filter(name=run.name).values_list("version", flat=True)
+    )
+    taken |= {
+        str(v)
+        for v in TrainingRun.objects.filter(name=run.name)
+        .exclude(pk=run.pk)
+        .values_list("params__version", flat=True)
+        if v is not None
+    }
+    number = max((int(v) for v in taken if str(v).isdigit()), default=0) + 1
+    while str(number) in taken or dcgan.version_dir(run.name, str(number)).exists():
+        number += 1
+    return str(number)
+
+
+# -- data ----------------------------------------------------------------------
+
+
+def _load_images(run: TrainingRun) -> torch.Tensor:
+    """Return the run's images as a uint8 tensor (N, 3, size, size).
+
+    Files that are gone or unreadable are skipped and counted in the record.
+    """
+    from art_tasks.models import SeedImage, Submission
+
+    ids = run.record["images"]
+    files: list[FieldFile] = [
+        s.web or s.original
+        for s in Submission.objects.filter(pk__in=ids["submissions"]).order_by("pk")
+    ]
+    files += [
+        s.image for s in SeedImage.objects.filter(pk__in=ids["seeds"]).order_by("pk")
+    ]
+    arrays, skipped = [], 0
+    for field in files:
+        try:
+            arrays.append(_square(field, run.size))
+        except (OSError, ValueError) as exc:
+            logger.warning("training run %s skips %s: %s", run.pk, field.name, exc)
+            skipped += 1
+    record = {**run.record, "skipped": skipped, "image_count": len(arrays)}
+    _update(run, record=record)
+    if not arrays:
+        return torch.empty(0, 3, run.size, run.size, dtype=torch.uint8)
+    return torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
+
+
+def _square(field: FieldFile, size: int) -> np.ndarray:
+    """Decode one stored image, centre-crop it square and resize it to `size`."""
+    with field.open("rb") as fh, Image.open(fh) as image:
+        image.draft("RGB", (size, size))  # JPEG decodes at a fraction of full size
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
+        return np.asarray(square, dtype=np.uint8)
+
+
+# -- training ------------------------------------------------------------------
+
+
+def _fit(
+    run: TrainingRun,
+    data: torch.Tensor,
+    dev: torch.device,
+    progress: ProgressCallback | None,
+) -> tuple[dcgan.Generator, dict]:
+    """Train from the last checkpoint (or from scratch) to the run's last epoch."""
+    p = run.params
+    net = dcgan.model_params(size=run.size, nz=p["nz"], ngf=p["ngf"], ndf=p["ndf"])
+    generator = dcgan.build_generator(net, seed=p["seed"]).to(dev)
+    critic = dcgan.build_discriminator(net, seed=p["seed"] + 1).to(dev)
+    betas = (p["beta1"], 0.999)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=p["lr"], betas=betas)
+    opt_d = torch.optim.Adam(critic.parameters(), lr=p["lr"], betas=betas)
+    # One CPU generator drives shuffling, flips and noise, so the run is
+    # reproducible and its state fits in the checkpoint.
+    rng = torch.Generator().manual_seed(p["seed"] + 2)
+    folder = dcgan.version_dir(run.name, p["version"])
+    checkpoint = folder / dcgan.CHECKPOINT_FILE
+    losses: list[dict] = []
+    seconds = 0.0
+    first = 0
+    if checkpoint.exists():
+        state = dcgan.load_checkpoint(checkpoint)
+        if state.get("run") != run.pk:
+            raise RuntimeError(f"{checkpoint} belongs to another training run.")
+        generator.load_state_dict(state["generator"])
+        critic.load_state_dict(state["discriminator"])
+        opt_g.load_state_dict(state["opt_g"])
+        opt_d.load_state_dict(state["opt_d"])
+        rng.set_state(state["rng"]["data"])
+        torch.set_rng_state(state["rng"]["torch"])
+        if dev.type == "cuda" and state["rng"].get("cuda") is not None:
+            torch.cuda.set_rng_state(state["rng"]["cuda"], dev)
+        first, losses, seconds = state["epoch"], list(state["losses"]), state["seconds"]
+        logger.info("training run %s resumes after epoch %s", run.pk, first)
+
+    n = data.shape[0]
+    batch_size = max(2, min(int(p["batch_size"]), n))  # BatchNorm needs two
+    batches = n // batch_size
+    loss_fn = nn.BCEWithLogitsLoss()
+    generator.train()
+    critic.train()
+    last_beat = 0.0
+    for epoch in range(first, run.epochs):
+        began = time.perf_counter()
+        order = torch.randperm(n, generator=rng)
+        sum_d = sum_g = 0.0
+        for b in range(batches):
+            real = data[order[b * batch_size : (b + 1) * batch_size]].float()
+            real = real.div_(127.5).sub_(1.0)
+            if p["flip"]:
+                flip = torch.rand(batch_size, generator=rng) < 0.5
+                real = torch.where(flip[:, None, None, None], real.flip(-1), real)
+            z = torch.randn(batch_size, net["nz"], 1, 1, generator=rng)
+            real, z = real.to(dev), z.to(dev)
+            ones = torch.full((batch_size,), float(p["real_label"]), device=dev)
+            zeros = torch.zeros(batch_size, device=dev)
+
+            fake = generator(z)
+            opt_d.zero_grad(set_to_none=True)
+            loss_d = loss_fn(critic(real), ones) + loss_fn(critic(fake.detach()), zeros)
+            loss_d.backward()
+            opt_d.step()
+
+            opt_g.zero_grad(set_to_none=True)
+            loss_g = loss_fn(critic(fake), torch.ones_like(zeros))
+            loss_g.backward()
+            opt_g.step()
+
+            step_d, step_g = loss_d.item(), loss_g.item()
+            sum_d, sum_g = sum_d + step_d, sum_g + step_g
+            now = time.monotonic()
+            if now - last_beat >= HEARTBEAT_SECONDS:
+                last_beat = now
+                current = {"epoch": epoch + 1, "batch": b + 1, "batches": batches}
+                _update(run, record={**run.record, "current": current})
+            if progress is not None:
+                progress(
+                    Progress(
+                        run.pk, epoch + 1, run.epochs, b + 1, batches, step_d, step_g
+                    )
+                )
+        seconds += time.perf_counter() - began
+        losses.append(
+            {
+                "epoch": epoch + 1,
+                "d": round(sum_d / batches, 5),
+                "g": round(sum_g / batches, 5),
+            }
+        )
+        dcgan.save_checkpoint(
+            checkpoint,
+            run=run.pk,
+            params=net,
+            epoch=epoch + 1,
+            losses=losses,
+            seconds=seconds,
+            generator=generator.state_dict(),
+            discriminator=critic.state_dict(),
+            opt_g=opt_g.state_dict(),
+            opt_d=opt_d.state_dict(),
+            rng={
+                "data": rng.get_state(),
+                "torch": torch.get_rng_state(),
+                "cuda": torch.cuda.get_rng_state(dev) if dev.type == "cuda" else None,
+            },
+        )
+        current = {"epoch": epoch + 1, "batch": batches, "batches": batches}
+        record = {**run.record, "losses": losses, "seconds": round(seconds, 2)}
+        _update(run, epochs_done=epoch + 1, record={**record, "current": current})
+    record = {
+        **run.record,
+        "losses": losses,
+        "seconds": round(seconds, 2),
+        "batch_size": batch_size,
+        "batches_per_epoch": batches,
+    }
+    dcgan.calibrate_batchnorm(generator, seed=p["seed"] + 3, device=dev)
+    return generator, record
+
+
+@transaction.atomic
+def _register(
+    run: TrainingRun, generator: dcgan.Generator, record: dict
+) -> TrainingRun:
+    """Save the generator's weights and register them as NAME@VERSION."""
+    run = TrainingRun.objects.select_for_update().get(pk=run.pk)
+    if run.state == TrainingRun.State.DONE:
+        return run
+    version = run.params["version"]
+    path = dcgan.version_dir(run.name, version) / dcgan.GENERATOR_FILE
+    digest = dcgan.save_generator(generator, path)
+    images = run.record["images"]
+    net = dcgan.model_params(
+        size=run.size, nz=run.params["nz"], ngf=run.params["ngf"], ndf=run.params["ndf"]
+    )
+    model = GeneratorModel(
+        name=run.name,
+        version=version,
+        kind=GeneratorModel.Kind.CHECKPOINT,
+        description=(
+            f"DCGAN at {run.size} px trained on {record['image_count']} images "
+            f"for {run.epochs} epochs."
+        ),
+        params={**net, "weights_sha256": digest},
+        weights=f"{run.name}/{version}/{dcgan.GENERATOR_FILE}",
+        training={
+            "run": run.pk,
+            "images": {
+                "accepted": len(images["submissions"]),
+                "seeds": len(images["seeds"]),
+                "used": record["image_count"],
+                "skipped": record.get("skipped", 0),
+            },
+            "epochs": run.epochs,
+            "losses": record["losses"],
+            "seconds": record["seconds"],
+            "device": run.device,
+            "batch_size": record["batch_size"],
+            "lr": run.params["lr"],
+        },
+    )
+    model.full_clean()
+    model.save()
+    run.state = TrainingRun.State.DONE
+    run.result = model
+    run.record = record
+    run.finished_at = timezone.now()
+    run.save(update_fields=["state", "result", "record", "finished_at", "updated_at"])
+    return run

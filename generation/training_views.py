@@ -1,0 +1,85 @@
+"""Staff page of trained generators: their versions, training runs and a start form.
+
+While a run is queued or running, the page polls itself with HTMX and swaps
+in only its live section (``hx-select``), so one template serves both.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.errors import AtelierError
+
+from . import registry, selectors
+from .models import TrainingRun
+from .services import TRAINING_MAX_EPOCHS, TRAINING_MIN_IMAGES, start_training
+
+LIVE_STATES = (TrainingRun.State.QUEUED, TrainingRun.State.RUNNING)
+
+
+class TrainingForm(forms.Form):
+    name = forms.SlugField(
+        max_length=40,
+        initial="gallery",
+        help_text="Lower-case letters, digits and hyphens. Each run adds the "
+        "next version of this name.",
+    )
+    size = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(s, f"{s} px") for s in registry.DCGAN_SIZES if s >= 32],
+        initial=64,
+        label="Training size",
+        help_text="Seeds are painted at this size, then upscaled to the task's size.",
+    )
+    epochs = forms.IntegerField(min_value=1, max_value=TRAINING_MAX_EPOCHS, initial=25)
+    batch_size = forms.IntegerField(min_value=2, max_value=1024, initial=64)
+
+
+def _run_rows(runs: list[TrainingRun]) -> list[TrainingRun]:
+    """Attach each run's fractional progress (epochs, counting the current batch)."""
+    for run in runs:
+        current = run.record.get("current") or {}
+        value = float(run.epochs_done)
+        in_epoch = current.get("epoch", 0) > run.epochs_done  # not yet saved
+        if run.state == TrainingRun.State.RUNNING and in_epoch and current["batches"]:
+            value += current["batch"] / current["batches"]
+        run.progress_value = min(value, float(run.epochs))
+        run.current = current
+        losses = run.record.get("losses") or []
+        run.last_loss = losses[-1] if losses else None
+    return runs
+
+
+@staff_member_required
+def generators(request: HttpRequest) -> HttpResponse:
+    """List generator versions and training runs; start a run on POST."""
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = start_training(by=request.user, **form.cleaned_data)
+        except AtelierError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Training run {run.pk} is queued on the generation worker; "
+                f"it registers a new version of “{run.name}” when done.",
+            )
+            return redirect("generation:generators")
+    runs = _run_rows(list(selectors.recent_training_runs()))
+    return render(
+        request,
+        "generation/generators.html",
+        {
+            "form": form,
+            "versions": selectors.generator_versions(),
+            "runs": runs,
+            "live": any(r.state in LIVE_STATES for r in runs),
+            "image_count": selectors.training_image_count(),
+            "min_images": TRAINING_MIN_IMAGES,
+        },
+    )

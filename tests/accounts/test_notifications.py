@@ -1,0 +1,290 @@
+"""Notifications: decisions, claim warnings, the bell, the inbox, e-mail."""
+
+from datetime import timedelta
+
+import pytest
+
+from django.conf import settings
+from django.core import mail
+from django.test import RequestFactory
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.context_processors import notifications as bell_context
+from accounts.models import Notification
+from accounts.services import (
+    email_notification,
+    notify,
+    set_email_notifications,
+    warn_expiring_claims,
+)
+from accounts.tasks import send_notification_email_task
+from art_tasks.services import claim_task, release_claim
+from config.celery import app
+from tests.accounts.factories import UserFactory
+from tests.accounts.helpers import decided_work
+
+pytestmark = pytest.mark.django_db
+
+Kind = Notification.Kind
+
+
+def test_an_accepted_work_tells_its_artist_with_the_curators_comments(artist, curators):
+    work = decided_work(
+        artist=artist,
+        curators=curators,
+        scores=(5, 4, 4),
+        title="Harbour",
+        comments=("Strong colour.", "", "Lovely edges."),
+    )
+    note = artist.notifications.get()
+    assert note.kind == Kind.ACCEPTED
+    assert note.url == f"/art/{work.pk}/"
+    assert "“Harbour” was accepted into the gallery." in note.text
+    assert "• Strong colour.\n• Lovely edges." in note.text
+    for curator in curators:  # votes are blind
+        assert curator.username not in note.text
+        assert curator.shown_name not in note.text
+
+
+def test_a_rejected_work_tells_its_artist_why(artist, curators):
+    decided_work(
+        artist=artist,
+        curators=curators,
+        scores=(2, 2, 1),
+        title="Fog",
+        comments=("The seed is lost under the filter.",),
+    )
+    note = artist.notifications.get()
+    assert note.kind == Kind.REJECTED
+    assert "“Fog” was not accepted." in note.text
+    assert "Mean score 1.67" in note.text
+    assert "The seed is lost under the filter." in note.text
+
+
+def test_nobody_is_told_before_the_decision(artist, curators):
+    decided_work(artist=artist, curators=curators[:2], scores=(5, 5))
+    assert Notification.objects.count() == 0
+
+
+def test_the_email_goes_out_after_commit_with_a_link(
+    artist, curators, django_capture_on_commit_callbacks, eager_celery
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        work = decided_work(
+            artist=artist, curators=curators, comments=("Bold.",), title="Dune"
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["artist@example.test"]
+    assert message.subject == "[Atelier] Work accepted"
+    assert "Bold." in message.body
+    assert f"{settings.ATELIER_SITE_URL}/art/{work.pk}/" in message.body
+    assert artist.notifications.get().emailed_at is not None
+
+
+def test_the_email_waits_for_the_commit(
+    artist, django_capture_on_commit_callbacks, eager_celery
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify(recipient=artist, kind=Kind.MODERATION, text="Hello.")
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+    callbacks[0]()
+    assert len(mail.outbox) == 1
+
+
+def test_notification_emails_go_to_the_default_queue():
+    app.loader.import_default_modules()
+    route = app.amqp.router.route({}, "accounts.tasks.send_notification_email_task")
+    assert route["queue"].name == "default"
+
+
+def test_people_who_turned_emails_off_are_told_on_the_site_only(
+    artist, curators, django_capture_on_commit_callbacks, eager_celery
+):
+    set_email_notifications(user=artist, enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        decided_work(artist=artist, curators=curators)
+    assert mail.outbox == []
+    assert artist.notifications.count() == 1
+
+
+def test_turning_emails_off_after_a_notification_stops_its_email(artist):
+    note = notify(recipient=artist, kind=Kind.MODERATION, text="Hello.")
+    set_email_notifications(user=artist, enabled=False)
+    email_notification(notification=note)
+    assert mail.outbox == []
+
+
+def test_a_notification_is_emailed_once_however_often_the_task_runs(artist):
+    note = notify(recipient=artist, kind=Kind.MODERATION, text="Hello.")
+    send_notification_email_task(note.pk)
+    send_notification_email_task(note.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_people_without_an_address_get_no_email(django_capture_on_commit_callbacks):
+    person = UserFactory(username="quiet", email="")
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify(recipient=person, kind=Kind.MODERATION, text="Hello.")
+    assert callbacks == []
+
+
+def test_the_same_event_key_notifies_once(artist):
+    first = notify(recipient=artist, kind=Kind.MODERATION, text="A", key="event:1")
+    again = notify(recipient=artist, kind=Kind.MODERATION, text="A", key="event:1")
+    assert first is not None
+    assert again is None
+    assert artist.notifications.count() == 1
+
+
+# Claim warnings -------------------------------------------------------------------
+
+
+def ends_in(claim, minutes: int):
+    claim.expires_at = timezone.now() + timedelta(minutes=minutes)
+    claim.save(update_fields=["expires_at"])
+    return claim
+
+
+def test_a_claim_about_to_expire_is_warned_once(open_task, artist):
+    claim = ends_in(claim_task(task=open_task, user=artist), 10)
+    assert warn_expiring_claims() == 1
+    assert warn_expiring_claims() == 0
+    note = artist.notifications.get()
+    assert note.kind == Kind.CLAIM_EXPIRING
+    assert f"“{open_task.title}” ends in 10 minutes" in note.text
+    assert note.url == f"/tasks/{open_task.pk}/"
+    assert note.key == (
+        f"claim-expiring:{claim.pk}:{int(claim.expires_at.timestamp())}"
+    )
+
+
+def test_claims_with_time_left_or_already_over_are_not_warned(open_task, artist):
+    ends_in(claim_task(task=open_task, user=artist), 45)
+    other = UserFactory(username="late")
+    claim = claim_task(task=open_task, user=other)
+    claim.claimed_at = timezone.now() - timedelta(hours=3)
+    claim.expires_at = timezone.now() - timedelta(minutes=1)
+    claim.save(update_fields=["claimed_at", "expires_at"])
+    assert warn_expiring_claims() == 0
+
+
+def test_a_released_claim_is_not_warned(open_task, artist):
+    claim = ends_in(claim_task(task=open_task, user=artist), 5)
+    release_claim(claim=claim, user=artist)
+    assert warn_expiring_claims() == 0
+
+
+def test_a_claim_whose_end_moved_later_is_warned_again_before_the_new_end(
+    open_task, artist
+):
+    claim = ends_in(claim_task(task=open_task, user=artist), 10)
+    assert warn_expiring_claims() == 1
+    ends_in(claim, 14)  # extended; soon due again
+    assert warn_expiring_claims() == 1
+    assert artist.notifications.count() == 2
+
+
+def test_the_beat_schedule_runs_the_warning_every_minute():
+    entry = settings.CELERY_BEAT_SCHEDULE["notify-expiring-claims"]
+    assert entry["task"] == "accounts.tasks.notify_expiring_claims_task"
+    assert entry["schedule"] == timedelta(minutes=1)
+
+
+# The bell and the inbox -------------------------------------------------------------
+
+
+def test_the_bell_count_costs_one_query(artist, django_assert_num_queries):
+    for n in range(3):
+        notify(recipient=artist, kind=Kind.MODERATION, text=f"Note {n}")
+    request = RequestFactory().get("/")
+    request.user = artist
+    context = bell_context(request)
+    with django_assert_num_queries(1):
+        shown = f"{context['unread_notifications']}"
+        also = bool(context["unread_notifications"])
+    assert (shown, also) == ("3", True)
+
+
+def test_the_bell_shows_the_unread_count_and_the_page_marks_them_read(client, artist):
+    for n in range(2):
+        notify(recipient=artist, kind=Kind.MODERATION, text=f"Note number {n}")
+    client.force_login(artist)
+    gallery = client.get("/").content.decode()
+    assert 'aria-label="Notifications: 2 unread"' in gallery
+    inbox = client.get("/notifications/").content.decode()
+    assert "Note number 0" in inbox
+    assert inbox.count("note kind-moderation unread") == 2  # shown as new once
+    assert artist.notifications.filter(read_at__isnull=True).count() == 0
+    assert 'aria-label="Notifications: 0 unread"' in client.get("/").content.decode()
+
+
+def test_visitors_have_no_bell_and_no_inbox(client):
+    assert "Notifications" not in client.get("/").content.decode()
+    assert client.get("/notifications/").status_code == 302
+
+
+def test_the_page_turns_emails_off_and_on(client, artist):
+    client.force_login(artist)
+    client.post("/notifications/settings/", {})
+    artist.refresh_from_db()
+    assert artist.email_notifications is False
+    client.post("/notifications/settings/", {"email_notifications": "on"})
+    artist.refresh_from_db()
+    assert artist.email_notifications is True
+
+
+# API ------------------------------------------------------------------------------
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_api_lists_counts_and_marks_notifications_read(artist):
+    other = UserFactory(username="other")
+    mine = [
+        notify(recipient=artist, kind=Kind.MODERATION, text=f"Mine {n}")
+        for n in range(3)
+    ]
+    theirs = notify(recipient=other, kind=Kind.MODERATION, text="Theirs")
+    client = api_for(artist)
+
+    listed = client.get("/api/v1/notifications/?page_size=2").json()
+    assert [n["text"] for n in listed["results"]] == ["Mine 2", "Mine 1"]
+    assert listed["next"]
+    assert client.get("/api/v1/notifications/unread-count/").json() == {"unread": 3}
+
+    marked = client.post(
+        "/api/v1/notifications/read/",
+        {"ids": [mine[0].pk, theirs.pk]},
+        format="json",
+    ).json()
+    assert marked == {"marked": 1, "unread": 2}
+    theirs.refresh_from_db()
+    assert theirs.read_at is None  # never someone else's
+    unread = client.get("/api/v1/notifications/?unread=true").json()["results"]
+    assert [n["text"] for n in unread] == ["Mine 2", "Mine 1"]
+    assert client.post("/api/v1/notifications/read/", {}, format="json").json() == {
+        "marked": 2,
+        "unread": 0,
+    }
+
+
+def test_the_api_changes_the_email_preference(artist):
+    client = api_for(artist)
+    response = client.patch(
+        "/api/v1/me/preferences/", {"email_notifications": False}, format="json"
+    )
+    assert response.json() == {"email_notifications": False}
+    assert client.get("/api/v1/me/").json()["email_notifications"] is False
+
+
+def test_the_notification_api_needs_a_signed_in_person():
+    anon = APIClient()
+    assert anon.get("/api/v1/notifications/").status_code in (401, 403)
+    assert anon.post("/api/v1/notifications/read/").status_code in (401, 403)
