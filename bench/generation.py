@@ -177,7 +177,7 @@ def main() -> None:
     params = dcgan.model_params(size=DCGAN_SIZE)
     weights = folder / "generator.pt"
     dcgan.save_generator(dcgan.build_generator(params, seed=0).eval(), weights)
-    half = dev.type == "cuda"  # dcgan.render runs fp16 on CUDA
+    half = dev.type == "cuda"  # dcgan.render runs fp16 (autocast) on CUDA
 
     def recipes_for(generator: str, size: int, count: int) -> list[dict]:
         if generator == "dcgan":

@@ -308,6 +308,8 @@ def record_view(*, submission: Submission, viewer: User | AnonymousUser) -> bool
     The artist's own views are not counted. The statement reads the row's
     current counters, so it needs no lock and never loses a concurrent like.
     """
+    if submission.state != Submission.State.ACCEPTED:
+        return False
     if viewer.is_authenticated and viewer.pk == submission.artist_id:
         return False
     updated = Submission.objects.filter(

@@ -125,7 +125,8 @@ def _like_response(
     request: HttpRequest, work: Submission, error: str = ""
 ) -> HttpResponse:
     if request.htmx:
-        return render(request, "gallery/_like.html", {"work": work, "error": error})
+        context = {"work": work, "error": error, "next": _next_or(request, "")}
+        return render(request, "gallery/_like.html", context)
     if error:
         messages.error(request, error)
     return redirect(_next_or(request, work.get_absolute_url()))

@@ -11,9 +11,11 @@ A recipe names a registered version and a seed::
      "weights": "gallery/3/generator.pt", "train_size": 64, "nz": 100, ...}
 
 The latent comes from a CPU `torch.Generator` seeded with the recipe's seed,
-so the same recipe gives the same pixels on the same device whatever else is
-in the batch. Weights load once per process and device. Output larger than
-the training size is upsampled with Pillow's Lanczos filter.
+and the generator runs in eval mode, so the same recipe gives the same
+pixels on the same device (on the CPU, whatever else is in the batch). Weights load once
+per process and device; CUDA renders in half precision (autocast), the CPU
+in fp32. Output larger than the training size is upsampled with Pillow's
+Lanczos filter.
 
 Only worker code paths import this module: it imports torch.
 """
@@ -280,19 +282,13 @@ def load_checkpoint(path: Path) -> dict:
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_generator(path: str, stamp: int, device: str, half: bool) -> Generator:
+def _cached_generator(path: str, stamp: int, device: str) -> Generator:
     """Load weights once per process, device and file version (`stamp`)."""
-    model = load_generator(path, device=device)
-    return model.half() if half else model
+    return load_generator(path, device=device)
 
 
-def _loaded(path: Path, device: torch.device) -> tuple[Generator, torch.dtype]:
-    # Half precision only on CUDA, where it is fast and inference-only
-    # BatchNorm is safe in fp16; the CPU stays in fp32.
-    half = device.type == "cuda"
-    stamp = path.stat().st_mtime_ns
-    model = _cached_generator(str(path), stamp, str(device), half)
-    return model, torch.float16 if half else torch.float32
+def _loaded(path: Path, device: torch.device) -> Generator:
+    return _cached_generator(str(path), path.stat().st_mtime_ns, str(device))
 
 
 # -- rendering -----------------------------------------------------------------
@@ -346,26 +342,26 @@ def render(recipes: list[dict], device: DeviceLike = None) -> list[Image.Image]:
     images: list[Image.Image | None] = [None] * len(recipes)
     with torch.inference_mode():
         for path, indexes in groups.items():
-            model, dtype = _loaded(path, dev)
+            model = _loaded(path, dev)
             for start in range(0, len(indexes), MAX_BATCH):
                 chunk = indexes[start : start + MAX_BATCH]
-                pixels = generate(
-                    model, [recipes[i]["seed"] for i in chunk], dev, dtype
-                )
+                pixels = generate(model, [recipes[i]["seed"] for i in chunk], dev)
                 for i, array in zip(chunk, pixels, strict=True):
                     images[i] = _resize(Image.fromarray(array), recipes[i]["size"])
     return images  # type: ignore[return-value]
 
 
-def generate(
-    model: Generator,
-    seeds: Iterable[int],
-    device: torch.device,
-    dtype: torch.dtype = torch.float32,
-) -> Any:
-    """Return (B, size, size, 3) uint8 numpy pixels for `seeds` at training size."""
+def generate(model: Generator, seeds: Iterable[int], device: torch.device) -> Any:
+    """Return (B, size, size, 3) uint8 numpy pixels for `seeds` at training size.
+
+    On CUDA the convolutions run in half precision under autocast, which
+    keeps BatchNorm and other precision-sensitive ops in fp32; the CPU
+    stays in fp32 throughout.
+    """
     z = torch.stack([latent(s, model.nz) for s in seeds])[:, :, None, None]
-    out = model(z.to(device=device, dtype=dtype)).float()
+    half = device.type == "cuda"
+    with torch.autocast(device_type=device.type, dtype=torch.float16, enabled=half):
+        out = model(z.to(device)).float()
     rgb = ((out + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)
     return rgb.permute(0, 2, 3, 1).cpu().numpy()
 

@@ -132,9 +132,7 @@ def test_measuring_the_site_mean_re_ranks_top_in_one_pass(scored):
     assert RankingPrior.objects.get().mean == pytest.approx(4.0)
 
 
-def test_the_prior_rewrites_ranks_only_when_the_site_mean_moved(
-    scored, accepted_work
-):
+def test_the_prior_rewrites_ranks_only_when_the_site_mean_moved(scored, accepted_work):
     refresh_ranking_prior()
     a = scored[0]
     Submission.objects.filter(pk=a.pk).update(rank_top=0)  # a stale row
@@ -142,9 +140,7 @@ def test_the_prior_rewrites_ranks_only_when_the_site_mean_moved(
     assert Submission.objects.get(pk=a.pk).rank_top == 0
     accepted_work("D", [3, 3, 3])  # the site mean drops to 37 / 10
     assert refresh_ranking_prior().mean == pytest.approx(3.7)
-    assert Submission.objects.get(pk=a.pk).rank_top == pytest.approx(
-        (3 * 3.7 + 5) / 4
-    )
+    assert Submission.objects.get(pk=a.pk).rank_top == pytest.approx((3 * 3.7 + 5) / 4)
 
 
 def test_popular_is_the_wilson_bound_of_likes_over_views(accepted_work):

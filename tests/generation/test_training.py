@@ -2,13 +2,16 @@
 
 import io
 import json
+from datetime import timedelta
 
 import numpy as np
 import pytest
 import torch
+from celery.exceptions import Retry
 from PIL import Image
 
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.errors import NotAllowed
 from art_tasks.models import CreationTask
@@ -138,6 +141,20 @@ def test_the_celery_task_trains_once_and_a_redelivery_changes_nothing(gallery):
     ) == ["1"]
 
 
+def test_a_redelivered_message_waits_while_another_worker_is_training(gallery):
+    run = tiny_run()
+    TrainingRun.objects.filter(pk=run.pk).update(state="running")
+    with pytest.raises(Retry):
+        train_generator_task(run.pk)
+    assert not GeneratorModel.objects.filter(name="gallery").exists()
+
+    quiet = timezone.now() - timedelta(minutes=10)
+    TrainingRun.objects.filter(pk=run.pk).update(updated_at=quiet)
+    train_generator_task(run.pk)
+    run.refresh_from_db()
+    assert (run.state, str(run.result)) == ("done", "gallery@1")
+
+
 def test_a_task_published_with_a_trained_generator_paints_its_seeds(gallery, staff):
     model = trained()
     task = create_task(
@@ -244,6 +261,22 @@ def test_the_command_trains_with_a_progress_bar_and_prints_the_version(gallery):
     run = TrainingRun.objects.get(name="cli")
     again = command("train_generator", f"--resume {run.pk}")
     assert "already done: cli@1" in again
+
+
+def test_an_interrupted_command_marks_the_run_and_says_how_to_resume(
+    gallery, monkeypatch
+):
+    from generation import training
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training, "train_generator", interrupted)
+    with pytest.raises(CommandError, match="continue with --resume"):
+        command("train_generator", "--name cli --size 16 --epochs 2")
+    run = TrainingRun.objects.get(name="cli")
+    assert run.state == "failed"
+    assert "Interrupted" in run.error
 
 
 def test_paint_writes_pngs_from_a_trained_version(gallery, tmp_path):
