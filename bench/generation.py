@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import sys
 import tempfile
@@ -61,6 +62,14 @@ def device_name(dev: torch.device) -> str:
     return f"{model}, {torch.get_num_threads()} torch threads"
 
 
+def load() -> str:
+    """Return the 1, 5 and 15 minute load averages: other work skews figures."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def sync(dev: torch.device) -> None:
     if dev.type == "cuda":
         torch.cuda.synchronize(dev)
@@ -88,7 +97,7 @@ def best_time(
 # -- what each generator multiplies ------------------------------------------
 
 
-def cppn_shapes(recipes: list[dict]) -> Shapes:
+def cppn_shapes(recipes: list[dict], dev: torch.device) -> Shapes:
     """Return the batched multiplies `cppn.render` performs for `recipes`.
 
     Mirrors its chunks (images evaluated together), row bands (each with one
@@ -98,7 +107,8 @@ def cppn_shapes(recipes: list[dict]) -> Shapes:
     arch = recipes[0]["architecture"]
     dims = [3] + [arch["width"]] * len(arch["activations"]) + [arch["outputs"]]
     band = max(1, min(size, cppn.BAND_PIXELS // (size + 1)))
-    per_chunk = max(1, cppn.CHUNK_PIXELS // ((band + 1) * (size + 1)))
+    budget = cppn.CHUNK_PIXELS if dev.type == "cuda" else cppn.CPU_CHUNK_PIXELS
+    per_chunk = max(1, budget // ((band + 1) * (size + 1)))
     shapes: Shapes = []
     for start in range(0, len(recipes), per_chunk):
         batch = min(per_chunk, len(recipes) - start)
@@ -173,7 +183,8 @@ def main() -> None:
     quick = args.quick if args.quick is not None else dev.type == "cpu"
     torch.set_grad_enabled(False)
 
-    folder = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
+    scratch = tempfile.TemporaryDirectory(prefix="atelier-bench-")
+    folder = Path(scratch.name)
     params = dcgan.model_params(size=DCGAN_SIZE)
     weights = folder / "generator.pt"
     dcgan.save_generator(dcgan.build_generator(params, seed=0).eval(), weights)
@@ -202,9 +213,10 @@ def main() -> None:
     def shapes_for(generator: str, recipes: list[dict]) -> Shapes:
         if generator == "dcgan":
             return dcgan_shapes(params, len(recipes))
-        return cppn_shapes(recipes)
+        return cppn_shapes(recipes, dev)
 
     print(f"device: {dev} ({device_name(dev)}); torch {torch.__version__}")
+    print(f"load average at start: {load()}")
     dense32 = dense_gflops(dev, torch.float32, 2048)
     print(f"dense fp32 mm 2048^3: {dense32:.1f} GFLOP/s")
     if half:
@@ -256,11 +268,17 @@ def main() -> None:
                     f"{row['mm']:>12.2f}{row['ratio']:>8.2f}",
                     flush=True,
                 )
+    if quick and not skipped:
+        print(
+            f"skipped: nothing (every combination fits the {args.budget:.0f}s budget)"
+        )
     for generator, size, batch, estimate in skipped:
         print(
             f"skipped {generator} {size}px x {batch}: about {estimate:.0f}s "
             f"(over the {args.budget:.0f}s budget; --no-quick runs it)"
         )
+    print(f"load average at end: {load()}")
+    scratch.cleanup()
     if args.markdown:
         print()
         print(

@@ -360,11 +360,15 @@ def _checkpoint_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
     """Return recipes of `task`'s seeds for its trained (checkpoint) generator."""
     from . import dcgan
 
-    model = GeneratorModel.objects.get(
+    model = GeneratorModel.objects.filter(
         name=task.generator,
         version=task.generator_version,
         kind=GeneratorModel.Kind.CHECKPOINT,
-    )
+    ).first()
+    if model is None:
+        raise UnknownGenerator(
+            f"There is no trained generator {task.generator}@{task.generator_version}."
+        )
     base = int(task.params.get("seed_base", task.pk * 1000))
     return [
         dcgan.make_recipe(

@@ -32,6 +32,8 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from accounts.errors import AtelierError
+
 from . import dcgan, selectors
 from .errors import NotEnoughTrainingImages
 from .models import GeneratorModel, TrainingRun
@@ -78,8 +80,9 @@ def train_generator(
     A finished run is returned unchanged; a run with a checkpoint continues
     from the epoch after it. Raise `NotEnoughTrainingImages` (and mark the
     run failed) when fewer than `TRAINING_MIN_IMAGES` images can be read.
-    Any other failure also marks the run failed, with its error, and is
-    raised again.
+    Any other error also marks the run failed, with its message, and is
+    raised again. An interrupt (KeyboardInterrupt, SystemExit) leaves the
+    run running, as a killed worker would: see `stop_training`.
     """
     run = TrainingRun.objects.get(pk=run.pk)
     if run.state == TrainingRun.State.DONE:
@@ -97,14 +100,19 @@ def train_generator(
             run,
             state=TrainingRun.State.RUNNING,
             started_at=run.started_at or timezone.now(),
+            finished_at=None,
             device=str(dev),
             error="",
         )
         generator, record = _fit(run, data, dev, progress)
         return _register(run, generator, record)
     except Exception as exc:
-        logger.exception("training run %s failed", run.pk)
-        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, AtelierError):
+            logger.warning("training run %s refused: %s", run.pk, exc.message)
+            message = exc.message
+        else:
+            logger.exception("training run %s failed", run.pk)
+            message = f"{type(exc).__name__}: {exc}"
         _update(
             run,
             state=TrainingRun.State.FAILED,
@@ -196,7 +204,11 @@ def _load_images(run: TrainingRun) -> torch.Tensor:
         s.image for s in SeedImage.objects.filter(pk__in=ids["seeds"]).order_by("pk")
     ]
     arrays, skipped = [], 0
+    last_beat = time.monotonic()
     for field in files:
+        if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+            last_beat = time.monotonic()
+            _update(run)  # decoding a big gallery takes a while: stay "live"
         try:
             arrays.append(_square(field, run.size))
         except (OSError, ValueError) as exc:
@@ -277,12 +289,14 @@ def _fit(
                 real = torch.where(flip[:, None, None, None], real.flip(-1), real)
             z = torch.randn(batch_size, net["nz"], 1, 1, generator=rng)
             real, z = real.to(dev), z.to(dev)
-            ones = torch.full((batch_size,), float(p["real_label"]), device=dev)
+            real_labels = torch.full((batch_size,), float(p["real_label"]), device=dev)
             zeros = torch.zeros(batch_size, device=dev)
 
             fake = generator(z)
             opt_d.zero_grad(set_to_none=True)
-            loss_d = loss_fn(critic(real), ones) + loss_fn(critic(fake.detach()), zeros)
+            loss_d = loss_fn(critic(real), real_labels) + loss_fn(
+                critic(fake.detach()), zeros
+            )
             loss_d.backward()
             opt_d.step()
 
