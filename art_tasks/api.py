@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.errors import NotFound
+from gallery.selectors import can_see_submission
 from generation.services import seed_source_params
 
 from . import selectors
@@ -303,7 +304,7 @@ class SubmissionListApi(APIView):
 
 
 class SubmissionDetailApi(APIView):
-    """A submission: public once accepted, otherwise its artist's and curators'."""
+    """A submission: public once accepted; before that, artist, curators, staff."""
 
     permission_classes: list = []
 
@@ -312,11 +313,6 @@ class SubmissionDetailApi(APIView):
         sub = get_object_or_404(
             Submission.objects.select_related("artist", "task", "seed"), pk=pk
         )
-        user = request.user
-        visible = sub.state == Submission.State.ACCEPTED or (
-            user.is_authenticated
-            and (user.pk == sub.artist_id or user.is_staff or user.is_curator)
-        )
-        if not visible or sub.state == Submission.State.HIDDEN and not user.is_staff:
+        if not can_see_submission(submission=sub, viewer=request.user):
             raise NotFound("No such artwork.")
         return Response(SubmissionOutput(sub, context={"request": request}).data)

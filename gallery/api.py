@@ -259,7 +259,7 @@ class CollectionOutput(serializers.Serializer):
     title = serializers.CharField()
     statement = serializers.CharField()
     url = serializers.SerializerMethodField()
-    cover = FileUrlField(source="cover.thumbnail", allow_null=True)
+    cover = FileUrlField(source="public_cover.thumbnail", allow_null=True)
     work_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
 
@@ -290,7 +290,7 @@ class CollectionDetailApi(APIView):
         slug = serializers.SlugField()
         title = serializers.CharField()
         statement = serializers.CharField()
-        cover = serializers.IntegerField(source="cover_id", allow_null=True)
+        cover = serializers.IntegerField(source="public_cover.pk", allow_null=True)
         curated_by = serializers.CharField(source="curated_by.shown_name")
         works = serializers.SerializerMethodField()
 

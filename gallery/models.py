@@ -207,6 +207,14 @@ class Collection(TimeStampedModel):
 
         return reverse("gallery:collection", kwargs={"slug": self.slug})
 
+    @property
+    def public_cover(self) -> Submission | None:
+        """Return the cover while it is in the gallery; hidden work never shows."""
+        cover = self.cover
+        if cover is not None and cover.state == Submission.State.ACCEPTED:
+            return cover
+        return None
+
 
 class CollectionItem(models.Model):
     """One work's place in a collection."""

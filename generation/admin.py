@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import GenerationJob, GeneratorModel
+from .models import GenerationJob, GeneratorModel, TrainingRun
 
 
 @admin.register(GeneratorModel)
@@ -12,3 +12,10 @@ class GeneratorModelAdmin(admin.ModelAdmin):
 class GenerationJobAdmin(admin.ModelAdmin):
     list_display = ("task", "state", "done", "total", "device", "created_at")
     list_filter = ("state",)
+
+
+@admin.register(TrainingRun)
+class TrainingRunAdmin(admin.ModelAdmin):
+    list_display = ("name", "state", "epochs_done", "epochs", "device", "created_at")
+    list_filter = ("state",)
+    readonly_fields = ("record", "error", "result", "started_at", "finished_at")

@@ -331,8 +331,8 @@ def run_generation_job(
 
 
 def resume_stuck_jobs(*, older_than: datetime) -> int:
-    """Send again generation jobs that stopped moving before `older_than`."""
-    from .tasks import generate_seeds_task
+    """Send again generation jobs and training runs stalled before `older_than`."""
+    from .tasks import generate_seeds_task, train_generator_task
 
     stuck = list(
         GenerationJob.objects.filter(
@@ -343,7 +343,17 @@ def resume_stuck_jobs(*, older_than: datetime) -> int:
     )
     for pk in stuck:
         generate_seeds_task.delay(pk)
-    return len(stuck)
+    # Training runs whose message was lost (queued) or whose worker died
+    # (running but silent); the task resumes them from their checkpoint.
+    runs = list(
+        TrainingRun.objects.filter(
+            state__in=[TrainingRun.State.QUEUED, TrainingRun.State.RUNNING],
+            updated_at__lt=older_than,
+        ).values_list("pk", flat=True)
+    )
+    for pk in runs:
+        train_generator_task.delay(pk)
+    return len(stuck) + len(runs)
 
 
 # Trained generators -------------------------------------------------------------

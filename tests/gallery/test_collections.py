@@ -152,3 +152,19 @@ def test_people_who_are_not_staff_cannot_open_the_editor(client, artist, show):
     client.force_login(artist)
     assert client.get("/collections/sea-and-sky/edit/").status_code == 302
     assert client.get("/collections/new/").status_code == 302
+
+
+def test_a_hidden_cover_no_longer_shows_on_collection_pages_or_the_api(
+    client, show, works
+):
+    from gallery.moderation import hide_work
+    from tests.accounts.factories import CuratorFactory
+
+    hide_work(
+        submission=works[0], actor=CuratorFactory(username="mod"), reason="Copied."
+    )
+    cover_url = works[0].thumbnail.url
+    assert cover_url not in client.get("/collections/").content.decode()
+    api = APIClient()
+    assert api.get("/api/v1/collections/").json()[0]["cover"] is None
+    assert api.get("/api/v1/collections/sea-and-sky/").json()["cover"] is None

@@ -295,3 +295,27 @@ def test_paint_writes_pngs_from_a_trained_version(gallery, tmp_path):
 def test_paint_names_a_missing_trained_version(tmp_path):
     with pytest.raises(CommandError, match="no trained generator gallery@9"):
         command("paint", "--generator gallery@9 --out", str(tmp_path))
+
+
+def test_the_sweeper_sends_again_training_runs_left_behind(db, monkeypatch):
+    """A lost message or a dead worker never leaves a training run stuck."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from generation import tasks
+    from generation.models import TrainingRun
+    from generation.services import resume_stuck_jobs
+
+    sent = []
+    monkeypatch.setattr(tasks.train_generator_task, "delay", sent.append)
+    old = TrainingRun.objects.create(name="lost", epochs=2)
+    fresh = TrainingRun.objects.create(name="fresh", epochs=2)
+    done = TrainingRun.objects.create(name="done", epochs=2, state="done")
+    cutoff = timezone.now()
+    TrainingRun.objects.filter(pk__in=[old.pk, done.pk]).update(
+        updated_at=cutoff - timedelta(minutes=30)
+    )
+    resume_stuck_jobs(older_than=cutoff - timedelta(minutes=10))
+    assert sent == [old.pk]
+    assert fresh.pk not in sent
