@@ -18,13 +18,14 @@ Only worker code paths import this module: it imports torch.
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from PIL import Image
 
+from . import evolution
+from .evolution import random_genome
 from .palettes import DEFAULT_STYLE as DEFAULT_STYLE
 from .palettes import STYLES as STYLES
 from .palettes import Style as Style
@@ -33,7 +34,7 @@ from .palettes import gradient, hex_to_rgb
 GENERATOR_NAME = "cppn"
 GENERATOR_VERSION = "1"
 MIN_SIZE, MAX_SIZE = 16, 2048
-LATENT_DIM = 8
+LATENT_DIM = evolution.LATENT_DIM
 PREVIEW = 64  # grid used to find each field's range before the real render
 BAND_PIXELS = 1 << 17  # pixels of one image in one row band
 CHUNK_PIXELS = 1 << 19  # pixels of all images evaluated together (CUDA)
@@ -69,39 +70,7 @@ def make_recipe(*, style: str, seed: int, size: int) -> dict:
     _check_size(size)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"Seed must be an integer, not {seed!r}.")
-    preset = STYLES[style]
-    rng = random.Random(f"{GENERATOR_NAME}/{GENERATOR_VERSION}/{style}/{seed}")
-    params = {}
-    for key, (lo, hi) in preset.params.items():
-        both_int = isinstance(lo, int) and isinstance(hi, int)
-        params[key] = rng.randint(lo, hi) if both_int else round(rng.uniform(lo, hi), 4)
-    return {
-        "generator": GENERATOR_NAME,
-        "version": GENERATOR_VERSION,
-        "style": style,
-        "seed": seed,
-        "size": size,
-        "palette": list(rng.choice(preset.palettes)),
-        "architecture": {
-            "inputs": ["x", "y", "r", "latent"],
-            "latent_dim": LATENT_DIM,
-            "width": preset.width,
-            "activations": list(preset.activations),
-            "gain": preset.gain,
-            "outputs": 3,
-        },
-        "latent": [round(rng.gauss(0.0, 1.0), 6) for _ in range(LATENT_DIM)],
-        "weights_seed": rng.getrandbits(62),
-        "transform": {
-            "zoom": round(rng.uniform(*preset.zoom), 4),
-            "rotation": round(rng.uniform(0.0, 2.0 * math.pi), 4),
-            "offset": [round(rng.gauss(0.0, 0.3), 4) for _ in range(2)],
-            "symmetry": rng.choice(preset.symmetry),
-            "folds": rng.randint(*preset.folds),
-        },
-        "shader": preset.shader,
-        "params": params,
-    }
+    return random_genome(style=style, seed=seed, size=size)
 
 
 def render_one(recipe: dict, *, device: DeviceLike = None) -> Image.Image:

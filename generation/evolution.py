@@ -39,7 +39,7 @@ from typing import NamedTuple
 from .palettes import STYLES
 from .registry import CPPN, CPPN_VERSION
 
-LATENT_DIM = 8  # equals generation.cppn.LATENT_DIM; a test keeps them in step
+LATENT_DIM = 8  # the painter reads it from here
 
 # Fitness: a Bayesian average of curator scores plus a small like bonus.
 PRIOR_VOTES = 5  # C: a seed's mean counts fully only once it has ~5 votes
@@ -113,10 +113,11 @@ def shrunk_fitness(
 
 
 def random_genome(*, style: str, seed: int, size: int) -> dict:
-    """Return the fresh genome `generation.cppn.make_recipe` makes, without torch.
+    """Return the fresh genome for image `seed` of `style`, without torch.
 
-    It draws the same numbers in the same order from the same seeded
-    generator, so both give identical recipes (a test compares them).
+    This is the one place fresh genomes are made: `generation.cppn.make_recipe`
+    validates its arguments and returns this, so web code can plan bred
+    tasks without loading the painter.
     """
     if style not in STYLES:
         known = ", ".join(sorted(STYLES))
