@@ -30,10 +30,6 @@ BOARDS = {
 BOARD_SIZE = 50
 
 
-def active_artists() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, submissions__state="accepted").distinct()
-
-
 def _count(queryset: QuerySet, group_by: str) -> Coalesce:
     """Return a correlated subquery counting `queryset`'s rows, or 0."""
     counted = (
