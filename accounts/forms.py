@@ -1,8 +1,21 @@
 """Forms of accounts pages; allauth's own forms handle sign-in and passwords."""
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
+
 from django import forms
 
 from .models import User
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, with labels in Atelier's words."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or e-mail"
+        self.fields["login"].widget.attrs["placeholder"] = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in"
 
 
 class SignupForm(forms.Form):

@@ -202,6 +202,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 # "mandatory" (no sign-in before the address is confirmed), "optional" (what
 # `make run` uses) or "none".
 ACCOUNT_EMAIL_VERIFICATION = env("ATELIER_EMAIL_VERIFICATION", default="mandatory")

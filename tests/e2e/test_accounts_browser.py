@@ -48,7 +48,7 @@ def test_join_confirm_from_the_mail_and_sign_in(new_page, shot):
     page.fill("input[name=password2]", PASSWORD)
     both_sizes(page, shot, "01-join")
     page.click("main button:has-text('Create account')")
-    expect(page.locator("main h1")).to_contain_text("Verify")
+    expect(page.locator("main h1")).to_contain_text("Check your mail")
     both_sizes(page, shot, "02-check-your-mail")
     assert User.objects.get(username="nadia").display_name == "Nadia K."
 
@@ -76,7 +76,7 @@ def test_reset_a_forgotten_password_from_the_mail(new_page, shot):
     page.fill("input[name=email]", "ada@example.test")
     both_sizes(page, shot, "05-reset")
     page.click("main button:has-text('Reset')")
-    expect(page.locator("main")).to_contain_text("sent")
+    expect(page.locator("main")).to_contain_text("we have sent it a link")
 
     (message,) = mail.outbox
     page.goto(link_in(message))
@@ -84,7 +84,7 @@ def test_reset_a_forgotten_password_from_the_mail(new_page, shot):
     page.fill("input[name=password2]", NEW_PASSWORD)
     both_sizes(page, shot, "06-new-password")
     page.click("main button[type=submit]")
-    expect(page.locator("main")).to_contain_text("changed")
+    expect(page.locator("main h1")).to_have_text("Password changed")
 
     page.goto("/accounts/login/")
     page.fill("input[name=login]", "ada")
