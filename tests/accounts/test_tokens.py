@@ -169,3 +169,14 @@ def test_old_single_tokens_keep_working_after_the_upgrade(artist):
     )
     migration.forwards(apps, None)
     assert with_token(legacy.key).get("/api/v1/me/").json()["username"] == "artist"
+
+
+def test_staff_see_tokens_in_the_admin_without_secrets(client, artist):
+    made = session(artist).post("/api/v1/me/tokens/", {"name": "ci"}).json()
+    admin = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get("/admin/accounts/apitoken/")
+    assert page.status_code == 200
+    assert made["prefix"].encode() in page.content
+    assert made["token"].encode() not in page.content
+    assert client.get("/admin/accounts/sentmail/").status_code == 200
