@@ -33,6 +33,11 @@ class User(AbstractUser):
     email_notifications = models.BooleanField(
         default=True, help_text="Also send notifications by e-mail."
     )
+    avatar = models.ImageField(
+        blank=True,
+        max_length=200,
+        help_text="A small square WebP picture, stored under its content hash.",
+    )
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -193,3 +198,49 @@ class Notification(TimeStampedModel):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class ApiToken(models.Model):
+    """A named API token; only a hash of its secret is kept.
+
+    The secret is shown once, when the token is created or rotated. `prefix`
+    (the secret's first characters) lets a person tell tokens apart.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80, help_text="What the token is for.")
+    prefix = models.CharField(
+        max_length=16, help_text="The first characters of the secret."
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class SentMail(models.Model):
+    """A copy of an e-mail Atelier sent, kept when ATELIER_MAIL_STORE is on.
+
+    Local runs use it so staff can open what the site sent at /staff/mail/.
+    """
+
+    subject = models.CharField(max_length=300)
+    from_email = models.CharField(max_length=300)
+    to = models.TextField(help_text="Recipients, one a line.")
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject

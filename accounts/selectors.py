@@ -20,7 +20,7 @@ from django.utils import timezone
 from art_tasks.models import Submission
 from gallery.models import Vote
 
-from .models import Follow, Notification, ReputationEvent, User
+from .models import ApiToken, Follow, Notification, ReputationEvent, User
 
 PERIODS = {"week": "This week", "month": "This month", "all": "All time"}
 BOARDS = {
@@ -176,3 +176,8 @@ def inbox(*, user: User) -> QuerySet[Notification]:
 def unread_count(*, user: User) -> int:
     """Return how many of `user`'s notifications are unread (one indexed query)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def api_tokens(*, user: User) -> QuerySet[ApiToken]:
+    """Return `user`'s API tokens, newest first (one query)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

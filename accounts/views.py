@@ -1,10 +1,15 @@
-"""Pages of accounts: sign-up, artist profiles, the leaderboard, notifications."""
+"""Pages of accounts: artist profiles, settings, the leaderboard, notifications.
+
+Sign-up, sign-in and the password and e-mail pages are allauth's views
+(mounted in `urls.py`), drawn with the templates in templates/account/.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,33 +18,140 @@ from gallery.selectors import artist_works
 
 from . import selectors
 from .errors import AtelierError
-from .forms import SignupForm
-from .models import User
+from .forms import ProfileForm, TokenForm
+from .models import SentMail, User
 from .services import (
     follow_artist,
+    issue_token,
     mark_notifications_read,
-    register_user,
+    revoke_token,
+    rotate_token,
     set_email_notifications,
     unfollow_artist,
+    update_profile,
 )
 
 INBOX_SIZE = 50
+MAIL_PAGE = 100
 
 
-def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
+def _form_errors(form, exc: ValidationError) -> None:  # noqa: ANN001
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    """Edit display name, bio and picture."""
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"display_name": user.display_name, "bio": user.bio},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = register_user(
-            username=data["username"],
-            email=data["email"],
-            password=data["password1"],
-            display_name=data.get("display_name", ""),
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Atelier. Claim a task to start.")
-        return redirect("art_tasks:task-list")
-    return render(request, "accounts/signup.html", {"form": form})
+        try:
+            update_profile(
+                user=user,
+                display_name=data["display_name"],
+                bio=data["bio"],
+                avatar=data.get("avatar"),
+                remove_avatar=data.get("remove_avatar", False),
+            )
+        except AtelierError as exc:
+            form.add_error("avatar", exc.message)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile-settings")
+    return render(request, "accounts/profile_settings.html", {"form": form})
+
+
+@login_required
+def token_settings(request: HttpRequest) -> HttpResponse:
+    """List my API tokens; make one (its secret is shown once, on this page)."""
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = issue_token(user=request.user, name=form.cleaned_data["name"])
+        except AtelierError as exc:
+            form.add_error(None, exc.message)
+        else:
+            secret = issued.secret
+            messages.success(
+                request,
+                f"Token “{issued.token.name}” made. Copy it now: it is "
+                "shown only once.",
+            )
+            form = TokenForm()
+    return render(
+        request,
+        "accounts/token_settings.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": selectors.api_tokens(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_rotate(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        issued = rotate_token(user=request.user, token_id=token_id)
+    except AtelierError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:token-settings")
+    messages.success(
+        request,
+        f"“{issued.token.name}” has a new secret; the old one no longer works. "
+        "Copy it now: it is shown only once.",
+    )
+    return render(
+        request,
+        "accounts/token_settings.html",
+        {
+            "form": TokenForm(),
+            "secret": issued.secret,
+            "tokens": selectors.api_tokens(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = revoke_token(user=request.user, token_id=token_id)
+    except AtelierError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, f"“{token.name}” is revoked.")
+    return redirect("accounts:token-settings")
+
+
+@staff_member_required
+def sent_mail(request: HttpRequest) -> HttpResponse:
+    """The latest e-mails the site sent (kept when ATELIER_MAIL_STORE is on)."""
+    return render(
+        request,
+        "accounts/sent_mail.html",
+        {"mails": SentMail.objects.all()[:MAIL_PAGE]},
+    )
+
+
+@staff_member_required
+def sent_mail_detail(request: HttpRequest, mail_id: int) -> HttpResponse:
+    return render(
+        request,
+        "accounts/sent_mail_detail.html",
+        {"mail": get_object_or_404(SentMail, pk=mail_id)},
+    )
 
 
 def artist(request: HttpRequest, username: str) -> HttpResponse:

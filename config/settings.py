@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
     "accounts",
     "art_tasks",
     "gallery",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -142,9 +145,28 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # EMAIL
 # ------------------------------------------------------------------------------
-EMAIL_BACKEND = env(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
+# EMAIL_URL picks the transport: smtp+tls://user:password@host:587,
+# smtps://..., consolemail:// (the default: mail is printed), dummymail://.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = EMAIL_CONFIG.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env(
+    "DJANGO_DEFAULT_FROM_EMAIL", default="Atelier <no-reply@atelier.invalid>"
 )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# `make run` keeps a copy of every sent message for staff at /staff/mail/;
+# the transport above still sends (or prints) it.
+ATELIER_MAIL_STORE = env.bool("ATELIER_MAIL_STORE", default=False)
+if ATELIER_MAIL_STORE:
+    ATELIER_MAIL_STORE_TRANSPORT = EMAIL_BACKEND
+    EMAIL_BACKEND = "accounts.mail.StoringEmailBackend"
 
 # ATELIER RULES
 # ------------------------------------------------------------------------------
@@ -169,6 +191,48 @@ ATELIER_CURATORS_GROUP = "curators"
 # Absolute links in e-mails; warn contributors this long before a claim ends.
 ATELIER_SITE_URL = env("ATELIER_SITE_URL", default="http://127.0.0.1:8000")
 ATELIER_CLAIM_WARNING_MINUTES = env.int("ATELIER_CLAIM_WARNING_MINUTES", default=15)
+
+# ACCOUNTS (django-allauth)
+# ------------------------------------------------------------------------------
+# https://docs.allauth.org/en/latest/account/configuration.html
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+# "mandatory" (no sign-in before the address is confirmed), "optional" (what
+# `make run` uses) or "none".
+ACCOUNT_EMAIL_VERIFICATION = env("ATELIER_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_USERNAME_MIN_LENGTH = 3
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Atelier] "
+# Counted in the cache: "ip" per client address, "key" per account (the
+# login or e-mail typed), "user" per signed-in person.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env("ATELIER_LOGIN_FAILED_RATE", default="20/m/ip,5/5m/key"),
+    "login": "30/m/ip",
+    "signup": env("ATELIER_SIGNUP_RATE", default="20/h/ip"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+# POST /api/v1/auth/token/: attempts per client address and per username.
+ATELIER_TOKEN_RATE_IP = env("ATELIER_TOKEN_RATE_IP", default="20/minute")
+ATELIER_TOKEN_RATE_ACCOUNT = env("ATELIER_TOKEN_RATE_ACCOUNT", default="10/minute")
+# Named API tokens a person may hold at once.
+ATELIER_MAX_API_TOKENS = env.int("ATELIER_MAX_API_TOKENS", default=20)
+ATELIER_AVATAR_SIZE = 256
 
 # CELERY
 # ------------------------------------------------------------------------------
@@ -233,7 +297,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly"

@@ -26,6 +26,7 @@ urlpatterns = [
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
     ),
     path("", include(accounts_urls)),
+    path("accounts/", include("allauth.account.urls")),
     path("", include(art_tasks_urls)),
     path("", include(generation_urls)),
     path("", include(gallery_urls)),

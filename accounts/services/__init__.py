@@ -23,13 +23,15 @@ from .notifications import (
 )
 from .people import (
     follow_artist,
-    issue_token,
     make_curator,
     register_user,
     set_email_notifications,
     unfollow_artist,
+    verify_email_address,
 )
+from .profiles import update_profile
 from .reputation import accepted_work_points, award_decision
+from .tokens import issue_token, revoke_token, rotate_token
 
 __all__ = [
     "accepted_work_points",
@@ -44,8 +46,12 @@ __all__ = [
     "notify_followers",
     "record_decision_outcome",
     "register_user",
+    "revoke_token",
+    "rotate_token",
     "set_email_notifications",
     "unfollow_artist",
+    "update_profile",
+    "verify_email_address",
     "warn_expiring_claims",
 ]
 

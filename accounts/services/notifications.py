@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from art_tasks.models import Claim, Submission
@@ -84,18 +85,17 @@ def email_notification(*, notification: Notification) -> Notification:
         if notification.emailed_at is not None or not _wants_email(user):
             return notification
         site = settings.ATELIER_SITE_URL.rstrip("/")
-        lines = [f"Hello {user.shown_name},", "", notification.text]
-        if notification.url:
-            lines += ["", f"{site}{notification.url}"]
-        lines += [
-            "",
-            "--",
-            "You get these e-mails because e-mail notifications are on. "
-            f"Turn them off at {site}/notifications/.",
-        ]
+        context = {
+            "user": user,
+            "notification": notification,
+            "link": f"{site}{notification.url}" if notification.url else "",
+            "settings_url": f"{site}/notifications/",
+            "site_url": site,
+        }
         send_mail(
             subject=f"[Atelier] {notification.get_kind_display()}",
-            message="\n".join(lines),
+            message=render_to_string("accounts/email/notification.txt", context),
+            html_message=render_to_string("accounts/email/notification.html", context),
             from_email=None,
             recipient_list=[user.email],
         )

@@ -288,3 +288,18 @@ def test_the_notification_api_needs_a_signed_in_person():
     anon = APIClient()
     assert anon.get("/api/v1/notifications/").status_code in (401, 403)
     assert anon.post("/api/v1/notifications/read/").status_code in (401, 403)
+
+
+def test_the_email_has_a_plain_and_an_html_part(
+    artist, django_capture_on_commit_callbacks, eager_celery
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            recipient=artist, kind=Kind.MODERATION, text="Seen <b>it</b>.", url="/x/"
+        )
+    message = mail.outbox[0]
+    assert "Seen <b>it</b>." in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "Seen &lt;b&gt;it&lt;/b&gt;." in html
+    assert f'href="{settings.ATELIER_SITE_URL}/x/"' in html

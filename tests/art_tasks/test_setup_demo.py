@@ -28,3 +28,16 @@ def test_setup_demo_creates_accounts_open_tasks_and_a_gallery_once(capsys):
     call_command("setup_demo", "--seeds", "6", "--size", "64")
     assert CreationTask.objects.count() == 2
     assert Submission.objects.count() == 6
+
+
+def test_demo_accounts_sign_in_where_verification_is_mandatory(client, settings):
+    from allauth.account.models import EmailAddress
+
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    call_command("setup_demo", "--seeds", "6", "--size", "64")
+    assert EmailAddress.objects.filter(verified=False).count() == 0
+    response = client.post(
+        "/accounts/login/", {"login": "curator1", "password": "gallery-wall-22"}
+    )
+    assert response.status_code == 302
+    assert client.get("/api/v1/me/").json()["username"] == "curator1"

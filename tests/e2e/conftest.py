@@ -81,7 +81,7 @@ def eager_celery():
 
 def login(page, username: str, password: str = "a-long-test-password") -> None:
     page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
+    page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
     page.click("main button:has-text('Sign in')")
     page.wait_for_load_state()
