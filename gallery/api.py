@@ -251,7 +251,11 @@ class ProvenanceApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         submission = _visible_submission(request, pk)
         base = request.build_absolute_uri("/").rstrip("/")
-        return Response(selectors.provenance(submission=submission, base_url=base))
+        return Response(
+            selectors.provenance(
+                submission=submission, viewer=request.user, base_url=base
+            )
+        )
 
 
 class CollectionOutput(serializers.Serializer):

@@ -181,7 +181,7 @@ def provenance(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"detail": "No such artwork."}, status=404)
     base = request.build_absolute_uri("/").rstrip("/")
     return JsonResponse(
-        selectors.provenance(submission=work, base_url=base),
+        selectors.provenance(submission=work, viewer=request.user, base_url=base),
         json_dumps_params={"indent": 2, "ensure_ascii": False},
     )
 

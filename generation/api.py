@@ -79,7 +79,7 @@ class SeedFitnessOutput(serializers.Serializer):
     votes = serializers.IntegerField()
     score_total = serializers.IntegerField()
     likes = serializers.IntegerField()
-    works = serializers.IntegerField(help_text="Works made from it with votes.")
+    works = serializers.IntegerField(help_text="Decided works made from it.")
     site_mean = serializers.FloatField(help_text="The prior: the site's mean.")
 
 
