@@ -162,10 +162,9 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        return render(
-            request, "403.html", {"message": "The audit log is for staff."}, status=403
-        )
+    """The audit log, for the moderators (curators and staff) it accounts to."""
+    if not moderation.is_moderator(request.user):
+        return _forbidden(request)
     page = Paginator(moderation.moderation_log(), LOG_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -17,7 +17,7 @@ from art_tasks.models import LICENSE_URLS, License, Submission
 from . import selectors
 from .colours import FAMILIES
 from .downloads import attributed_original
-from .errors import BadCursor
+from .errors import BadCursor, NoSuchGalleryWork
 from .forms import AddWorkForm, CollectionForm
 from .models import Collection
 from .rules import VotingRule
@@ -139,6 +139,8 @@ def like(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         work = like_work(submission=work, user=request.user)
         work.liked = True
+    except NoSuchGalleryWork:
+        return _not_found(request)
     except AtelierError as exc:
         work.liked = selectors.has_liked(submission=work, viewer=request.user)
         return _like_response(request, work, exc.message)
@@ -151,6 +153,8 @@ def unlike(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Submission, pk=pk)
     try:
         work = unlike_work(submission=work, user=request.user)
+    except NoSuchGalleryWork:
+        return _not_found(request)
     except AtelierError as exc:
         return _like_response(request, work, exc.message)
     work.liked = False
