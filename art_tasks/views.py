@@ -44,8 +44,14 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress bar fragment that the task page polls while seeds paint."""
+    """The progress bar fragment that the task page polls while seeds paint.
+
+    A draft is staff's alone, as on the task page; so are the generator's
+    error messages, which may name files and settings.
+    """
     task = get_object_or_404(CreationTask, pk=pk)
+    if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+        return render(request, "404.html", status=404)
     job = GenerationJob.objects.filter(task=task).first()
     response = render(request, "art_tasks/_progress.html", {"task": task, "job": job})
     if task.state != CreationTask.State.GENERATING:
