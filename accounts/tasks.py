@@ -11,8 +11,13 @@ from celery import shared_task
 
 from art_tasks.models import Submission
 
-from .models import Notification
-from .services import email_notification, notify_followers, warn_expiring_claims
+from .models import Notification, User
+from .services import (
+    email_account_exists,
+    email_notification,
+    notify_followers,
+    warn_expiring_claims,
+)
 
 
 @shared_task(
@@ -28,6 +33,20 @@ def send_notification_email_task(notification_id: int) -> None:
     if notification is None or notification.emailed_at is not None:
         return
     email_notification(notification=notification)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(SMTPException, ConnectionError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_account_exists_email_task(user_id: int) -> None:
+    """Tell an account's owner that someone tried to sign up with its address."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None and user.email:
+        email_account_exists(user=user)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

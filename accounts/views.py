@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -18,8 +19,8 @@ from .models import User
 from .services import (
     follow_artist,
     mark_notifications_read,
-    register_user,
     set_email_notifications,
+    sign_up,
     unfollow_artist,
 )
 
@@ -30,12 +31,20 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = register_user(
-            username=data["username"],
-            email=data["email"],
-            password=data["password1"],
-            display_name=data.get("display_name", ""),
-        )
+        try:
+            user = sign_up(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                display_name=data.get("display_name", ""),
+            )
+        except ValidationError as exc:  # taken between the form and the write
+            form.add_error(None, exc)
+            return render(request, "accounts/signup.html", {"form": form}, status=400)
+        if user is None:  # the address has an account: its owner is told
+            return render(
+                request, "accounts/signup_check_inbox.html", {"email": data["email"]}
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to Atelier. Claim a task to start.")
         return redirect("art_tasks:task-list")

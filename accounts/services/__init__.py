@@ -22,18 +22,24 @@ from .notifications import (
     warn_expiring_claims,
 )
 from .people import (
+    USERNAME_UNAVAILABLE,
+    email_account_exists,
     follow_artist,
     issue_token,
     make_curator,
     register_user,
     set_email_notifications,
+    sign_up,
     unfollow_artist,
+    username_available,
 )
 from .reputation import accepted_work_points, award_decision
 
 __all__ = [
+    "USERNAME_UNAVAILABLE",
     "accepted_work_points",
     "award_decision",
+    "email_account_exists",
     "email_notification",
     "follow_artist",
     "issue_token",
@@ -45,7 +51,9 @@ __all__ = [
     "record_decision_outcome",
     "register_user",
     "set_email_notifications",
+    "sign_up",
     "unfollow_artist",
+    "username_available",
     "warn_expiring_claims",
 ]
 
