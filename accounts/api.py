@@ -258,8 +258,14 @@ class MeApi(APIView):
 
 
 class TokenCreateApi(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token.
 
+    The credentials are the whole authentication: no session (whose CSRF
+    check would refuse a client that also carries a session cookie) and no
+    token. Throttles then count the caller by address.
+    """
+
+    authentication_classes: list = []
     permission_classes: list = []
 
     class InputSerializer(serializers.Serializer):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import staff_required
 from accounts.errors import AtelierError
 from generation.models import GenerationJob
 from generation.services import known_styles, seed_source_params
@@ -139,7 +139,7 @@ def studio(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_member_required
+@staff_required
 def publish(request: HttpRequest) -> HttpResponse:
     from datetime import timedelta
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.decorators import staff_required
 from accounts.errors import AtelierError
 from art_tasks.models import LICENSE_URLS, License, Submission
 
@@ -280,7 +280,7 @@ def collection(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "gallery/collection.html", {"collection": shown})
 
 
-@staff_member_required
+@staff_required
 def collection_new(request: HttpRequest) -> HttpResponse:
     form = CollectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -300,7 +300,7 @@ def collection_new(request: HttpRequest) -> HttpResponse:
     return render(request, "gallery/collection_edit.html", {"form": form})
 
 
-@staff_member_required
+@staff_required
 def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff edit a collection: words, cover, publishing, and its works' order."""
     try:
