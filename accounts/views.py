@@ -128,7 +128,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     An HTMX request gets the inbox back, with the bell's count out of band.
     """
     raw = request.POST.get("id", "")
-    ids = [int(raw)] if raw.isdigit() else None
+    ids = [int(raw)] if raw.isdecimal() else None
     mark_notifications_read(user=request.user, ids=ids)
     if request.htmx:
         return render(

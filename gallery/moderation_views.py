@@ -112,7 +112,7 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
     report_id = request.POST.get("report", "")
     report = (
         Report.objects.filter(pk=int(report_id)).first()
-        if report_id.isdigit()
+        if report_id.isdecimal()
         else None
     )
     try:

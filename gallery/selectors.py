@@ -79,7 +79,7 @@ class GalleryQuery:
         colour = (params.get("colour") or "").lower() or None
         values = {
             "tag": (params.get("tag") or "").strip().lower() or None,
-            "task": int(task) if task.isdigit() else None,
+            "task": int(task) if task.isdecimal() else None,
             "artist": (params.get("artist") or "").strip() or None,
             "license": license_ if license_ in License.values else None,
             "colour": colour if colour in FAMILY_NAMES else None,

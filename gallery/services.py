@@ -111,7 +111,7 @@ def _apply_decision(
 
 def _clean_score(score: object) -> int:
     text = str(score).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 5:
+    if not text.isdecimal() or not 1 <= int(text) <= 5:
         raise AtelierError("A score is a whole number from 1 to 5.", code="bad_score")
     return int(text)
 

@@ -7,7 +7,9 @@ import pytest
 
 from rest_framework.test import APIClient
 
-from tests.accounts.factories import CuratorFactory
+from gallery.moderation import report_work
+from tests.accounts.factories import CuratorFactory, UserFactory
+from tests.gallery.conftest import make_work, vote_all
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,29 @@ def test_a_nul_byte_in_a_page_query_is_a_clear_400(client, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_form_post_is_a_clear_400(client, open_task, artist, curators):
+
+    work = make_work(task=open_task, artist=artist)
+    client.force_login(curators[0])
+    url = f"/curate/{work.pk}/vote/"
+    vote = client.post(url, {"score": "4", "comment": "a\x00"})  # multipart
+    assert vote.status_code == 400
+    plain = client.post(
+        url,
+        "score=4&comment=a%00",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert plain.status_code == 400
+    assert not work.votes.exists()
+    vote_all(work, curators, [5, 5, 5])
+    fan = UserFactory(username="fan")
+    report = report_work(submission=work, reporter=fan, reason="spam")
+    hide = client.post(f"/moderation/works/{work.pk}/hide/", {"reason": "\x00"})
+    assert hide.status_code == 400
+    report.refresh_from_db()
+    assert report.state == "open"
 
 
 def test_a_visitor_gets_the_same_400(client):
@@ -108,3 +133,29 @@ def test_a_sound_cursor_still_pages(client):
         "/api/v1/gallery/", {"order": "top", "cursor": crafted([3.5, 7])}
     )
     assert response.status_code == 200
+
+
+ODD_NUMBERS = [
+    "/api/v1/gallery/?task=%C2%B2",
+    "/api/v1/gallery/?page_size=%C2%B2",
+    "/api/v1/gallery/?task=99999999999999999999999",
+    "/api/v1/review/next/?skip=%C2%B2,99999999999999999999999",
+    "/?task=%C2%B2",
+    "/?task=99999999999999999999999",
+]
+
+
+@pytest.mark.parametrize("url", ODD_NUMBERS)
+def test_odd_numbers_in_a_query_are_ignored_like_other_junk(url):
+    client = APIClient()
+    client.force_login(CuratorFactory(username="reader"))
+    assert client.get(url).status_code in (200, 204)
+
+
+def test_a_superscript_score_is_refused_with_a_message(client, open_task, artist):
+    work = make_work(task=open_task, artist=artist)
+    client.force_login(CuratorFactory(username="judge"))
+    page = client.post(f"/curate/{work.pk}/vote/", {"score": "²"}, follow=True)
+    assert page.status_code == 200
+    assert "whole number from 1 to 5" in page.content.decode()
+    assert not work.votes.exists()
