@@ -337,7 +337,10 @@ def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.success(request, f"Added “{work.title}”.")
                     return redirect("gallery:collection-edit", slug=slug)
             elif action in ("remove", "up", "down"):
-                work = get_object_or_404(Submission, pk=request.POST.get("work"))
+                raw = request.POST.get("work", "")
+                if not raw.isdecimal():
+                    return _not_found(request)
+                work = get_object_or_404(Submission, pk=int(raw))
                 if action == "remove":
                     remove_from_collection(
                         collection=shown, by=request.user, submission=work
