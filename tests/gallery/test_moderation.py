@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Notification, ReputationEvent
 from art_tasks.models import Submission
+from gallery.errors import NoSuchGalleryWork
 from gallery.models import ModerationAction, Report
 from gallery.moderation import (
     AlreadyHidden,
@@ -74,9 +75,11 @@ def test_artists_cannot_report_their_own_work(work, artist):
         report_work(submission=work, reporter=artist, reason="spam")
 
 
-def test_only_gallery_work_can_be_reported(open_task, reporter):
+def test_only_gallery_work_can_be_reported(open_task, reporter, curators):
     in_review = submitted_work(task=open_task, artist=UserFactory(username="new"))
     with pytest.raises(NotReportable, match="Only work in the gallery"):
+        report_work(submission=in_review, reporter=curators[0], reason="spam")
+    with pytest.raises(NoSuchGalleryWork, match="No such artwork"):  # its state
         report_work(submission=in_review, reporter=reporter, reason="spam")
 
 

@@ -51,3 +51,13 @@ def test_the_like_buttons_answer_404_for_work_outside_the_gallery(
     for action in ("like", "unlike"):
         response = client.post(f"/art/{work.pk}/{action}/", HTTP_HX_REQUEST="true")
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("which", ["in_review", "hidden"])
+def test_reporting_work_outside_the_gallery_is_a_404_for_strangers(which, request):
+    work = request.getfixturevalue(which)
+    response = fan_api().post(
+        f"/api/v1/submissions/{work.pk}/reports/", {"reason": "spam"}, format="json"
+    )
+    assert response.status_code == 404
+    assert "hidden" not in response.json()["detail"]
