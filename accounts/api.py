@@ -372,12 +372,14 @@ class MeTokenRotateApi(APIView):
 class TokenCreateApi(APIView):
     """Exchange a username (or e-mail) and password for a new API token.
 
-    Limited per client address and per username; past the limit the answer
-    is 429 with a `Retry-After` header.
+    The credentials are the whole authentication: no session (whose CSRF
+    check would refuse a client that also carries a session cookie) and no
+    token. Limited per client address and per username; past the limit the
+    answer is 429 with a `Retry-After` header.
     """
 
-    permission_classes: list = []
     authentication_classes: list = []
+    permission_classes: list = []
     throttle_classes = [TokenIpThrottle, TokenAccountThrottle]
 
     class InputSerializer(serializers.Serializer):

@@ -12,7 +12,11 @@ from celery import shared_task
 from art_tasks.models import Submission
 
 from .models import Notification
-from .services import email_notification, notify_followers, warn_expiring_claims
+from .services import (
+    email_notification,
+    notify_followers,
+    warn_expiring_claims,
+)
 
 
 @shared_task(

@@ -33,6 +33,7 @@ urlpatterns = [
     path("artists/<str:username>/unfollow/", views.unfollow, name="unfollow"),
     path("leaderboard/", views.leaderboard, name="leaderboard"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
     path(
         "notifications/settings/",
         views.notification_settings,

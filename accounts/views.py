@@ -7,16 +7,16 @@ Sign-up, sign-in and the password and e-mail pages are allauth's views
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gallery.selectors import artist_works
 
 from . import selectors
+from .decorators import staff_required
 from .errors import AtelierError
 from .forms import ProfileForm, TokenForm
 from .models import SentMail, User
@@ -135,7 +135,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:token-settings")
 
 
-@staff_member_required
+@staff_required
 def sent_mail(request: HttpRequest) -> HttpResponse:
     """The latest e-mails the site sent (kept when ATELIER_MAIL_STORE is on)."""
     return render(
@@ -145,7 +145,7 @@ def sent_mail(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_member_required
+@staff_required
 def sent_mail_detail(request: HttpRequest, mail_id: int) -> HttpResponse:
     return render(
         request,
@@ -207,14 +207,37 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _inbox_context(user: User) -> dict[str, object]:
+    items = list(selectors.inbox(user=user)[:INBOX_SIZE])
+    return {"items": items, "unread": any(n.is_unread for n in items)}
+
+
 @login_required
+@require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    """Show the latest notifications; opening the page marks them read."""
-    items = list(selectors.inbox(user=request.user)[:INBOX_SIZE])
-    unread = [n.pk for n in items if n.read_at is None]
-    if unread:
-        mark_notifications_read(user=request.user, ids=unread)
-    return render(request, "accounts/notifications.html", {"items": items})
+    """Show the latest notifications, new ones marked; reading changes nothing.
+
+    A GET must not change state (link previews, prefetching and crawlers
+    open pages too): the "Mark read" buttons post to `notifications_read`.
+    """
+    return render(request, "accounts/notifications.html", _inbox_context(request.user))
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (`id`) or all of them read.
+
+    An HTMX request gets the inbox back, with the bell's count out of band.
+    """
+    raw = request.POST.get("id", "")
+    ids = [int(raw)] if raw.isdecimal() else None
+    mark_notifications_read(user=request.user, ids=ids)
+    if request.htmx:
+        return render(
+            request, "accounts/_inbox_read.html", _inbox_context(request.user)
+        )
+    return redirect("accounts:notifications")
 
 
 @login_required

@@ -65,7 +65,10 @@ class TaskOutput(serializers.Serializer):
     params = serializers.JSONField(
         help_text="Generator parameters; `source` says if seeds were bred."
     )
-    state = serializers.CharField()
+    state = serializers.CharField(
+        source="current_state",
+        help_text="`closed` as soon as the deadline passes.",
+    )
     progress = serializers.SerializerMethodField()
     voting_rule = serializers.SerializerMethodField(
         help_text="Quorum, threshold and review window in force (task or site)."

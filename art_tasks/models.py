@@ -136,6 +136,20 @@ class CreationTask(TimeStampedModel):
             self.deadline is None or self.deadline > timezone.now()
         )
 
+    @property
+    def current_state(self) -> str:
+        """Return the state people see: past its deadline, an open task is closed.
+
+        The beat job records the closing a few minutes later; nothing waits
+        for it.
+        """
+        if self.state == self.State.OPEN and not self.is_open:
+            return self.State.CLOSED
+        return self.state
+
+    def get_current_state_display(self) -> str:
+        return self.State(self.current_state).label
+
 
 class SeedImage(TimeStampedModel):
     """One generated image of a task, with the recipe that reproduces it."""

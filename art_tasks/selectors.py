@@ -17,16 +17,35 @@ def _holding_filter() -> Q:
     )
 
 
+def _in_states(states: list[str]) -> Q:
+    """Return the condition "currently in one of `states`".
+
+    An open task past its deadline counts as closed at once, computed here
+    like a claim's `expires_at`: the beat job that writes `closed` only
+    tidies the row up.
+    """
+    open_, closed = CreationTask.State.OPEN, CreationTask.State.CLOSED
+    now = timezone.now()
+    before_deadline = Q(deadline__isnull=True) | Q(deadline__gt=now)
+    condition = Q(state__in=[s for s in states if s != open_])
+    if open_ in states:
+        condition |= Q(state=open_) & before_deadline
+    if closed in states:
+        condition |= Q(state=open_, deadline__lte=now)
+    return condition
+
+
 def task_list(
     *, states: list[str] | None = None, tag: str | None = None
 ) -> QuerySet[CreationTask]:
     """Return tasks with their slot use, tags and first seeds, newest first.
 
-    Three queries whatever the length: tasks (with the held-slot count),
-    tags, seeds.
+    Open tasks (the default) leave out those past their deadline. Three
+    queries whatever the length: tasks (with the held-slot count), tags,
+    seeds.
     """
     qs = (
-        CreationTask.objects.filter(state__in=states or [CreationTask.State.OPEN])
+        CreationTask.objects.filter(_in_states(states or [CreationTask.State.OPEN]))
         .annotate(held=Count("claims", filter=_holding_filter(), distinct=True))
         .select_related("created_by")
         .prefetch_related(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import staff_required
 from accounts.errors import AtelierError
 from generation.models import GenerationJob
 from generation.services import known_styles, seed_source_params
@@ -44,8 +44,14 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress bar fragment that the task page polls while seeds paint."""
+    """The progress bar fragment that the task page polls while seeds paint.
+
+    A draft is staff's alone, as on the task page; so are the generator's
+    error messages, which may name files and settings.
+    """
     task = get_object_or_404(CreationTask, pk=pk)
+    if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+        return render(request, "404.html", status=404)
     job = GenerationJob.objects.filter(task=task).first()
     response = render(request, "art_tasks/_progress.html", {"task": task, "job": job})
     if task.state != CreationTask.State.GENERATING:
@@ -133,7 +139,7 @@ def studio(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_member_required
+@staff_required
 def publish(request: HttpRequest) -> HttpResponse:
     from datetime import timedelta
 

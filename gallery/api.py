@@ -86,7 +86,7 @@ class GalleryListApi(APIView):
         page = selectors.gallery_page(
             query=selectors.GalleryQuery.from_params(params),
             cursor=params.get("cursor") or None,
-            size=int(size) if size.isdigit() else None,
+            size=int(size) if size.isdecimal() else None,
             viewer=request.user,
         )
         next_url = None
@@ -133,7 +133,7 @@ class ReviewNextApi(APIView):
         if not request.user.is_curator:
             raise NotACurator("Only curators have a review queue.")
         skip = [
-            s for s in request.query_params.get("skip", "").split(",") if s.isdigit()
+            s for s in request.query_params.get("skip", "").split(",") if s.isdecimal()
         ]
         sub = selectors.next_for_review(curator=request.user, skip=skip)
         if sub is None:
@@ -251,7 +251,11 @@ class ProvenanceApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         submission = _visible_submission(request, pk)
         base = request.build_absolute_uri("/").rstrip("/")
-        return Response(selectors.provenance(submission=submission, base_url=base))
+        return Response(
+            selectors.provenance(
+                submission=submission, viewer=request.user, base_url=base
+            )
+        )
 
 
 class CollectionOutput(serializers.Serializer):

@@ -27,6 +27,12 @@ class NotInGallery(Conflict):
     code = "not_in_gallery"
 
 
+class NoSuchGalleryWork(NotFound):
+    """A like for work that is not public: 404, so its state stays private."""
+
+    code = "not_found"
+
+
 class LikeOwnWork(NotAllowed):
     code = "like_own_work"
 

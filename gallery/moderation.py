@@ -35,7 +35,9 @@ from accounts.models import Notification, User
 from accounts.services import award_decision, notify
 from art_tasks.models import Submission
 
+from .errors import NoSuchGalleryWork
 from .models import ModerationAction, Report
+from .selectors import can_see_submission
 
 Action = ModerationAction.Action
 
@@ -108,6 +110,10 @@ def report_work(
     if not reporter.is_authenticated:
         raise NotAllowed("Sign in to report work.")
     submission = Submission.objects.get(pk=submission.pk)
+    if not can_see_submission(submission=submission, viewer=reporter):
+        # Work outside the gallery answers as missing, so a report never
+        # tells a stranger that it is hidden or in review.
+        raise NoSuchGalleryWork("No such artwork in the gallery.")
     if submission.state == Submission.State.HIDDEN:
         raise NotReportable("This work is already hidden by the moderators.")
     if submission.state != Submission.State.ACCEPTED:

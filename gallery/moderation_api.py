@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import BasePermission, IsAdminUser, IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -202,9 +202,9 @@ class LogPagination(CursorPagination):
 
 
 class ModerationLogApi(APIView):
-    """The audit log of every hide, restore and dismissal (staff)."""
+    """The audit log of every hide, restore and dismissal (curators, staff)."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsModerator]
 
     @extend_schema(responses=ActionOutput(many=True))
     def get(self, request: Request) -> Response:

@@ -112,7 +112,7 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
     report_id = request.POST.get("report", "")
     report = (
         Report.objects.filter(pk=int(report_id)).first()
-        if report_id.isdigit()
+        if report_id.isdecimal()
         else None
     )
     try:
@@ -162,10 +162,9 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        return render(
-            request, "403.html", {"message": "The audit log is for staff."}, status=403
-        )
+    """The audit log, for the moderators (curators and staff) it accounts to."""
+    if not moderation.is_moderator(request.user):
+        return _forbidden(request)
     page = Paginator(moderation.moderation_log(), LOG_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -11,11 +11,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import (
+    DateTimeField,
+    Field,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .errors import BadCursor
@@ -35,15 +46,47 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
+DAMAGED = "This page link is damaged; start from the first page."
+
+
 def _decode_value(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"t"}:
-        parsed = parse_datetime(str(value["t"]))
-        if parsed is None:
-            raise BadCursor("This page link is damaged; start from the first page.")
+        try:
+            parsed = parse_datetime(str(value["t"]))
+        except ValueError:  # well formed, but no such date: month 13
+            parsed = None
+        if parsed is None or timezone.is_naive(parsed):
+            raise BadCursor(DAMAGED)
         return parsed
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadCursor("This page link is damaged; start from the first page.")
+        raise BadCursor(DAMAGED)
     return value
+
+
+def _fit(value: Any, field: Field) -> Any:
+    """Return `value` as `field` would store it, or raise `BadCursor`.
+
+    A cursor is only base64 JSON, so anyone can hand-craft one: each value
+    must be of its column's type and within what the database can compare
+    (no NUL in text, no infinite or NaN numbers, integers in range), or the
+    query itself would fail with a 500.
+    """
+    is_moment = isinstance(field, DateTimeField)
+    if is_moment != isinstance(value, datetime):
+        raise BadCursor(DAMAGED)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadCursor(DAMAGED)
+    if isinstance(value, str) and "\x00" in value:
+        raise BadCursor(DAMAGED)
+    try:
+        fitted = field.to_python(value)
+    except (ValidationError, TypeError, ValueError, OverflowError) as exc:
+        raise BadCursor(DAMAGED) from exc
+    if isinstance(field, IntegerField):  # the auto primary keys too
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        if (low is not None and fitted < low) or (high is not None and fitted > high):
+            raise BadCursor(DAMAGED)
+    return fitted
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -51,18 +94,18 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, *, length: int) -> list[Any]:
-    """Return the ordering values in `cursor`, or raise `BadCursor`."""
+def decode_cursor(cursor: str, *, fields: list[Field]) -> list[Any]:
+    """Return the ordering values in `cursor` for `fields`, or raise `BadCursor`."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise BadCursor(
-            "This page link is damaged; start from the first page."
-        ) from exc
-    if not isinstance(values, list) or len(values) != length:
+        raise BadCursor(DAMAGED) from exc
+    if not isinstance(values, list) or len(values) != len(fields):
         raise BadCursor("This page link is out of date; start from the first page.")
-    return [_decode_value(v) for v in values]
+    return [
+        _fit(_decode_value(v), field) for v, field in zip(values, fields, strict=True)
+    ]
 
 
 def _after(ordering: tuple[str, ...], values: list[Any]) -> Q:
@@ -91,7 +134,9 @@ def keyset_page(
     """
     qs = queryset.order_by(*ordering)
     if cursor:
-        qs = qs.filter(_after(ordering, decode_cursor(cursor, length=len(ordering))))
+        meta = queryset.model._meta
+        fields = [meta.get_field(name.lstrip("-")) for name in ordering]
+        qs = qs.filter(_after(ordering, decode_cursor(cursor, fields=fields)))
     rows = list(qs[: size + 1])
     items = rows[:size]
     next_cursor = None

@@ -79,7 +79,7 @@ class GalleryQuery:
         colour = (params.get("colour") or "").lower() or None
         values = {
             "tag": (params.get("tag") or "").strip().lower() or None,
-            "task": int(task) if task.isdigit() else None,
+            "task": int(task) if task.isdecimal() else None,
             "artist": (params.get("artist") or "").strip() or None,
             "license": license_ if license_ in License.values else None,
             "colour": colour if colour in FAMILY_NAMES else None,
@@ -318,16 +318,39 @@ def open_votes(*, curator: User, limit: int = 20) -> QuerySet[Vote]:
 # Provenance ---------------------------------------------------------------------
 
 
-def provenance(*, submission: Submission, base_url: str = "") -> dict[str, Any]:
+def scores_visible(*, submission: Submission, viewer: Viewer) -> bool:
+    """Return whether `viewer` may see figures computed from the work's votes.
+
+    The blind-vote rule: once decided, anyone who may see the work; while
+    in review, staff and the curators who have voted on it, never the
+    artist nor a curator who has not voted yet.
+    """
+    if submission.decided_at is not None:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.is_staff:
+        return True
+    return bool(
+        viewer.is_curator and submission.votes.filter(curator_id=viewer.pk).exists()
+    )
+
+
+def provenance(
+    *, submission: Submission, viewer: Viewer = None, base_url: str = ""
+) -> dict[str, Any]:
     """Return the provenance record of a work: where every part came from.
 
-    Two queries: the work with artist, task and seed, and the seed's parents.
+    Two queries: the work with artist, task and seed, and the seed's parents
+    (one more while in review, to apply the blind-vote rule for `viewer`:
+    the mean score stays null for those who may not see it yet).
     """
     work = submission
     seed = work.seed
     task = work.task
     parents = list(seed.parents.values_list("pk", "sha256"))
     n = work.vote_count
+    shown = n > 0 and scores_visible(submission=work, viewer=viewer)
     return {
         "work": {
             "id": work.pk,
@@ -368,7 +391,7 @@ def provenance(*, submission: Submission, base_url: str = "") -> dict[str, Any]:
             "reason": work.decision_reason,
             "rule": voting_rule(submission=work),
             "votes": n,
-            "mean_score": round(work.score_sum / n, 4) if n else None,
+            "mean_score": round(work.score_sum / n, 4) if shown else None,
             "decided_at": work.decided_at.isoformat() if work.decided_at else None,
         },
         "timestamps": {

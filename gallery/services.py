@@ -28,6 +28,7 @@ from .errors import (
     AlreadyVoted,
     CollectionConflict,
     LikeOwnWork,
+    NoSuchGalleryWork,
     NotACurator,
     NotInGallery,
     NotInReview,
@@ -110,7 +111,7 @@ def _apply_decision(
 
 def _clean_score(score: object) -> int:
     text = str(score).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 5:
+    if not text.isdecimal() or not 1 <= int(text) <= 5:
         raise AtelierError("A score is a whole number from 1 to 5.", code="bad_score")
     return int(text)
 
@@ -279,7 +280,9 @@ def like_work(*, submission: Submission, user: User) -> Submission:
         raise NotAllowed("Sign in to like work.")
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state != Submission.State.ACCEPTED:
-        raise NotInGallery("Only work in the gallery can be liked.")
+        # In review, hidden or rejected work is not public: answer as if
+        # it did not exist, so a like never tells its state.
+        raise NoSuchGalleryWork("No such artwork in the gallery.")
     if submission.artist_id == user.pk:
         raise LikeOwnWork("You cannot like your own work.")
     _, created = Like.objects.get_or_create(submission=submission, user=user)
@@ -291,10 +294,16 @@ def like_work(*, submission: Submission, user: User) -> Submission:
 
 @transaction.atomic
 def unlike_work(*, submission: Submission, user: User) -> Submission:
-    """Take back `user`'s like of a work, if there was one."""
+    """Take back `user`'s like of a work, if there was one.
+
+    Like `like_work`, it answers only for work in the gallery; likes of
+    work hidden since stay until it is restored.
+    """
     if not user.is_authenticated:
         raise NotAllowed("Sign in to like work.")
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state != Submission.State.ACCEPTED:
+        raise NoSuchGalleryWork("No such artwork in the gallery.")
     deleted, _ = Like.objects.filter(submission=submission, user=user).delete()
     if deleted:
         submission.like_count = max(0, submission.like_count - deleted)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.decorators import staff_required
 from accounts.errors import AtelierError
 from art_tasks.models import LICENSE_URLS, License, Submission
 
 from . import selectors
 from .colours import FAMILIES
 from .downloads import attributed_original
-from .errors import BadCursor
+from .errors import BadCursor, NoSuchGalleryWork
 from .forms import AddWorkForm, CollectionForm
 from .models import Collection
 from .rules import VotingRule
@@ -139,6 +139,8 @@ def like(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         work = like_work(submission=work, user=request.user)
         work.liked = True
+    except NoSuchGalleryWork:
+        return _not_found(request)
     except AtelierError as exc:
         work.liked = selectors.has_liked(submission=work, viewer=request.user)
         return _like_response(request, work, exc.message)
@@ -151,6 +153,8 @@ def unlike(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Submission, pk=pk)
     try:
         work = unlike_work(submission=work, user=request.user)
+    except NoSuchGalleryWork:
+        return _not_found(request)
     except AtelierError as exc:
         return _like_response(request, work, exc.message)
     work.liked = False
@@ -181,7 +185,7 @@ def provenance(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"detail": "No such artwork."}, status=404)
     base = request.build_absolute_uri("/").rstrip("/")
     return JsonResponse(
-        selectors.provenance(submission=work, base_url=base),
+        selectors.provenance(submission=work, viewer=request.user, base_url=base),
         json_dumps_params={"indent": 2, "ensure_ascii": False},
     )
 
@@ -276,7 +280,7 @@ def collection(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "gallery/collection.html", {"collection": shown})
 
 
-@staff_member_required
+@staff_required
 def collection_new(request: HttpRequest) -> HttpResponse:
     form = CollectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -296,7 +300,7 @@ def collection_new(request: HttpRequest) -> HttpResponse:
     return render(request, "gallery/collection_edit.html", {"form": form})
 
 
-@staff_member_required
+@staff_required
 def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff edit a collection: words, cover, publishing, and its works' order."""
     try:
@@ -333,7 +337,10 @@ def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.success(request, f"Added “{work.title}”.")
                     return redirect("gallery:collection-edit", slug=slug)
             elif action in ("remove", "up", "down"):
-                work = get_object_or_404(Submission, pk=request.POST.get("work"))
+                raw = request.POST.get("work", "")
+                if not raw.isdecimal():
+                    return _not_found(request)
+                work = get_object_or_404(Submission, pk=int(raw))
                 if action == "remove":
                     remove_from_collection(
                         collection=shown, by=request.user, submission=work

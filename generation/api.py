@@ -49,13 +49,21 @@ class GenerationJobDetailApi(APIView):
         total = serializers.IntegerField()
         percent = serializers.IntegerField()
         device = serializers.CharField()
-        error = serializers.CharField()
+        error = serializers.SerializerMethodField(
+            help_text="Why it failed; shown to staff only."
+        )
         seconds = serializers.FloatField(allow_null=True)
+
+        def get_error(self, job: GenerationJob) -> str:
+            return job.error if self.context.get("staff") else ""
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        job = get_object_or_404(GenerationJob, pk=pk)
-        return Response(self.OutputSerializer(job).data)
+        job = get_object_or_404(GenerationJob.objects.select_related("task"), pk=pk)
+        staff = request.user.is_staff
+        if job.task.state == CreationTask.State.DRAFT and not staff:
+            raise NotFound("No such generation job.")  # drafts are staff's alone
+        return Response(self.OutputSerializer(job, context={"staff": staff}).data)
 
 
 class SeedRelativeOutput(serializers.Serializer):
@@ -79,7 +87,7 @@ class SeedFitnessOutput(serializers.Serializer):
     votes = serializers.IntegerField()
     score_total = serializers.IntegerField()
     likes = serializers.IntegerField()
-    works = serializers.IntegerField(help_text="Works made from it with votes.")
+    works = serializers.IntegerField(help_text="Decided works made from it.")
     site_mean = serializers.FloatField(help_text="The prior: the site's mean.")
 
 

@@ -22,9 +22,10 @@ from art_tasks.models import CreationTask, SeedImage, Submission
 from . import evolution, registry
 from .models import GenerationJob, GeneratorModel, TrainingRun
 
-# Works whose curator scores count towards their seed's fitness.
+# Works whose curator scores count towards their seed's fitness: decided
+# ones only. Votes on work still in review are blind, and a public figure
+# summed over them would show each new vote as it lands.
 VOTED_STATES = (
-    Submission.State.IN_REVIEW,
     Submission.State.ACCEPTED,
     Submission.State.REJECTED,
 )
@@ -62,7 +63,7 @@ def recent_jobs(*, limit: int = 50) -> QuerySet[GenerationJob]:
 
 
 def _site_total(column: str) -> Cast:
-    """Return a scalar subquery summing `column` over every voted work."""
+    """Return a scalar subquery summing `column` over every decided work."""
     totals = (
         Submission.objects.filter(state__in=VOTED_STATES)
         .order_by()
@@ -82,9 +83,10 @@ def seed_fitness(
     """Return `seeds` (default: all) annotated with fitness, fittest first.
 
     One query. Each seed gets `votes`, `score_total` and `likes` (summed
-    over the works made from it that curators voted on: in review,
-    accepted or rejected), `works`, `site_mean` (mean score of all voted
-    works on the site; 3.0 before any vote) and
+    over the works made from it that curators have decided: accepted or
+    rejected, never work still in review, whose votes are blind), `works`,
+    `site_mean` (mean score of all decided works on the site; 3.0 before
+    any decision) and
 
         fitness = (C * site_mean + score_total) / (C + votes)
                   + min(0.5, 0.2 * ln(1 + likes))
@@ -131,8 +133,8 @@ def breeding_pool(
 ) -> QuerySet[SeedImage]:
     """Return the scored CPPN seeds of `style` that may parent new seeds.
 
-    A seed qualifies when curators voted on at least one work made from
-    it and its recipe is a complete CPPN genome of `style`. Seeds of
+    A seed qualifies when curators decided at least one work made from
+    it with votes, and its recipe is a complete CPPN genome of `style`. Seeds of
     `exclude_task` (the task being bred) never parent their own siblings.
     Fittest first, one query.
     """

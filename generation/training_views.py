@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.decorators import staff_required
 from accounts.errors import AtelierError
 
 from . import registry, selectors
@@ -54,7 +54,7 @@ def _run_rows(runs: list[TrainingRun]) -> list[TrainingRun]:
     return runs
 
 
-@staff_member_required
+@staff_required
 def generators(request: HttpRequest) -> HttpResponse:
     """List generator versions and training runs; start a run on POST."""
     form = TrainingForm(request.POST or None)

@@ -2,16 +2,16 @@
 
 import json
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from accounts.decorators import staff_required
 from art_tasks.models import CreationTask, SeedImage
 
 from . import selectors
 
 
-@staff_member_required
+@staff_required
 def system_status(request: HttpRequest) -> HttpResponse:
     return render(
         request,

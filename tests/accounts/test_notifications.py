@@ -208,17 +208,53 @@ def test_the_bell_count_costs_one_query(artist, django_assert_num_queries):
     assert (shown, also) == ("3", True)
 
 
-def test_the_bell_shows_the_unread_count_and_the_page_marks_them_read(client, artist):
+def test_opening_the_inbox_marks_nothing_read(client, artist):
     for n in range(2):
         notify(recipient=artist, kind=Kind.MODERATION, text=f"Note number {n}")
     client.force_login(artist)
     gallery = client.get("/").content.decode()
     assert 'aria-label="Notifications: 2 unread"' in gallery
-    inbox = client.get("/notifications/").content.decode()
-    assert "Note number 0" in inbox
-    assert inbox.count("note kind-moderation unread") == 2  # shown as new once
+    for _ in range(2):  # a link preview or prefetch opens it too
+        inbox = client.get("/notifications/").content.decode()
+        assert "Note number 0" in inbox
+        assert inbox.count("note kind-moderation unread") == 2
+    assert artist.notifications.filter(read_at__isnull=True).count() == 2
+    assert 'aria-label="Notifications: 2 unread"' in client.get("/").content.decode()
+    assert client.post("/notifications/").status_code == 405
+
+
+def test_mark_all_read_is_a_post_and_the_bell_follows(client, artist):
+    for n in range(2):
+        notify(recipient=artist, kind=Kind.MODERATION, text=f"Note number {n}")
+    client.force_login(artist)
+    assert "Mark all read" in client.get("/notifications/").content.decode()
+    assert client.get("/notifications/read/").status_code == 405
+    response = client.post("/notifications/read/")
+    assert response.status_code == 302
     assert artist.notifications.filter(read_at__isnull=True).count() == 0
-    assert 'aria-label="Notifications: 0 unread"' in client.get("/").content.decode()
+    inbox = client.get("/notifications/").content.decode()
+    assert "note kind-moderation unread" not in inbox
+    assert "Mark all read" not in inbox
+    assert 'aria-label="Notifications: 0 unread"' in inbox
+
+
+def test_one_notification_is_marked_read_in_place_with_htmx(client, artist):
+    first = notify(recipient=artist, kind=Kind.MODERATION, text="First")
+    notify(recipient=artist, kind=Kind.MODERATION, text="Second")
+    other = notify(
+        recipient=UserFactory(username="other"), kind=Kind.MODERATION, text="x"
+    )
+    client.force_login(artist)
+    fragment = client.post(
+        "/notifications/read/", {"id": first.pk}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in fragment
+    assert fragment.count("note kind-moderation unread") == 1
+    assert 'hx-swap-oob="true"' in fragment
+    assert 'aria-label="Notifications: 1 unread"' in fragment
+    client.post("/notifications/read/", {"id": other.pk})
+    other.refresh_from_db()
+    assert other.read_at is None  # never someone else's
 
 
 def test_visitors_have_no_bell_and_no_inbox(client):

@@ -118,8 +118,8 @@ def test_staff_read_sent_mail_and_others_cannot(client, mail_store, staff, artis
     send_mail("Welcome", "Open http://x.test/a/", None, ["a@example.test"])
     mail_id = SentMail.objects.get().pk
     client.force_login(artist)
-    assert client.get("/staff/mail/").status_code == 302
-    assert client.get(f"/staff/mail/{mail_id}/").status_code == 302
+    assert client.get("/staff/mail/").status_code == 403
+    assert client.get(f"/staff/mail/{mail_id}/").status_code == 403
     client.force_login(staff)
     listing = client.get("/staff/mail/")
     assert b"Welcome" in listing.content

@@ -146,12 +146,14 @@ def test_staff_edit_a_collection_from_its_page(client, staff, works):
     assert "After dark." in shown
     refused = client.post(edit, {"action": "add", "work": "/art/999999/"})
     assert "No artwork with that number" in refused.content.decode()
+    junk = client.post(edit, {"action": "remove", "work": "not-a-number"})
+    assert junk.status_code == 404
 
 
 def test_people_who_are_not_staff_cannot_open_the_editor(client, artist, show):
     client.force_login(artist)
-    assert client.get("/collections/sea-and-sky/edit/").status_code == 302
-    assert client.get("/collections/new/").status_code == 302
+    assert client.get("/collections/sea-and-sky/edit/").status_code == 403
+    assert client.get("/collections/new/").status_code == 403
 
 
 def test_a_hidden_cover_no_longer_shows_on_collection_pages_or_the_api(

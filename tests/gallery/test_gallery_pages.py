@@ -206,5 +206,5 @@ def test_work_in_review_cannot_be_liked(open_task, artist):
     fan = APIClient()
     fan.force_authenticate(UserFactory(username="early"))
     response = fan.post(f"/api/v1/submissions/{work.pk}/like/")
-    assert response.status_code == 409
-    assert "Only work in the gallery" in response.json()["detail"]
+    assert response.status_code == 404
+    assert "No such artwork" in response.json()["detail"]

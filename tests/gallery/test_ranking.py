@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from art_tasks.models import Submission
-from gallery.errors import LikeOwnWork, NotInGallery
+from gallery.errors import LikeOwnWork, NoSuchGalleryWork
 from gallery.models import RankingPrior
 from gallery.ranking import (
     Candidate,
@@ -196,7 +196,7 @@ def test_unliking_takes_the_like_back_out_of_the_ranks(accepted_work):
 
 def test_likes_are_for_gallery_work_by_someone_else(open_task, artist, accepted_work):
     in_review = make_work(task=open_task, artist=artist)
-    with pytest.raises(NotInGallery, match="Only work in the gallery"):
+    with pytest.raises(NoSuchGalleryWork, match="No such artwork"):
         like_work(submission=in_review, user=UserFactory(username="eager"))
     mine = accepted_work("mine", artist=UserFactory(username="self-liker"))
     with pytest.raises(LikeOwnWork, match="your own work"):
