@@ -171,7 +171,7 @@ def inspect_upload(
                 if full.size != (width, height):
                     raise ValueError("size changed on decoding")
                 _orientation(full)
-                ImageOps.exif_transpose(full)
+                ImageOps.exif_transpose(full, in_place=True)
     except InvalidImage:
         raise
     except ValueError as exc:
