@@ -269,3 +269,41 @@ def test_a_stripped_jpeg_goes_through_the_worker_to_review(claimed):
     with submission.web.open("rb") as fh, Image.open(fh) as web:
         assert web.size == (32, 48)  # upright
         assert not web.getexif()
+
+
+def test_the_submit_page_shows_the_reason_instead_of_a_server_error(
+    client, open_task, artist
+):
+    claim = claim_task(task=open_task, user=artist)
+    client.force_login(artist)
+    response = client.post(
+        f"/claims/{claim.pk}/submit/",
+        {
+            "seed": open_task.seeds.first().pk,
+            "title": "Bomb",
+            "license": "CC-BY-4.0",
+            "image": SimpleUploadedFile("bomb.png", _ztxt_bomb()),
+        },
+    )
+    assert response.status_code == 400
+    assert "expands to more than 1 MB" in response.content.decode()
+    assert Submission.objects.count() == 0
+
+
+def test_a_phone_jpeg_with_a_second_picture_keeps_only_the_first(claimed):
+    first, second = _picture(), Image.new("RGB", (48, 32), (0, 0, 255))
+    out = io.BytesIO()
+    first.save(out, format="MPO", save_all=True, append_images=[second])
+    upload = out.getvalue()
+    with Image.open(io.BytesIO(upload)) as opened:
+        assert opened.format == "MPO"
+        assert opened.n_frames == 2
+    client, claim = claimed
+    response = _post(client, claim, upload, "phone.jpg")
+    assert response.status_code == 201, response.json()
+    assert response.json()["format"] == "JPEG"
+    stored = _stored(Submission.objects.get())
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG"
+        assert getattr(image, "n_frames", 1) == 1
+    assert _pixels(stored) == _pixels(upload)
