@@ -153,6 +153,7 @@ class Notification(TimeStampedModel):
         CLAIM_EXPIRING = "claim_expiring", "Claim about to expire"
         FOLLOWED_WORK = "followed_work", "New work by an artist you follow"
         MODERATION = "moderation", "Moderation"
+        UPLOAD_FAILED = "upload_failed", "Upload could not be processed"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

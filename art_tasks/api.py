@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,6 +20,7 @@ from generation.services import seed_source_params
 
 from . import selectors
 from .models import Claim, CreationTask, License, SeedImage, Submission
+from .selectors import can_see_original
 from .services import claim_task, create_task, publish_task, release_claim, submit_work
 
 
@@ -129,11 +131,43 @@ class SubmissionOutput(serializers.Serializer):
     format = serializers.CharField()
     sha256 = serializers.CharField()
     palette = serializers.JSONField()
-    original = FileUrlField()
+    original = serializers.SerializerMethodField(
+        help_text="The stored original (personal metadata removed); only for "
+        "its artist, staff, and curators while in review; null for others."
+    )
+    download = serializers.SerializerMethodField(
+        help_text="The original with its licence embedded; null while the "
+        "viewer may not download it."
+    )
     web = FileUrlField()
     thumbnail = FileUrlField()
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
+
+    def _viewer(self):  # noqa: ANN202
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_original(self, submission: Submission) -> str | None:
+        viewer = self._viewer()
+        if not submission.original or not can_see_original(
+            submission=submission, viewer=viewer
+        ):
+            return None
+        return self._absolute(submission.original.url)
+
+    def get_download(self, submission: Submission) -> str | None:
+        if not submission.original:
+            return None
+        if submission.state != Submission.State.ACCEPTED and not can_see_original(
+            submission=submission, viewer=self._viewer()
+        ):
+            return None
+        return self._absolute(reverse("gallery:download", kwargs={"pk": submission.pk}))
 
     def get_score(self, submission: Submission) -> float | None:
         if submission.state == Submission.State.IN_REVIEW:

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.models import TimeStampedModel
 
+from .storage import private_storage
+
 
 class License(models.TextChoices):
     CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
@@ -275,9 +277,19 @@ class Submission(TimeStampedModel):
         blank=True, max_length=5000, help_text="The artist's statement."
     )
     license = models.CharField(max_length=16, choices=License.choices)
-    original = models.FileField(upload_to="originals/")
-    web = models.ImageField(upload_to="web/", blank=True)
-    thumbnail = models.ImageField(upload_to="thumbs/", blank=True)
+    # In private storage, reached only through gallery.views.submission_file.
+    original = models.FileField(
+        upload_to="originals/",
+        storage=private_storage,
+        db_index=True,
+        help_text="The upload with its personal metadata removed.",
+    )
+    web = models.ImageField(
+        upload_to="web/", storage=private_storage, blank=True, db_index=True
+    )
+    thumbnail = models.ImageField(
+        upload_to="thumbs/", storage=private_storage, blank=True, db_index=True
+    )
     format = models.CharField(max_length=8)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()

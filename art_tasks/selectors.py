@@ -95,3 +95,18 @@ def user_submissions(*, user: User) -> QuerySet[Submission]:
         .select_related("task", "seed", "artist")
         .order_by("-created_at")
     )
+
+
+def can_see_original(*, submission: Submission, viewer: User | None) -> bool:
+    """Return whether `viewer` may fetch `submission`'s stored original.
+
+    The original (full resolution, personal metadata already removed) is for
+    its artist and staff, and for curators while the work is in review; the
+    public sees the web variants of accepted work, and downloads a copy with
+    the licence embedded.
+    """
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.pk == submission.artist_id or viewer.is_staff:
+        return True
+    return submission.state == Submission.State.IN_REVIEW and viewer.is_curator

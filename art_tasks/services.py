@@ -13,8 +13,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from .errors import (
     TaskNotOpen,
 )
 from .models import Claim, CreationTask, SeedImage, Submission, Tag
+from .storage import private_storage
 
 logger = logging.getLogger(__name__)
 
@@ -250,14 +250,16 @@ def expire_claims() -> int:
 # Submissions ------------------------------------------------------------------
 
 
-def _store(
-    prefix: str, digest: str, extension: str, content: File | ContentFile
-) -> str:
-    """Save content under a name derived from its hash; return the stored name."""
+def _store(prefix: str, digest: str, extension: str, content: ContentFile) -> str:
+    """Save content under a name derived from its hash; return the stored name.
+
+    Submission files go to the private storage (see `storage.py`).
+    """
+    storage = private_storage()
     name = f"{prefix}/{digest[:2]}/{digest}.{extension}"
-    if default_storage.exists(name):
+    if storage.exists(name):
         return name
-    return default_storage.save(name, content)
+    return storage.save(name, content)
 
 
 def submit_work(
@@ -272,8 +274,10 @@ def submit_work(
 ) -> Submission:
     """Turn a live claim into a submission and queue its image processing.
 
-    The image is checked by decoding it before anything is written; a bad
-    file raises `InvalidImage` and leaves nothing stored.
+    The image is checked by decoding it, metadata included, before anything
+    is written; a bad file raises `InvalidImage` and leaves nothing stored.
+    What is stored is the upload with its personal metadata (GPS position,
+    camera serials, XMP, comments) removed and its pixels untouched.
     """
     from generation.imaging import inspect_upload
 
@@ -318,7 +322,9 @@ def submit_work(
         )
         submission.original.name = "pending"
         submission.full_clean()
-        stored = _store("originals", info.sha256, info.extension, File(image))
+        stored = _store(
+            "originals", info.sha256, info.extension, ContentFile(info.content)
+        )
         try:
             submission.original.name = stored
             submission.save()
@@ -326,7 +332,7 @@ def submit_work(
         except Exception:
             # The content-addressed file may be shared; keep it if referenced.
             if not Submission.objects.filter(original=stored).exists():
-                default_storage.delete(stored)
+                private_storage().delete(stored)
             raise
         process_submission_task.delay_on_commit(submission.pk)
     return submission
@@ -365,14 +371,51 @@ def process_submission(*, submission: Submission) -> Submission:
     return submission
 
 
+# A claim given back after a failure lasts at least this long.
+MIN_RETURNED_CLAIM = timedelta(minutes=15)
+
+
 @transaction.atomic
 def fail_submission_processing(*, submission: Submission, error: str) -> Submission:
-    """Record that processing failed; the original stays stored."""
+    """Record that processing failed and give the artist their claim back.
+
+    The submission keeps the reason. Its claim ends (released), and the
+    artist gets a fresh active claim with the time that was left when they
+    submitted (at least `MIN_RETURNED_CLAIM`, never past the task's
+    deadline), so they can upload again; a notification tells them why.
+    A second call changes nothing.
+    """
+    from accounts.services import notify_upload_failed
+
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.state == Submission.State.PROCESSING:
-        submission.state = Submission.State.FAILED
-        submission.error = error[:2000]
-        submission.save(update_fields=["state", "error", "updated_at"])
+    if submission.state != Submission.State.PROCESSING:
+        return submission
+    task = CreationTask.objects.select_for_update().get(pk=submission.task_id)
+    now = timezone.now()
+    submission.state = Submission.State.FAILED
+    submission.error = error[:2000]
+    submission.save(update_fields=["state", "error", "updated_at"])
+    claim = Claim.objects.select_for_update().get(pk=submission.claim_id)
+    left = max(claim.expires_at - submission.created_at, MIN_RETURNED_CLAIM)
+    expires = now + left
+    if task.deadline and task.deadline < expires:
+        expires = task.deadline
+    returned = None
+    if claim.state == Claim.State.SUBMITTED:
+        _end_claim(claim, Claim.State.RELEASED)
+        holding = Claim.objects.filter(
+            task=task, contributor_id=submission.artist_id, state=Claim.State.ACTIVE
+        )
+        if expires > now and not holding.exists():
+            returned = Claim(
+                task=task,
+                contributor_id=submission.artist_id,
+                claimed_at=now,
+                expires_at=expires,
+            )
+            returned.full_clean()
+            returned.save()
+    notify_upload_failed(submission=submission, claim=returned)
     return submission
 
 

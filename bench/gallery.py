@@ -225,6 +225,7 @@ def main() -> None:
 
     setup_test_environment()
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="atelier-bench-"))
+    settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT  # submission files too
     settings.DEBUG = False
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)

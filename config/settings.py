@@ -132,8 +132,17 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
+# Submission originals and variants: never under MEDIA_ROOT, served by a view
+# that checks permission per request (docs/operations.md, "Private files").
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# When set (e.g. "/_private/"), that view answers with X-Accel-Redirect to
+# this internal nginx location instead of streaming the file itself.
+ATELIER_PRIVATE_MEDIA_ACCEL_REDIRECT = env(
+    "ATELIER_PRIVATE_MEDIA_ACCEL_REDIRECT", default=""
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "art_tasks.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG

@@ -183,6 +183,50 @@ def can_see_submission(*, submission: Submission, viewer: Viewer) -> bool:
     return viewer.pk == submission.artist_id or viewer.is_staff or viewer.is_curator
 
 
+# Stored files: the folder of a name says which field holds it.
+FILE_FIELDS = {"originals": "original", "web": "web", "thumbs": "thumbnail"}
+
+
+@dataclass(frozen=True)
+class SubmissionFile:
+    """A stored submission file `viewer` may fetch; `public` when anyone may."""
+
+    name: str
+    field: str
+    public: bool
+
+
+def submission_file(*, name: str, viewer: Viewer) -> SubmissionFile | None:
+    """Return the submission file stored as `name` if `viewer` may fetch it.
+
+    Web variants follow the work's page (`can_see_submission`): public
+    while the work is accepted, and gone for the public the moment it is
+    hidden or withdrawn. Originals follow `can_see_original`. A file shared
+    by several submissions (the same bytes uploaded twice) is served when
+    any of them allows it. One query.
+    """
+    from art_tasks.selectors import can_see_original
+
+    field = FILE_FIELDS.get(name.split("/", 1)[0])
+    if field is None or ".." in name.split("/"):
+        return None
+    holders = Submission.objects.filter(**{field: name}).only(
+        "pk", "state", "artist_id"
+    )
+    allowed = False
+    public = False
+    for submission in holders:
+        if field == "original":
+            allowed = allowed or can_see_original(submission=submission, viewer=viewer)
+        elif submission.state == Submission.State.ACCEPTED:
+            allowed = public = True
+        else:
+            allowed = allowed or can_see_submission(
+                submission=submission, viewer=viewer
+            )
+    return SubmissionFile(name=name, field=field, public=public) if allowed else None
+
+
 def artwork(*, pk: int) -> Submission:
     """Return one submission with what its page shows (one query)."""
     return Submission.objects.select_related("artist", "task", "seed").get(pk=pk)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("art/<int:pk>/unlike/", views.unlike, name="unlike"),
     path("art/<int:pk>/download/", views.download, name="download"),
     path("art/<int:pk>/provenance.json", views.provenance, name="provenance"),
+    # Submission files in private storage (art_tasks/storage.py PRIVATE_URL).
+    path("files/<path:name>", views.submission_file, name="submission-file"),
     path("curate/", views.curate, name="curate"),
     path("curate/<int:pk>/vote/", views.vote, name="vote"),
     path("curate/<int:pk>/skip/", views.skip, name="skip"),

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import mimetypes
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
 from accounts.errors import AtelierError
 from art_tasks.models import LICENSE_URLS, License, Submission
+from art_tasks.selectors import can_see_original
+from art_tasks.storage import private_storage
 
 from . import selectors
 from .colours import FAMILIES
@@ -117,6 +123,11 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_rule": work.decision_rule,
             "can_vote": can_vote,
             "is_artist": user.is_authenticated and user.pk == work.artist_id,
+            "can_download": bool(work.original)
+            and (
+                work.state == Submission.State.ACCEPTED
+                or can_see_original(submission=work, viewer=user)
+            ),
         },
     )
 
@@ -163,15 +174,52 @@ def unlike(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The original file with its licence and attribution embedded."""
+    """The original file with its licence and attribution embedded.
+
+    Anyone may download accepted work; before (or after) that, only those
+    who may see the original itself (`can_see_original`).
+    """
     work = get_object_or_404(Submission.objects.select_related("artist"), pk=pk)
-    if not selectors.can_see_submission(submission=work, viewer=request.user):
+    public = work.state == Submission.State.ACCEPTED
+    if not (public or can_see_original(submission=work, viewer=request.user)):
         return _not_found(request)
     body, content_type, filename = attributed_original(
         work, work_url=request.build_absolute_uri(work.get_absolute_url())
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "public, no-cache" if public else "private, no-cache"
+    return response
+
+
+@require_GET
+def submission_file(request: HttpRequest, name: str) -> HttpResponse:
+    """Serve one stored submission file to a viewer allowed to see it.
+
+    Checked on every request, and sent with ``no-cache`` so browsers and
+    shared caches ask again each time (a cheap 304 while nothing changed):
+    hiding a work makes its files unreachable to the public at once. The
+    names are content hashes, so the name is the ETag.
+    """
+    found = selectors.submission_file(name=name, viewer=request.user)
+    storage = private_storage()
+    if found is None or not storage.exists(name):
+        return _not_found(request)
+    etag = f'"{name.rsplit("/", 1)[-1]}"'
+    cache = "public, no-cache" if found.public else "private, no-cache"
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        not_modified["Cache-Control"] = cache
+        return not_modified
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    accel = settings.ATELIER_PRIVATE_MEDIA_ACCEL_REDIRECT
+    if accel:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + name
+    else:
+        response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = cache
     return response
 
 

@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite.
 
 Tests run against PostgreSQL (DATABASE_URL, set by `make test`); media go to
-a temporary folder per test.
+a temporary folder per test (public media and private submission files
+side by side).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def fresh_cache():
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     return settings.MEDIA_ROOT

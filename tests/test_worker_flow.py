@@ -45,6 +45,7 @@ def worker(transactional_db, media_root, tmp_path):
         ),
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "DJANGO_MEDIA_ROOT": str(media_root),
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
     }
     celery_app.control.purge()
     log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - closed below

@@ -19,6 +19,7 @@ from .notifications import (
     notify,
     notify_decision,
     notify_followers,
+    notify_upload_failed,
     warn_expiring_claims,
 )
 from .people import (
@@ -44,6 +45,7 @@ __all__ = [
     "notify",
     "notify_decision",
     "notify_followers",
+    "notify_upload_failed",
     "record_decision_outcome",
     "register_user",
     "revoke_token",

@@ -154,6 +154,35 @@ def notify_decision(*, submission: Submission) -> Notification | None:
     return notification
 
 
+def notify_upload_failed(
+    *, submission: Submission, claim: Claim | None
+) -> Notification | None:
+    """Tell the artist their upload could not be processed, and what next.
+
+    `claim` is the claim given back to them, or None when the task has no
+    time left for one. Once per submission.
+    """
+    text = (
+        f"“{submission.title}” could not be processed, so it did not go to "
+        f"review. The reason: {submission.error or 'unknown'}"
+    )
+    if claim is not None:
+        text += (
+            "\n\nYour claim on the task is yours again until "
+            f"{claim.expires_at:%d %b %Y, %H:%M} UTC: export the image again "
+            "and submit it."
+        )
+    else:
+        text += "\n\nThe task has no time left for another claim."
+    return notify(
+        recipient=submission.artist,
+        kind=Kind.UPLOAD_FAILED,
+        text=text,
+        url=submission.task.get_absolute_url(),
+        key=f"upload-failed:{submission.pk}",
+    )
+
+
 @transaction.atomic
 def notify_followers(*, submission: Submission) -> list[Notification]:
     """Tell the artist's followers about their new accepted work, once each.

@@ -112,7 +112,7 @@ def test_the_api_lists_collections_and_their_works(show, works):
     client = APIClient()
     listed = client.get("/api/v1/collections/").json()
     assert [(c["slug"], c["work_count"]) for c in listed] == [("sea-and-sky", 3)]
-    assert listed[0]["cover"].startswith("http://testserver/media/thumbs/")
+    assert listed[0]["cover"].startswith("http://testserver/files/thumbs/")
     detail = client.get("/api/v1/collections/sea-and-sky/").json()
     assert [w["title"] for w in detail["works"]] == ["Piece 1", "Piece 2", "Piece 3"]
     assert detail["cover"] == works[0].pk

@@ -56,5 +56,5 @@ def test_gallery_entries_carry_license_attribution_and_images(accepted):
     entry = APIClient().get("/api/v1/gallery/").json()["results"][0]
     assert entry["license"] == "CC-BY-4.0"
     assert "by G0" in entry["attribution"]
-    assert entry["web"].startswith("http://testserver/media/web/")
+    assert entry["web"].startswith("http://testserver/files/web/")
     assert entry["score"] == pytest.approx(5.0)
