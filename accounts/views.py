@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from gallery.selectors import artist_works
 
-from . import selectors
+from . import ratelimit, selectors
 from .errors import AtelierError
 from .forms import SignupForm
 from .models import User
+from .ratelimit import rate_limited
 from .services import (
     follow_artist,
     mark_notifications_read,
@@ -26,6 +28,48 @@ from .services import (
 INBOX_SIZE = 50
 
 
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page, refusing for a while after repeated failures.
+
+    Failed attempts count per account (the name typed) and per client
+    address (rates "login-account" and "login-ip"); past either limit the page
+    answers 429 without checking the password. Signing in clears the
+    account's count.
+    """
+
+    template_name = "accounts/login.html"
+
+    def _account(self) -> str:
+        return (self.request.POST.get("username") or "").strip().casefold()
+
+    def post(
+        self, request: HttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponse:
+        waits = [ratelimit.peek("login-ip", ratelimit.client_ip(request))]
+        if account := self._account():
+            waits.append(ratelimit.peek("login-account", account))
+        if waits := [w for w in waits if w is not None]:
+            wait = max(waits)
+            return ratelimit.too_many_requests(
+                request,
+                ratelimit.RateLimited(
+                    ratelimit.limited_message("login", wait), retry_after=wait
+                ),
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:  # noqa: ANN001
+        ratelimit.hit("login-ip", ratelimit.client_ip(self.request))
+        if account := self._account():
+            ratelimit.hit("login-account", account)
+        return super().form_invalid(form)
+
+    def form_valid(self, form) -> HttpResponse:  # noqa: ANN001
+        ratelimit.reset("login-account", self._account())
+        return super().form_valid(form)
+
+
+@rate_limited("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

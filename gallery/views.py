@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import AtelierError
+from accounts.ratelimit import rate_limited
 from art_tasks.models import LICENSE_URLS, License, Submission
 
 from . import selectors
@@ -134,6 +135,7 @@ def _like_response(
 
 @login_required
 @require_POST
+@rate_limited("like")
 def like(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Submission, pk=pk)
     try:
@@ -147,6 +149,7 @@ def like(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("like")
 def unlike(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Submission, pk=pk)
     try:
@@ -222,6 +225,7 @@ def curate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("vote")
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission, pk=pk)
     comment = request.POST.get("comment")

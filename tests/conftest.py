@@ -26,6 +26,21 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(settings, request):
+    """Each test counts rate limits from zero, in a cache of its own.
+
+    (The Redis cache shares its database with Celery's broker, so it is not
+    flushed between tests; tests/test_rate_limits.py checks Redis itself.)
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
 def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple = (200, 80, 40)) -> bytes:
     image = Image.new("RGB", size, colour)
     for x in range(size[0]):

@@ -1,0 +1,241 @@
+"""Rate limits counted in the shared cache, for pages and the API alike.
+
+A limit is a scope ("claim", "vote", ...) with a rate from
+``settings.ATELIER_RATE_LIMITS`` ("10/minute", "5/15minute"). Hits are
+counted per key (a user id or a client address) in Django's default cache,
+which is Redis whenever ``REDIS_URL`` is set, so every web process sees the
+same count.
+
+The count is a sliding window: the current fixed window's count plus the
+previous window's, weighted by how much of it still overlaps the last
+``period`` seconds. Each hit is an atomic ``incr``; a hit over the limit is
+taken back, so refused requests do not extend the wait.
+
+`rate_limited` guards a page view; `accounts.throttling` reuses `hit` for
+DRF; the login page records failures with `hit` and checks them with `peek`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import re
+import time
+from dataclasses import dataclass
+from functools import wraps
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from .errors import AtelierError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])[a-z]*\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` hits in any `seconds`-long stretch."""
+
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        match = _RATE.match(text or "")
+        if not match:
+            raise ValueError(f"Not a rate: {text!r} (write e.g. '10/minute').")
+        count, multiple, unit = match.groups()
+        return cls(int(count), int(multiple or 1) * _UNITS[unit.lower()[0]])
+
+    def __str__(self) -> str:
+        return f"{self.count} per {self.seconds} s"
+
+
+class RateLimited(AtelierError):
+    """Too many requests of one kind; `retry_after` says when to try again."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, extra={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
+def rate_for(scope: str) -> Rate | None:
+    """The configured rate of `scope`, or None when that scope is unlimited."""
+    text = settings.ATELIER_RATE_LIMITS.get(scope)
+    return Rate.parse(text) if text else None
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, trusting ``DJANGO_NUM_PROXIES`` proxies in front."""
+    proxies = getattr(settings, "ATELIER_NUM_PROXIES", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def request_key(request: HttpRequest) -> str:
+    """Who a request counts against: the signed-in user, else its address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request)}"
+
+
+def _keys(scope: str, key: str, rate: Rate, now: float) -> tuple[str, str, float]:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    window = int(now // rate.seconds)
+    base = f"ratelimit:{scope}:{rate.seconds}:{digest}"
+    elapsed = (now - window * rate.seconds) / rate.seconds
+    return f"{base}:{window}", f"{base}:{window - 1}", elapsed
+
+
+def _estimate(previous: int, current: int, elapsed: float) -> float:
+    return previous * (1 - elapsed) + current
+
+
+def _wait(rate: Rate, previous: int, current: int, elapsed: float) -> int:
+    """Seconds until one more hit fits under the limit again."""
+    room = rate.count - 1
+    if current > room:
+        # Wait for the next window, then for this one's weight to fade.
+        fade = 1 - room / current if current else 0
+        seconds = (1 - elapsed + fade) * rate.seconds
+    elif previous:
+        fade = 1 - (room - current) / previous
+        seconds = (fade - elapsed) * rate.seconds
+    else:
+        seconds = 1
+    return max(1, math.ceil(seconds))
+
+
+def _counts(current_key: str, previous_key: str) -> tuple[int, int]:
+    values = cache.get_many([previous_key, current_key])
+    return int(values.get(previous_key) or 0), int(values.get(current_key) or 0)
+
+
+def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
+    """Count one hit of `key` in `scope`.
+
+    Returns None when it is within the limit, else the seconds to wait (and
+    the hit is not counted).
+    """
+    rate = rate or rate_for(scope)
+    if rate is None:
+        return None
+    now = time.time()
+    current_key, previous_key, elapsed = _keys(scope, key, rate, now)
+    # Two windows' lifetime, so the previous window is there to weigh.
+    cache.add(current_key, 0, timeout=2 * rate.seconds + 1)
+    try:
+        current = cache.incr(current_key)
+    except ValueError:  # expired between add and incr
+        cache.add(current_key, 1, timeout=2 * rate.seconds + 1)
+        current = 1
+    previous = int(cache.get(previous_key) or 0)
+    if _estimate(previous, current, elapsed) <= rate.count:
+        return None
+    with contextlib.suppress(ValueError):  # expired meanwhile: nothing to undo
+        cache.decr(current_key)
+    return _wait(rate, previous, current - 1, elapsed)
+
+
+def peek(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
+    """Like `hit` without counting: None if one more hit would be allowed."""
+    rate = rate or rate_for(scope)
+    if rate is None:
+        return None
+    current_key, previous_key, elapsed = _keys(scope, key, rate, time.time())
+    previous, current = _counts(current_key, previous_key)
+    if _estimate(previous, current + 1, elapsed) <= rate.count:
+        return None
+    return _wait(rate, previous, current, elapsed)
+
+
+def reset(scope: str, key: str, *, rate: Rate | None = None) -> None:
+    """Forget the hits of `key` in `scope` (e.g. after a successful sign-in)."""
+    rate = rate or rate_for(scope)
+    if rate is None:
+        return
+    current_key, previous_key, _ = _keys(scope, key, rate, time.time())
+    cache.delete_many([current_key, previous_key])
+
+
+def wait_phrase(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
+MESSAGES = {
+    "claim": "You are claiming too fast",
+    "submit": "You are uploading too fast",
+    "vote": "You are voting too fast",
+    "like": "You are liking too fast",
+    "report": "You have sent many reports",
+    "signup": "Too many accounts were created from your address",
+    "login": "Too many failed sign-ins",
+}
+
+
+def limited_message(scope: str, retry_after: int) -> str:
+    lead = MESSAGES.get(scope, "Too many requests")
+    return f"{lead}. Please try again in {wait_phrase(retry_after)}."
+
+
+def too_many_requests(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """The 429 a page answers: the whole page, or a message for HTMX to add."""
+    context = {"message": exc.message, "retry_after": exc.retry_after}
+    if getattr(request, "htmx", False):
+        response = render(request, "_rate_limited.html", context, status=429)
+        # The message joins the page's messages instead of replacing a widget.
+        response["HX-Retarget"] = "#messages"
+        response["HX-Reswap"] = "beforeend"
+    else:
+        response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def check(request: HttpRequest, scope: str) -> None:
+    """Count this request in `scope`; raise `RateLimited` when over the limit."""
+    retry_after = hit(scope, request_key(request))
+    if retry_after is not None:
+        raise RateLimited(limited_message(scope, retry_after), retry_after=retry_after)
+
+
+def rate_limited(
+    scope: str, *, methods: Iterable[str] = ("POST",)
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Limit a page view's `methods` requests to the rate of `scope`."""
+    methods = frozenset(m.upper() for m in methods)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object):  # noqa: ANN202
+            if request.method in methods:
+                try:
+                    check(request, scope)
+                except RateLimited as exc:
+                    return too_many_requests(request, exc)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
