@@ -6,9 +6,11 @@ counted per key (a user id or a client address) in Django's default cache,
 which is Redis whenever ``REDIS_URL`` is set, so every web process sees the
 same count.
 
-The count is a sliding window: the current fixed window's count plus the
-previous window's, weighted by how much of it still overlaps the last
-``period`` seconds. Each hit is an atomic ``incr``; a hit over the limit is
+The count is a sliding window kept in ten slices of the period: the hits of
+the slices inside the last ``period`` seconds, plus the oldest slice weighted
+by how much of it still overlaps. So no stretch of ``period`` seconds lets
+through much more than the limit (at most one slice's worth, a tenth), however
+the hits bunch up. Each hit is an atomic ``incr``; a hit over the limit is
 taken back, so refused requests do not extend the wait.
 
 `rate_limited` guards a page view; `accounts.throttling` reuses `hit` for
@@ -96,36 +98,52 @@ def request_key(request: HttpRequest) -> str:
     return f"ip:{client_ip(request)}"
 
 
-def _keys(scope: str, key: str, rate: Rate, now: float) -> tuple[str, str, float]:
+BUCKETS = 10  # a period is counted in this many slices
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The cache keys of one key's slices, oldest first, and where we are."""
+
+    keys: list[str]  # BUCKETS + 1 keys: the oldest slice ... the current one
+    elapsed: float  # fraction of the current slice already gone
+    width: float  # seconds per slice
+    timeout: int
+
+
+def _window(scope: str, key: str, rate: Rate, now: float) -> _Window:
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    window = int(now // rate.seconds)
+    width = rate.seconds / BUCKETS
+    index = int(now // width)
     base = f"ratelimit:{scope}:{rate.seconds}:{digest}"
-    elapsed = (now - window * rate.seconds) / rate.seconds
-    return f"{base}:{window}", f"{base}:{window - 1}", elapsed
+    keys = [f"{base}:{i}" for i in range(index - BUCKETS, index + 1)]
+    elapsed = (now - index * width) / width
+    return _Window(keys, elapsed, width, math.ceil(rate.seconds + 2 * width))
 
 
-def _estimate(previous: int, current: int, elapsed: float) -> float:
-    return previous * (1 - elapsed) + current
+def _estimate(counts: list[int], elapsed: float) -> float:
+    """Hits in the last period: the oldest slice counts for what still overlaps."""
+    return counts[0] * (1 - elapsed) + sum(counts[1:])
 
 
-def _wait(rate: Rate, previous: int, current: int, elapsed: float) -> int:
-    """Seconds until one more hit fits under the limit again."""
-    room = rate.count - 1
-    if current > room:
-        # Wait for the next window, then for this one's weight to fade.
-        fade = 1 - room / current if current else 0
-        seconds = (1 - elapsed + fade) * rate.seconds
-    elif previous:
-        fade = 1 - (room - current) / previous
-        seconds = (fade - elapsed) * rate.seconds
-    else:
-        seconds = 1
+def _wait(rate: Rate, counts: list[int], window: _Window) -> int:
+    """Seconds until one more hit fits: old slices fade out one after another."""
+    excess = _estimate(counts, window.elapsed) + 1 - rate.count
+    seconds = 0.0
+    for position, count in enumerate(counts):
+        span = (1 - window.elapsed) * window.width if position == 0 else window.width
+        fading = count * (1 - window.elapsed) if position == 0 else count
+        if fading >= excess and count:
+            seconds += excess / count * window.width
+            break
+        excess -= fading
+        seconds += span
     return max(1, math.ceil(seconds))
 
 
-def _counts(current_key: str, previous_key: str) -> tuple[int, int]:
-    values = cache.get_many([previous_key, current_key])
-    return int(values.get(previous_key) or 0), int(values.get(current_key) or 0)
+def _counts(window: _Window) -> list[int]:
+    values = cache.get_many(window.keys)
+    return [int(values.get(k) or 0) for k in window.keys]
 
 
 def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
@@ -137,21 +155,22 @@ def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
     rate = rate or rate_for(scope)
     if rate is None:
         return None
-    now = time.time()
-    current_key, previous_key, elapsed = _keys(scope, key, rate, now)
-    # Two windows' lifetime, so the previous window is there to weigh.
-    cache.add(current_key, 0, timeout=2 * rate.seconds + 1)
+    window = _window(scope, key, rate, time.time())
+    current_key = window.keys[-1]
+    cache.add(current_key, 0, timeout=window.timeout)
     try:
         current = cache.incr(current_key)
     except ValueError:  # expired between add and incr
-        cache.add(current_key, 1, timeout=2 * rate.seconds + 1)
+        cache.add(current_key, 1, timeout=window.timeout)
         current = 1
-    previous = int(cache.get(previous_key) or 0)
-    if _estimate(previous, current, elapsed) <= rate.count:
+    counts = _counts(window)
+    counts[-1] = current  # our own increment's view, not a later one
+    if _estimate(counts, window.elapsed) <= rate.count:
         return None
     with contextlib.suppress(ValueError):  # expired meanwhile: nothing to undo
         cache.decr(current_key)
-    return _wait(rate, previous, current - 1, elapsed)
+    counts[-1] = current - 1
+    return _wait(rate, counts, window)
 
 
 def peek(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
@@ -159,11 +178,11 @@ def peek(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
     rate = rate or rate_for(scope)
     if rate is None:
         return None
-    current_key, previous_key, elapsed = _keys(scope, key, rate, time.time())
-    previous, current = _counts(current_key, previous_key)
-    if _estimate(previous, current + 1, elapsed) <= rate.count:
+    window = _window(scope, key, rate, time.time())
+    counts = _counts(window)
+    if _estimate(counts, window.elapsed) + 1 <= rate.count:
         return None
-    return _wait(rate, previous, current, elapsed)
+    return _wait(rate, counts, window)
 
 
 def reset(scope: str, key: str, *, rate: Rate | None = None) -> None:
@@ -171,8 +190,7 @@ def reset(scope: str, key: str, *, rate: Rate | None = None) -> None:
     rate = rate or rate_for(scope)
     if rate is None:
         return
-    current_key, previous_key, _ = _keys(scope, key, rate, time.time())
-    cache.delete_many([current_key, previous_key])
+    cache.delete_many(_window(scope, key, rate, time.time()).keys)
 
 
 def wait_phrase(seconds: int) -> str:
