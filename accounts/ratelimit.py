@@ -14,7 +14,9 @@ the hits bunch up. Each hit is an atomic ``incr``; a hit over the limit is
 taken back, so refused requests do not extend the wait.
 
 `rate_limited` guards a page view; `accounts.throttling` reuses `hit` for
-DRF; the login page records failures with `hit` and checks them with `peek`.
+DRF; the login page counts each attempt with `hit` before checking the
+password (so concurrent guesses cannot slip past the limit) and takes back
+the attempts that succeed.
 """
 
 from __future__ import annotations
@@ -183,6 +185,17 @@ def peek(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
     if _estimate(counts, window.elapsed) + 1 <= rate.count:
         return None
     return _wait(rate, counts, window)
+
+
+def undo(scope: str, key: str, *, rate: Rate | None = None) -> None:
+    """Take back one counted hit (e.g. a sign-in attempt that succeeded)."""
+    rate = rate or rate_for(scope)
+    if rate is None:
+        return
+    current_key = _window(scope, key, rate, time.time()).keys[-1]
+    with contextlib.suppress(ValueError):
+        if cache.decr(current_key) < 0:
+            cache.incr(current_key)
 
 
 def reset(scope: str, key: str, *, rate: Rate | None = None) -> None:

@@ -31,10 +31,11 @@ INBOX_SIZE = 50
 class LoginView(auth_views.LoginView):
     """Django's sign-in page, refusing for a while after repeated failures.
 
-    Failed attempts count per account (the name typed) and per client
-    address (rates "login-account" and "login-ip"); past either limit the page
-    answers 429 without checking the password. Signing in clears the
-    account's count.
+    Attempts count per account (the name typed) and per client address
+    (rates "login-account" and "login-ip"), before the password is checked,
+    so simultaneous guesses cannot slip past the limit; past either limit the
+    page answers 429 without checking the password. A successful sign-in
+    takes its attempt back and clears the account's count.
     """
 
     template_name = "accounts/login.html"
@@ -45,11 +46,13 @@ class LoginView(auth_views.LoginView):
     def post(
         self, request: HttpRequest, *args: object, **kwargs: object
     ) -> HttpResponse:
-        waits = [ratelimit.peek("login-ip", ratelimit.client_ip(request))]
-        if account := self._account():
-            waits.append(ratelimit.peek("login-account", account))
-        if waits := [w for w in waits if w is not None]:
-            wait = max(waits)
+        ip, account = ratelimit.client_ip(request), self._account()
+        wait = ratelimit.hit("login-ip", ip)
+        if wait is None and account:
+            wait = ratelimit.hit("login-account", account)
+            if wait is not None:
+                ratelimit.undo("login-ip", ip)
+        if wait is not None:
             return ratelimit.too_many_requests(
                 request,
                 ratelimit.RateLimited(
@@ -58,13 +61,8 @@ class LoginView(auth_views.LoginView):
             )
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form) -> HttpResponse:  # noqa: ANN001
-        ratelimit.hit("login-ip", ratelimit.client_ip(self.request))
-        if account := self._account():
-            ratelimit.hit("login-account", account)
-        return super().form_invalid(form)
-
     def form_valid(self, form) -> HttpResponse:  # noqa: ANN001
+        ratelimit.undo("login-ip", ratelimit.client_ip(self.request))
         ratelimit.reset("login-account", self._account())
         return super().form_valid(form)
 

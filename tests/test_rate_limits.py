@@ -268,3 +268,11 @@ def test_two_processes_share_one_count_through_redis():
         for _ in range(2)
     ]
     assert runs == ["4", "1"]  # 5 allowed between them, not 5 each
+
+
+def test_successful_sign_ins_do_not_use_up_the_address(client, limits):
+    limits(login_account="3/15minute", login_ip="3/15minute")
+    UserFactory(username="kai")
+    for _ in range(5):
+        assert login(client, "kai", "a-long-test-password").status_code == 302
+        client.logout()
