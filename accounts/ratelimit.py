@@ -6,12 +6,13 @@ counted per key (a user id or a client address) in Django's default cache,
 which is Redis whenever ``REDIS_URL`` is set, so every web process sees the
 same count.
 
-The count is a sliding window kept in ten slices of the period: the hits of
-the slices inside the last ``period`` seconds, plus the oldest slice weighted
-by how much of it still overlaps. So no stretch of ``period`` seconds lets
-through much more than the limit (at most one slice's worth, a tenth), however
-the hits bunch up. Each hit is an atomic ``incr``; a hit over the limit is
-taken back, so refused requests do not extend the wait.
+The count is a sliding window kept in twenty slices of the period: a hit is
+allowed while the hits of the current slice and the twenty before it (the
+last ``period`` seconds and up to one slice more) stay within the limit. So
+no stretch of ``period`` seconds ever lets more than the limit through,
+however the hits bunch up, and a steady stream gets at least 20/21 of it.
+Each hit is an atomic ``incr``; a hit over the limit is taken back, so
+refused requests do not extend the wait.
 
 `rate_limited` guards a page view; `accounts.throttling` reuses `hit` for
 DRF; the login page counts each attempt with `hit` before checking the
@@ -100,7 +101,7 @@ def request_key(request: HttpRequest) -> str:
     return f"ip:{client_ip(request)}"
 
 
-BUCKETS = 10  # a period is counted in this many slices
+BUCKETS = 20  # a period is counted in this many slices
 
 
 @dataclass(frozen=True)
@@ -123,23 +124,15 @@ def _window(scope: str, key: str, rate: Rate, now: float) -> _Window:
     return _Window(keys, elapsed, width, math.ceil(rate.seconds + 2 * width))
 
 
-def _estimate(counts: list[int], elapsed: float) -> float:
-    """Hits in the last period: the oldest slice counts for what still overlaps."""
-    return counts[0] * (1 - elapsed) + sum(counts[1:])
-
-
 def _wait(rate: Rate, counts: list[int], window: _Window) -> int:
-    """Seconds until one more hit fits: old slices fade out one after another."""
-    excess = _estimate(counts, window.elapsed) + 1 - rate.count
-    seconds = 0.0
-    for position, count in enumerate(counts):
-        span = (1 - window.elapsed) * window.width if position == 0 else window.width
-        fading = count * (1 - window.elapsed) if position == 0 else count
-        if fading >= excess and count:
-            seconds += excess / count * window.width
+    """Seconds until one more hit fits: the oldest slices leave one by one."""
+    excess = sum(counts) + 1 - rate.count
+    seconds = (1 - window.elapsed) * window.width  # the oldest leaves first
+    for count in counts:
+        excess -= count
+        if excess <= 0:
             break
-        excess -= fading
-        seconds += span
+        seconds += window.width
     return max(1, math.ceil(seconds))
 
 
@@ -167,7 +160,7 @@ def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
         current = 1
     counts = _counts(window)
     counts[-1] = current  # our own increment's view, not a later one
-    if _estimate(counts, window.elapsed) <= rate.count:
+    if sum(counts) <= rate.count:
         return None
     with contextlib.suppress(ValueError):  # expired meanwhile: nothing to undo
         cache.decr(current_key)
@@ -182,7 +175,7 @@ def peek(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
         return None
     window = _window(scope, key, rate, time.time())
     counts = _counts(window)
-    if _estimate(counts, window.elapsed) + 1 <= rate.count:
+    if sum(counts) + 1 <= rate.count:
         return None
     return _wait(rate, counts, window)
 
