@@ -68,3 +68,32 @@ def test_a_signed_in_page_loads_htmx_and_the_sites_script(new_page):
     assert page.evaluate("typeof htmx") == "object"
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False
     assert page.locator("head style").count() == 0
+
+
+def test_htmx_likes_work_and_a_429_shows_its_message(new_page, settings, eager_celery):
+    from tests.accounts.factories import CuratorFactory
+    from tests.accounts.helpers import decided_work
+
+    settings.ATELIER_RATE_LIMITS = {**settings.ATELIER_RATE_LIMITS, "like": "2/minute"}
+    curators = [CuratorFactory(username=f"judge{i}") for i in range(1, 4)]
+    work = decided_work(
+        artist=UserFactory(username="ada"), curators=curators, scores=(5, 4, 5)
+    )
+    UserFactory(username="fan")
+    page = new_page()
+    login(page, "fan")
+    page.goto(f"/art/{work.pk}/")
+    swatches = page.locator("[data-swatch]")
+    if swatches.count():  # the palette is painted by script, not style=""
+        colour = swatches.first.evaluate("el => getComputedStyle(el).backgroundColor")
+        assert colour not in ("", "rgba(0, 0, 0, 0)")
+    box = page.locator(f"#like-{work.pk}")
+    box.locator("button").click()
+    expect(box.locator("button")).to_have_attribute("aria-pressed", "true")
+    box.locator("button").click()
+    expect(box.locator("button")).to_have_attribute("aria-pressed", "false")
+    box.locator("button").click()  # the third within a minute
+    expect(page.locator("#messages .msg.error")).to_contain_text(
+        "You are liking too fast"
+    )
+    expect(box.locator("button")).to_have_attribute("aria-pressed", "false")
