@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atelier
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+# DEBUG is off unless asked for; the local demo asks (platform/run-dev.sh too).
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
 .PHONY: run test install lint migrate demo clean
 
@@ -19,13 +21,13 @@ install: $(BIN)/.installed
 
 migrate: install
 	mkdir -p var/media var/broker var/broker-processed
-	$(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py setup_demo
+	$(DEV) $(BIN)/python manage.py setup_demo
 
 run: demo
-	bash platform/run-dev.sh
+	$(DEV) bash platform/run-dev.sh
 
 test: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \

@@ -11,8 +11,8 @@ app_name = "accounts"
 # pages (password reset and change, e-mail) are mounted at /accounts/ in
 # config/urls.py under allauth's own names (`account_reset_password`, ...).
 urlpatterns = [
-    path("accounts/signup/", allauth_views.signup, name="signup"),
-    path("accounts/login/", allauth_views.login, name="login"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", views.login, name="login"),
     path("accounts/logout/", allauth_views.logout, name="logout"),
     path("settings/profile/", views.profile_settings, name="profile-settings"),
     path("settings/tokens/", views.token_settings, name="token-settings"),

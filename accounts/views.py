@@ -6,6 +6,8 @@ Sign-up, sign-in and the password and e-mail pages are allauth's views
 
 from __future__ import annotations
 
+from allauth.account import views as allauth_views
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gallery.selectors import artist_works
 
-from . import selectors
+from . import ratelimit, selectors
 from .decorators import staff_required
 from .errors import AtelierError
 from .forms import ProfileForm, TokenForm
 from .models import SentMail, User
+from .ratelimit import rate_limited
 from .services import (
     follow_artist,
     issue_token,
@@ -33,6 +36,46 @@ from .services import (
 
 INBOX_SIZE = 50
 MAIL_PAGE = 100
+
+
+def _login_account(request: HttpRequest) -> str:
+    return (request.POST.get("login") or "").strip().casefold()
+
+
+def login(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """allauth's sign-in page, refusing for a while after repeated attempts.
+
+    Attempts count per account (the name or address typed) and per client
+    address (rates "login-account" and "login-ip") before the password is
+    checked, so simultaneous guesses cannot slip past the limit; past either
+    limit the page answers 429 without checking the password. A successful
+    sign-in takes its attempt back and clears the account's count. allauth's
+    own failed-login limits stay on behind this.
+    """
+    if request.method != "POST":
+        return allauth_views.login(request, *args, **kwargs)
+    ip, account = ratelimit.client_ip(request), _login_account(request)
+    wait = ratelimit.hit("login-ip", ip)
+    if wait is None and account:
+        wait = ratelimit.hit("login-account", account)
+        if wait is not None:
+            ratelimit.undo("login-ip", ip)
+    if wait is not None:
+        return ratelimit.too_many_requests(
+            request,
+            ratelimit.RateLimited(
+                ratelimit.limited_message("login", wait), retry_after=wait
+            ),
+        )
+    was_signed_in = request.user.is_authenticated
+    response = allauth_views.login(request, *args, **kwargs)
+    if request.user.is_authenticated and not was_signed_in:
+        ratelimit.undo("login-ip", ip)
+        ratelimit.reset("login-account", account)
+    return response
+
+
+signup = rate_limited("signup")(allauth_views.signup)
 
 
 def _form_errors(form, exc: ValidationError) -> None:  # noqa: ANN001

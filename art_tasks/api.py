@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -24,6 +24,7 @@ from .selectors import can_see_original
 from .services import claim_task, create_task, publish_task, release_claim, submit_work
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class FileUrlField(serializers.Field):
     """An absolute URL for a stored file, or null while it does not exist."""
 
@@ -182,6 +183,9 @@ class TaskListApi(APIView):
         return [IsAdminUser()] if self.request.method == "POST" else []
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TaskCreateInput"
+
         title = serializers.CharField(max_length=120)
         brief = serializers.CharField(max_length=5000)
         tags = serializers.ListField(
@@ -259,6 +263,7 @@ class TaskDetailApi(APIView):
 
 class ClaimCreateApi(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_scope = "claim"
 
     @extend_schema(request=None, responses={201: ClaimOutput})
     def post(self, request: Request, pk: int) -> Response:
@@ -291,8 +296,12 @@ class SubmissionCreateApi(APIView):
 
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "submit"
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "SubmissionCreateInput"
+
         seed = serializers.IntegerField(
             help_text="Id of the seed the work was made from."
         )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from accounts.errors import AtelierError
+from accounts.ratelimit import rate_limited
 from generation.models import GenerationJob
 from generation.services import known_styles, seed_source_params
 
@@ -61,6 +62,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("claim")
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(CreationTask, pk=pk)
     try:
@@ -88,6 +90,7 @@ def claim_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("submit")
 def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.select_related("task"), pk=pk)
     task = selectors.get_task(pk=claim.task_id)

@@ -33,7 +33,8 @@ from urllib.parse import parse_qs, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Production settings over plain http, as the test suite runs them.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 # The bench sends thousands of requests a minute from one "client".
 os.environ.setdefault("ATELIER_ANON_THROTTLE", "1000000/minute")
 os.environ.setdefault("ATELIER_USER_THROTTLE", "1000000/minute")

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from accounts.errors import AtelierError
+from accounts.ratelimit import RateLimited
 
 
 def _django_validation_detail(exc: DjangoValidationError) -> Any:
@@ -28,7 +29,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """
     if isinstance(exc, AtelierError):
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
-        return Response(body, status=exc.status)
+        response = Response(body, status=exc.status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, DjangoValidationError):
         detail = _django_validation_detail(exc)
         if "detail" not in detail:

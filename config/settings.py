@@ -10,6 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
+
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -19,11 +22,17 @@ env = environ.Env()
 # GENERAL
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-if DEBUG:
-    SECRET_KEY = env("DJANGO_SECRET_KEY", default="atelier-insecure-development-key")
-else:
-    SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Off unless asked for: `make run` sets DJANGO_DEBUG=true for itself.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG off Atelier refuses to "
+            "start without a secret key: set DJANGO_SECRET_KEY to 50 or more random "
+            "characters (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    SECRET_KEY = "atelier-insecure-development-key"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 TIME_ZONE = "UTC"
@@ -31,6 +40,51 @@ LANGUAGE_CODE = "en-us"
 USE_I18N = True
 USE_TZ = True
 SITE_NAME = "Atelier"
+
+# SECURITY
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+# Each is on by default when DEBUG is off; a plain-http trial turns them off
+# (DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.int(
+    "DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (the usual case).
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front append to X-Forwarded-For: rate limits count per
+# client address, taken that many hops from the right (0: REMOTE_ADDR).
+ATELIER_NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# CONTENT SECURITY POLICY
+# ------------------------------------------------------------------------------
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# Scripts and styles come from our own origin or carry the page's nonce
+# (`{{ request.csp_nonce }}`); templates have no inline style="" attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *env.list("DJANGO_CSP_IMG_SRC", default=[])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # DATABASES
 # ------------------------------------------------------------------------------
@@ -69,6 +123,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "csp",
     "accounts",
     "art_tasks",
     "gallery",
@@ -93,6 +148,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "config.middleware.RejectNulMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -153,6 +209,22 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# CACHES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/cache/
+# Rate limits and lockouts count here, so every web process must share it:
+# Redis whenever REDIS_URL is set; one process's memory otherwise.
+if env("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "KEY_PREFIX": "atelier",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # EMAIL
 # ------------------------------------------------------------------------------
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
@@ -201,6 +273,22 @@ ATELIER_CURATORS_GROUP = "curators"
 # Absolute links in e-mails; warn contributors this long before a claim ends.
 ATELIER_SITE_URL = env("ATELIER_SITE_URL", default="http://127.0.0.1:8000")
 ATELIER_CLAIM_WARNING_MINUTES = env.int("ATELIER_CLAIM_WARNING_MINUTES", default=15)
+# Rate limits, "count/period" (period: second, minute, hour, day, optionally
+# with a number: "5/15minute"). One table for the API and the pages; see
+# docs/operations.md. Counted per signed-in user, else per client address.
+ATELIER_RATE_LIMITS = {
+    "anon": env("ATELIER_ANON_THROTTLE", default="600/minute"),
+    "user": env("ATELIER_USER_THROTTLE", default="1200/minute"),
+    "claim": env("ATELIER_RATE_CLAIM", default="10/minute"),
+    "submit": env("ATELIER_RATE_SUBMIT", default="10/minute"),
+    "vote": env("ATELIER_RATE_VOTE", default="60/minute"),
+    "like": env("ATELIER_RATE_LIKE", default="60/minute"),
+    "report": env("ATELIER_RATE_REPORT", default="10/hour"),
+    "signup": env("ATELIER_RATE_SIGNUP", default="5/hour"),
+    # Failed sign-ins before the login page refuses, per account and per address.
+    "login-account": env("ATELIER_RATE_LOGIN_ACCOUNT", default="5/15minute"),
+    "login-ip": env("ATELIER_RATE_LOGIN_IP", default="20/15minute"),
+}
 
 # ACCOUNTS (django-allauth)
 # ------------------------------------------------------------------------------
@@ -314,14 +402,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    # Counted in the shared cache by accounts.ratelimit (rates: ATELIER_RATE_LIMITS).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "accounts.throttling.AnonThrottle",
+        "accounts.throttling.UserThrottle",
+        "accounts.throttling.ScopedThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env("ATELIER_ANON_THROTTLE", default="600/minute"),
-        "user": env("ATELIER_USER_THROTTLE", default="1200/minute"),
-    },
+    "DEFAULT_THROTTLE_RATES": ATELIER_RATE_LIMITS,
+    "NUM_PROXIES": ATELIER_NUM_PROXIES or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Atelier API",

@@ -173,8 +173,12 @@ class SubmissionVotesApi(APIView):
     """Cast or change a vote (curators); read the votes the blind rule allows."""
 
     permission_classes = [IsAuthenticated]
+    throttle_scope = "vote"
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "VoteCastInput"
+
         score = serializers.IntegerField(min_value=1, max_value=5)
         comment = serializers.CharField(
             max_length=2000,
@@ -224,6 +228,7 @@ class LikeApi(APIView):
     """Like (POST) or unlike (DELETE) an accepted work."""
 
     permission_classes = [IsAuthenticated]
+    throttle_scope = "like"
 
     @extend_schema(request=None, responses=LikeOutput)
     def post(self, request: Request, pk: int) -> Response:
@@ -291,6 +296,9 @@ class CollectionDetailApi(APIView):
     permission_classes: list = []
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CollectionDetailOutput"
+
         slug = serializers.SlugField()
         title = serializers.CharField()
         statement = serializers.CharField()

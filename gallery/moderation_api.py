@@ -63,6 +63,7 @@ class ReportCreateApi(APIView):
     """Report a work in the gallery that breaks the rules."""
 
     permission_classes = [IsAuthenticated]
+    throttle_scope = "report"
 
     class InputSerializer(serializers.Serializer):
         class Meta:

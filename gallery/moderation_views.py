@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.errors import AtelierError
+from accounts.ratelimit import rate_limited
 from art_tasks.models import Submission
 
 from . import moderation
@@ -54,6 +55,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 
 @login_required
+@rate_limited("report")
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(
         Submission.objects.select_related("artist"),

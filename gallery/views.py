@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
 from accounts.errors import AtelierError
+from accounts.ratelimit import rate_limited
 from art_tasks.models import LICENSE_URLS, License, Submission
 from art_tasks.selectors import can_see_original
 from art_tasks.storage import private_storage
@@ -145,6 +146,7 @@ def _like_response(
 
 @login_required
 @require_POST
+@rate_limited("like")
 def like(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Submission, pk=pk)
     try:
@@ -160,6 +162,7 @@ def like(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("like")
 def unlike(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Submission, pk=pk)
     try:
@@ -274,6 +277,7 @@ def curate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("vote")
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission, pk=pk)
     comment = request.POST.get("comment")

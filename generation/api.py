@@ -22,6 +22,9 @@ class GeneratorListApi(APIView):
     permission_classes: list = []
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "GeneratorOutput"
+
         name = serializers.CharField()
         version = serializers.CharField()
         kind = serializers.CharField()
@@ -42,6 +45,9 @@ class GenerationJobDetailApi(APIView):
     permission_classes: list = []
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "GenerationJobOutput"
+
         id = serializers.IntegerField()
         task = serializers.IntegerField(source="task_id")
         state = serializers.CharField()
@@ -97,6 +103,9 @@ class SeedDetailApi(APIView):
     permission_classes: list = []
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "SeedDetailOutput"
+
         id = serializers.IntegerField()
         task = serializers.IntegerField(source="task_id")
         index = serializers.IntegerField()

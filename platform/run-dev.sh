@@ -3,6 +3,8 @@
 # and beat, from one command. Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The demo runs with DEBUG on (Django's default here is off, as in production).
+export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
 BIN=.venv/bin
 mkdir -p var/broker var/broker-processed
 # Locally: sign in before confirming the address, and keep each sent mail

@@ -20,22 +20,27 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Start each test with empty rate-limit counters (they live in the cache)."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings, request):
+    """Each test counts rate limits from zero, in a cache of its own.
+
+    (The Redis cache shares its database with Celery's broker, so it is not
+    flushed between tests; tests/test_rate_limits.py checks Redis itself.)
+    """
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
 
 
 def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple = (200, 80, 40)) -> bytes:

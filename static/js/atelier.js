@@ -46,7 +46,15 @@
     });
   }
 
+  // Palette swatches: colours set through the DOM, as the CSP forbids style="".
+  function paintSwatches(root) {
+    root.querySelectorAll("[data-swatch]").forEach(function (el) {
+      el.style.background = el.dataset.swatch;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    paintSwatches(document);
     tick();
     setInterval(tick, 1000);
     const review = document.querySelector("[data-keyboard-vote]");

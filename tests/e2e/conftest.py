@@ -40,20 +40,49 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation to the console, where the
+# fixture below collects it (Chromium logs blocked inline code there as well).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " +
+                (e.blockedURI || "inline code") + " at " + e.sourceFile + ":" +
+                e.lineNumber);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return "CSP violation" in text or "Content Security Policy" in text
+
+
 @pytest.fixture
 def new_page(browser, live_server):
+    """Open pages in fresh contexts; a test fails on any CSP violation."""
     contexts = []
+    violations: list[str] = []
 
     def make():
         context = browser.new_context(
             base_url=live_server.url, viewport={"width": 1280, "height": 900}
         )
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda msg: (
+                violations.append(f"{page.url}: {msg.text}")
+                if is_csp_violation(msg.text)
+                else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 @pytest.fixture

@@ -1,0 +1,15 @@
+"""Settings for the test suite: production's, over plain http.
+
+The suite runs with DEBUG off, as production does, so it needs a secret key,
+and Django's test client speaks http, so HTTPS redirects and secure-only
+cookies are off. Everything else is `config.settings` unchanged; an
+environment variable that is already set still wins.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "atelier-test-suite-key-" + "x" * 40)
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+
+from .settings import *  # noqa: E402, F403
