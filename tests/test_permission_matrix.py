@@ -1,0 +1,655 @@
+"""Who gets what from every page and API endpoint.
+
+The matrix below lists, for each named URL, the requests to make and the
+status each kind of person must get: a visitor (``anon``), a signed-in
+contributor who does not own the object (``member``), the artist who owns it
+(``owner``), a curator and a staff member. The first test walks the URL conf,
+so a new page or endpoint without an entry here fails until somebody decides
+who may use it.
+
+Every request runs inside a savepoint that is rolled back, so one person's
+write never changes what the next person sees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import pytest
+
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import Notification
+from accounts.services.notifications import notify
+from art_tasks.models import CreationTask
+from art_tasks.services import claim_task
+from gallery.models import Collection, CollectionItem
+from gallery.moderation import report_work
+from generation.models import GenerationJob
+from tests.accounts.factories import CuratorFactory, UserFactory
+from tests.art_tasks.factories import OpenTaskFactory, TaskFactory
+from tests.gallery.conftest import make_work, vote_all
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "member", "owner", "curator", "staff")
+
+# URL names left out of the matrix, and why.
+NOT_IN_MATRIX = {
+    # Django's own admin has its own permission system and tests.
+    "admin",
+}
+
+
+@dataclasses.dataclass
+class World:
+    """Everything the requests point at, and the people who make them."""
+
+    people: dict
+    task: CreationTask
+    draft: CreationTask
+    accepted: object
+    in_review: object
+    claim: object
+    report: object
+    collection: Collection
+    job: GenerationJob
+    notification: Notification
+
+    @property
+    def seed(self):
+        return self.task.seeds.first()
+
+
+@pytest.fixture
+def world(db) -> World:
+    staff = UserFactory(username="boss", is_staff=True)
+    curators = [CuratorFactory(username=f"judge{i}") for i in range(1, 5)]
+    owner = UserFactory(username="owner")
+    member = UserFactory(username="member")
+    task = OpenTaskFactory(created_by=staff, title="Dunes", slots=20)
+    other_task = OpenTaskFactory(created_by=staff, title="Tides", slots=20)
+    third_task = OpenTaskFactory(created_by=staff, title="Ridges", slots=20)
+    accepted = vote_all(
+        make_work(task=task, artist=owner, title="Accepted"), curators[:3], [4, 4, 4]
+    )
+    in_review = make_work(task=other_task, artist=owner, title="In review")
+    claim = claim_task(task=third_task, user=owner)
+    report = report_work(submission=accepted, reporter=member, reason="spam")
+    collection = Collection.objects.create(
+        slug="picks", title="Picks", curated_by=staff, published=True, cover=accepted
+    )
+    CollectionItem.objects.create(
+        collection=collection, submission=accepted, position=1
+    )
+    draft = TaskFactory(created_by=staff, title="Draft")
+    job = GenerationJob.objects.create(task=draft, total=2)
+    notification = notify(
+        recipient=owner,
+        kind=Notification.Kind.MODERATION,
+        text="Your work was accepted.",
+        url=accepted.get_absolute_url(),
+        key="matrix",
+    )
+    return World(
+        people={
+            "anon": None,
+            "member": member,
+            "owner": owner,
+            "curator": curators[3],
+            "staff": staff,
+        },
+        task=task,
+        draft=draft,
+        accepted=accepted,
+        in_review=in_review,
+        claim=claim,
+        report=report,
+        collection=collection,
+        job=job,
+        notification=notification,
+    )
+
+
+@dataclasses.dataclass
+class Call:
+    """One request and the status each role must get."""
+
+    method: str
+    path: Callable[[World], str]
+    expect: dict[str, int]
+    data: dict | None = None
+    json: bool = False
+
+
+def same(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int, anon: int) -> dict[str, int]:
+    return {**same(status), "anon": anon}
+
+
+PUBLIC = same(200)
+PAGE_FOR_MEMBERS = signed_in(200, 302)
+API_FOR_MEMBERS = signed_in(200, 403)
+STAFF_PAGE = {"anon": 302, "member": 302, "owner": 302, "curator": 302, "staff": 200}
+MODERATOR_PAGE = {
+    "anon": 302,
+    "member": 403,
+    "owner": 403,
+    "curator": 200,
+    "staff": 200,
+}
+STAFF_API = {"anon": 403, "member": 403, "owner": 403, "curator": 403, "staff": 200}
+MODERATOR_API = {**STAFF_API, "curator": 200}
+
+MATRIX: dict[str, list[Call]] = {}
+
+
+def entry(name: str, *calls: Call) -> None:
+    MATRIX[name] = list(calls)
+
+
+# API ------------------------------------------------------------------------
+entry(
+    "api:art_tasks:task-list",
+    Call("GET", lambda w: "/api/v1/tasks/", PUBLIC),
+    Call(
+        "POST",
+        lambda w: "/api/v1/tasks/",
+        {**STAFF_API, "staff": 201},
+        data={"title": "Dunes", "brief": "Sand.", "style": "nebula", "seed_count": 2},
+        json=True,
+    ),
+)
+entry(
+    "api:art_tasks:task-detail",
+    Call("GET", lambda w: f"/api/v1/tasks/{w.task.pk}/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/api/v1/tasks/{w.draft.pk}/",
+        {**same(404), "staff": 200},
+    ),
+)
+entry(
+    "api:art_tasks:claim-create",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/tasks/{w.task.pk}/claim/",
+        {**signed_in(201, 403), "owner": 409},
+    ),
+)
+entry(
+    "api:art_tasks:claim-list",
+    Call("GET", lambda w: "/api/v1/claims/", API_FOR_MEMBERS),
+)
+entry(
+    "api:art_tasks:claim-release",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/claims/{w.claim.pk}/release/",
+        {**signed_in(403, 403), "owner": 200},
+    ),
+)
+entry(
+    "api:art_tasks:submission-create",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/claims/{w.claim.pk}/submission/",
+        {**signed_in(404, 403), "owner": 400},
+    ),
+)
+entry(
+    "api:art_tasks:submission-list",
+    Call("GET", lambda w: "/api/v1/submissions/", API_FOR_MEMBERS),
+)
+entry(
+    "api:art_tasks:submission-detail",
+    Call("GET", lambda w: f"/api/v1/submissions/{w.accepted.pk}/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/api/v1/submissions/{w.in_review.pk}/",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+)
+entry("api:gallery:gallery", Call("GET", lambda w: "/api/v1/gallery/", PUBLIC))
+entry(
+    "api:gallery:review-next",
+    Call(
+        "GET",
+        lambda w: "/api/v1/review/next/",
+        {"anon": 403, "member": 403, "owner": 403, "curator": 200, "staff": 403},
+    ),
+)
+entry(
+    "api:gallery:vote-cast",
+    Call(
+        "GET",
+        lambda w: f"/api/v1/submissions/{w.in_review.pk}/votes/",
+        {"anon": 403, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+    Call(
+        "POST",
+        lambda w: f"/api/v1/submissions/{w.in_review.pk}/votes/",
+        {"anon": 403, "member": 403, "owner": 403, "curator": 201, "staff": 403},
+        data={"score": 4},
+    ),
+)
+entry(
+    "api:gallery:like",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/submissions/{w.accepted.pk}/like/",
+        {**signed_in(200, 403), "owner": 403},
+    ),
+    Call(
+        "POST",
+        lambda w: f"/api/v1/submissions/{w.in_review.pk}/like/",
+        signed_in(404, 403),
+    ),
+    Call(
+        "DELETE",
+        lambda w: f"/api/v1/submissions/{w.accepted.pk}/like/",
+        signed_in(200, 403),
+    ),
+)
+entry(
+    "api:gallery:provenance",
+    Call("GET", lambda w: f"/api/v1/submissions/{w.accepted.pk}/provenance/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/api/v1/submissions/{w.in_review.pk}/provenance/",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+)
+entry(
+    "api:gallery:collection-list", Call("GET", lambda w: "/api/v1/collections/", PUBLIC)
+)
+entry(
+    "api:gallery:collection-detail",
+    Call("GET", lambda w: f"/api/v1/collections/{w.collection.slug}/", PUBLIC),
+)
+entry(
+    "api:gallery:report-create",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/submissions/{w.accepted.pk}/reports/",
+        {**signed_in(201, 403), "member": 409, "owner": 403},
+        data={"reason": "spam"},
+    ),
+)
+entry(
+    "api:gallery:submission-hide",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/submissions/{w.accepted.pk}/hide/",
+        {**MODERATOR_API, "curator": 201, "staff": 201},
+        data={"reason": "Breaks the rules."},
+    ),
+)
+entry(
+    "api:gallery:submission-restore",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/submissions/{w.accepted.pk}/restore/",
+        {**MODERATOR_API, "curator": 409, "staff": 409},
+        data={"reason": "Fine after all."},
+    ),
+)
+entry(
+    "api:gallery:report-dismiss",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/reports/{w.report.pk}/dismiss/",
+        {**MODERATOR_API, "curator": 201, "staff": 201},
+        data={"reason": "Not spam."},
+    ),
+)
+entry(
+    "api:gallery:moderation-reports",
+    Call("GET", lambda w: "/api/v1/moderation/reports/", MODERATOR_API),
+)
+entry(
+    "api:gallery:moderation-hidden",
+    Call("GET", lambda w: "/api/v1/moderation/hidden/", MODERATOR_API),
+)
+entry(
+    "api:gallery:moderation-log",
+    Call("GET", lambda w: "/api/v1/moderation/log/", MODERATOR_API),
+)
+entry(
+    "api:accounts:artist",
+    Call("GET", lambda w: "/api/v1/artists/owner/", PUBLIC),
+    Call("GET", lambda w: "/api/v1/artists/nobody/", same(404)),
+)
+entry(
+    "api:accounts:artist-follow",
+    Call(
+        "POST",
+        lambda w: "/api/v1/artists/owner/follow/",
+        {**signed_in(201, 403), "owner": 400},
+    ),
+    Call("DELETE", lambda w: "/api/v1/artists/owner/follow/", signed_in(204, 403)),
+)
+entry("api:accounts:leaderboard", Call("GET", lambda w: "/api/v1/leaderboard/", PUBLIC))
+entry(
+    "api:accounts:notification-list",
+    Call("GET", lambda w: "/api/v1/notifications/", API_FOR_MEMBERS),
+)
+entry(
+    "api:accounts:notification-unread-count",
+    Call("GET", lambda w: "/api/v1/notifications/unread-count/", API_FOR_MEMBERS),
+)
+entry(
+    "api:accounts:notification-read",
+    Call("POST", lambda w: "/api/v1/notifications/read/", API_FOR_MEMBERS),
+)
+entry("api:accounts:me", Call("GET", lambda w: "/api/v1/me/", API_FOR_MEMBERS))
+entry(
+    "api:accounts:me-preferences",
+    Call(
+        "PATCH",
+        lambda w: "/api/v1/me/preferences/",
+        API_FOR_MEMBERS,
+        data={"email_notifications": False},
+        json=True,
+    ),
+)
+entry(
+    "api:accounts:token",
+    Call(
+        "POST",
+        lambda w: "/api/v1/auth/token/",
+        same(200),
+        data={"username": "owner", "password": "a-long-test-password"},
+    ),
+)
+entry(
+    "api:generation:generator-list",
+    Call("GET", lambda w: "/api/v1/generators/", PUBLIC),
+)
+entry(
+    "api:generation:seed-detail",
+    Call("GET", lambda w: f"/api/v1/seeds/{w.seed.pk}/", PUBLIC),
+)
+entry(
+    "api:generation:job-detail",
+    Call(
+        "GET",
+        lambda w: f"/api/v1/generation-jobs/{w.job.pk}/",
+        {**same(404), "staff": 200},
+    ),
+)
+entry("schema", Call("GET", lambda w: "/api/schema/", PUBLIC))
+entry("api-docs", Call("GET", lambda w: "/api/docs/", PUBLIC))
+
+# Pages ----------------------------------------------------------------------
+entry(
+    "accounts:signup", Call("GET", lambda w: "/accounts/signup/", signed_in(302, 200))
+)
+entry("accounts:login", Call("GET", lambda w: "/accounts/login/", signed_in(302, 200)))
+entry("accounts:logout", Call("POST", lambda w: "/accounts/logout/", same(302)))
+entry(
+    "accounts:artist",
+    Call("GET", lambda w: "/artists/owner/", PUBLIC),
+    Call("GET", lambda w: "/artists/nobody/", same(404)),
+)
+entry(
+    "accounts:follow",
+    Call("POST", lambda w: "/artists/owner/follow/", same(302)),
+)
+entry(
+    "accounts:unfollow",
+    Call("POST", lambda w: "/artists/owner/unfollow/", same(302)),
+)
+entry("accounts:leaderboard", Call("GET", lambda w: "/leaderboard/", PUBLIC))
+entry(
+    "accounts:notifications", Call("GET", lambda w: "/notifications/", PAGE_FOR_MEMBERS)
+)
+entry(
+    "accounts:notification-settings",
+    Call("POST", lambda w: "/notifications/settings/", same(302)),
+)
+entry(
+    "art_tasks:task-list",
+    Call("GET", lambda w: "/tasks/", PUBLIC),
+)
+entry(
+    "art_tasks:task-detail",
+    Call("GET", lambda w: f"/tasks/{w.task.pk}/", PUBLIC),
+    Call("GET", lambda w: f"/tasks/{w.draft.pk}/", {**same(404), "staff": 200}),
+)
+entry(
+    "art_tasks:task-progress",
+    Call("GET", lambda w: f"/tasks/{w.task.pk}/progress/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/tasks/{w.draft.pk}/progress/",
+        {**same(404), "staff": 200},
+    ),
+)
+entry(
+    "art_tasks:claim-create",
+    Call("POST", lambda w: f"/tasks/{w.task.pk}/claim/", same(302)),
+)
+entry(
+    "art_tasks:claim-release",
+    Call(
+        "POST",
+        lambda w: f"/claims/{w.claim.pk}/release/",
+        same(302),
+    ),
+)
+entry(
+    "art_tasks:submission-create",
+    Call(
+        "POST",
+        lambda w: f"/claims/{w.claim.pk}/submit/",
+        {**signed_in(404, 302), "owner": 400},
+    ),
+)
+entry("art_tasks:studio", Call("GET", lambda w: "/studio/", PAGE_FOR_MEMBERS))
+entry("art_tasks:publish", Call("GET", lambda w: "/staff/publish/", STAFF_PAGE))
+entry("generation:status", Call("GET", lambda w: "/staff/status/", STAFF_PAGE))
+entry("generation:generators", Call("GET", lambda w: "/staff/generators/", STAFF_PAGE))
+entry("generation:seed-detail", Call("GET", lambda w: f"/seeds/{w.seed.pk}/", PUBLIC))
+entry(
+    "generation:seed-recipe",
+    Call("GET", lambda w: f"/seeds/{w.seed.pk}/recipe.json", PUBLIC),
+)
+entry("gallery:gallery", Call("GET", lambda w: "/", PUBLIC))
+entry(
+    "gallery:artwork",
+    Call("GET", lambda w: f"/art/{w.accepted.pk}/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/art/{w.in_review.pk}/",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+)
+entry(
+    "gallery:like",
+    Call("POST", lambda w: f"/art/{w.accepted.pk}/like/", same(302)),
+    Call(
+        "POST",
+        lambda w: f"/art/{w.in_review.pk}/like/",
+        signed_in(404, 302),
+    ),
+)
+entry(
+    "gallery:unlike", Call("POST", lambda w: f"/art/{w.accepted.pk}/unlike/", same(302))
+)
+entry(
+    "gallery:download",
+    Call("GET", lambda w: f"/art/{w.accepted.pk}/download/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/art/{w.in_review.pk}/download/",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+)
+entry(
+    "gallery:provenance",
+    Call("GET", lambda w: f"/art/{w.accepted.pk}/provenance.json", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/art/{w.in_review.pk}/provenance.json",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+)
+entry(
+    "gallery:curate",
+    Call(
+        "GET",
+        lambda w: "/curate/",
+        {"anon": 302, "member": 403, "owner": 403, "curator": 200, "staff": 403},
+    ),
+)
+entry(
+    "gallery:vote",
+    Call(
+        "POST",
+        lambda w: f"/curate/{w.in_review.pk}/vote/",
+        signed_in(302, 302),
+        data={"score": 4},
+    ),
+)
+entry(
+    "gallery:skip",
+    Call(
+        "POST",
+        lambda w: f"/curate/{w.in_review.pk}/skip/",
+        {"anon": 302, "member": 403, "owner": 403, "curator": 302, "staff": 403},
+    ),
+)
+entry(
+    "gallery:reset-skipped",
+    Call(
+        "POST",
+        lambda w: "/curate/skipped/reset/",
+        signed_in(302, 302),
+    ),
+)
+entry("gallery:collections", Call("GET", lambda w: "/collections/", PUBLIC))
+entry("gallery:collection-new", Call("GET", lambda w: "/collections/new/", STAFF_PAGE))
+entry(
+    "gallery:collection",
+    Call("GET", lambda w: f"/collections/{w.collection.slug}/", PUBLIC),
+)
+entry(
+    "gallery:collection-edit",
+    Call("GET", lambda w: f"/collections/{w.collection.slug}/edit/", STAFF_PAGE),
+)
+entry(
+    "gallery:report",
+    Call(
+        "GET",
+        lambda w: f"/art/{w.accepted.pk}/report/",
+        PAGE_FOR_MEMBERS,
+    ),
+)
+entry("gallery:moderation", Call("GET", lambda w: "/moderation/", MODERATOR_PAGE))
+entry(
+    "gallery:moderation-log", Call("GET", lambda w: "/moderation/log/", MODERATOR_PAGE)
+)
+entry(
+    "gallery:moderation-hide",
+    Call(
+        "POST",
+        lambda w: f"/moderation/works/{w.accepted.pk}/hide/",
+        same(302),
+        data={"reason": "Breaks the rules."},
+    ),
+)
+entry(
+    "gallery:moderation-restore",
+    Call(
+        "POST",
+        lambda w: f"/moderation/works/{w.accepted.pk}/restore/",
+        same(302),
+        data={"reason": "Fine."},
+    ),
+)
+entry(
+    "gallery:moderation-dismiss",
+    Call(
+        "POST",
+        lambda w: f"/moderation/reports/{w.report.pk}/dismiss/",
+        same(302),
+        data={"reason": "Not spam."},
+    ),
+)
+
+
+def url_names() -> set[str]:
+    """Return the name of every routed URL outside NOT_IN_MATRIX."""
+
+    def walk(patterns, namespace: str = ""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = (
+                        f"{namespace}:{pattern.namespace}"
+                        if namespace
+                        else (pattern.namespace)
+                    )
+                if pattern.namespace in NOT_IN_MATRIX or pattern.app_name in (
+                    NOT_IN_MATRIX
+                ):
+                    continue
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                if pattern.name is None:
+                    yield f"<unnamed {pattern.pattern}>"
+                    continue
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns)) - NOT_IN_MATRIX
+
+
+def test_every_page_and_endpoint_has_an_entry_in_the_matrix():
+    missing = sorted(url_names() - set(MATRIX))
+    assert missing == [], f"decide who may use these and add them above: {missing}"
+    stale = sorted(set(MATRIX) - url_names())
+    assert stale == [], f"these are no longer routed: {stale}"
+
+
+def _request(world: World, role: str, call: Call) -> int:
+    client = Client()
+    person = world.people[role]
+    if person is not None:
+        client.force_login(person)
+    cache.clear()  # rate limits count per test, not across the matrix
+    path = call.path(world)
+    kwargs = {}
+    if call.data is not None:
+        if call.json:
+            kwargs = {"data": call.data, "content_type": "application/json"}
+        elif call.method == "POST":
+            kwargs = {"data": call.data}
+        else:
+            kwargs = {"data": call.data, "content_type": "application/json"}
+    with transaction.atomic():
+        response = getattr(client, call.method.lower())(path, **kwargs)
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_person_gets_the_status_the_matrix_gives(world, name):
+    wrong = []
+    for call in MATRIX[name]:
+        for role in ROLES:
+            got = _request(world, role, call)
+            if got != call.expect[role]:
+                wrong.append(
+                    f"{call.method} {call.path(world)} as {role}: "
+                    f"{got}, expected {call.expect[role]}"
+                )
+    assert not wrong, "\n".join(wrong)
