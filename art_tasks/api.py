@@ -21,7 +21,14 @@ from generation.services import seed_source_params
 from . import selectors
 from .models import Claim, CreationTask, License, SeedImage, Submission
 from .selectors import can_see_original
-from .services import claim_task, create_task, publish_task, release_claim, submit_work
+from .services import (
+    claim_task,
+    create_task,
+    publish_task,
+    release_claim,
+    require_claim_holder,
+    submit_work,
+)
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
@@ -314,7 +321,9 @@ class SubmissionCreateApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: SubmissionOutput})
     def post(self, request: Request, pk: int) -> Response:
-        claim = get_object_or_404(Claim, pk=pk)
+        claim = require_claim_holder(
+            claim=get_object_or_404(Claim, pk=pk), user=request.user
+        )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -262,6 +262,17 @@ def _store(prefix: str, digest: str, extension: str, content: ContentFile) -> st
     return storage.save(name, content)
 
 
+def require_claim_holder(*, claim: Claim, user: User) -> Claim:
+    """Raise `NotYourClaim` unless `user` holds `claim`.
+
+    Views call it before reading an upload, so a stranger's request is
+    refused with the reason, whatever its body holds.
+    """
+    if claim.contributor_id != user.pk:
+        raise NotYourClaim("Only the person holding a claim can submit work for it.")
+    return claim
+
+
 def submit_work(
     *,
     claim: Claim,
@@ -283,8 +294,7 @@ def submit_work(
 
     from .tasks import process_submission_task
 
-    if claim.contributor_id != user.pk:
-        raise NotYourClaim("Only the person holding a claim can submit work for it.")
+    require_claim_holder(claim=claim, user=user)
     if seed.task_id != claim.task_id:
         raise ValidationError({"seed": "Choose one of this task's seed images."})
     if not title.strip():

@@ -93,6 +93,11 @@ def claim_release(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limited("submit")
 def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.select_related("task"), pk=pk)
+    if claim.contributor_id != request.user.pk:
+        messages.error(
+            request, "Only the person holding a claim can submit work for it."
+        )
+        return redirect(claim.task)
     task = selectors.get_task(pk=claim.task_id)
     form = SubmitForm(request.POST, request.FILES, task=task)
     status = 400

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -32,7 +33,17 @@ urlpatterns = [
     path("", include(gallery_urls)),
 ]
 
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve public media (generated seeds) from MEDIA_ROOT as it is now.
+
+    Submission files are never here: they are private and go through
+    `gallery:submission-file`, which checks who asks.
+    """
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+        re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
     ]

@@ -21,9 +21,10 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Notification
+from accounts.models import Notification, SentMail
+from accounts.services import issue_token
 from accounts.services.notifications import notify
 from art_tasks.models import CreationTask
 from art_tasks.services import claim_task
@@ -32,6 +33,7 @@ from gallery.moderation import report_work
 from generation.models import GenerationJob
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, TaskFactory
+from tests.conftest import png_bytes
 from tests.gallery.conftest import make_work, vote_all
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,8 @@ class World:
     collection: Collection
     job: GenerationJob
     notification: Notification
+    token: object
+    mail: SentMail
 
     @property
     def seed(self):
@@ -77,7 +81,9 @@ def world(db) -> World:
     accepted = vote_all(
         make_work(task=task, artist=owner, title="Accepted"), curators[:3], [4, 4, 4]
     )
-    in_review = make_work(task=other_task, artist=owner, title="In review")
+    in_review = make_work(
+        task=other_task, artist=owner, title="In review", image=png_bytes((80, 60))
+    )
     claim = claim_task(task=third_task, user=owner)
     report = report_work(submission=accepted, reporter=member, reason="spam")
     collection = Collection.objects.create(
@@ -95,7 +101,13 @@ def world(db) -> World:
         url=accepted.get_absolute_url(),
         key="matrix",
     )
+    token = issue_token(user=owner, name="script").token
+    mail = SentMail.objects.create(
+        subject="Welcome", from_email="a@x.test", to="owner@example.test", text="Hi"
+    )
     return World(
+        token=token,
+        mail=mail,
         people={
             "anon": None,
             "member": member,
@@ -137,7 +149,7 @@ def signed_in(status: int, anon: int) -> dict[str, int]:
 PUBLIC = same(200)
 PAGE_FOR_MEMBERS = signed_in(200, 302)
 API_FOR_MEMBERS = signed_in(200, 403)
-STAFF_PAGE = {"anon": 302, "member": 302, "owner": 302, "curator": 302, "staff": 200}
+STAFF_PAGE = {"anon": 302, "member": 403, "owner": 403, "curator": 403, "staff": 200}
 MODERATOR_PAGE = {
     "anon": 302,
     "member": 403,
@@ -201,7 +213,7 @@ entry(
     Call(
         "POST",
         lambda w: f"/api/v1/claims/{w.claim.pk}/submission/",
-        {**signed_in(404, 403), "owner": 400},
+        {**signed_in(403, 403), "owner": 400},
     ),
 )
 entry(
@@ -450,7 +462,7 @@ entry(
     Call(
         "POST",
         lambda w: f"/claims/{w.claim.pk}/submit/",
-        {**signed_in(404, 302), "owner": 400},
+        {**same(302), "owner": 400},
     ),
 )
 entry("art_tasks:studio", Call("GET", lambda w: "/studio/", PAGE_FOR_MEMBERS))
@@ -583,6 +595,164 @@ entry(
         same(302),
         data={"reason": "Not spam."},
     ),
+)
+
+
+# Accounts (allauth) and settings --------------------------------------------
+entry(
+    "account_login",
+    Call("GET", lambda w: reverse("account_login"), signed_in(302, 200)),
+)
+entry(
+    "account_signup",
+    Call("GET", lambda w: reverse("account_signup"), signed_in(302, 200)),
+)
+entry(
+    "account_logout",
+    Call("GET", lambda w: reverse("account_logout"), {**same(200), "anon": 302}),
+)
+entry(
+    "account_change_password",
+    Call("GET", lambda w: reverse("account_change_password"), PAGE_FOR_MEMBERS),
+)
+entry(
+    "account_set_password",
+    Call("GET", lambda w: reverse("account_set_password"), same(302)),
+)
+entry("account_inactive", Call("GET", lambda w: reverse("account_inactive"), PUBLIC))
+entry(
+    "account_email", Call("GET", lambda w: reverse("account_email"), PAGE_FOR_MEMBERS)
+)
+entry(
+    "account_email_verification_sent",
+    Call("GET", lambda w: reverse("account_email_verification_sent"), PUBLIC),
+)
+entry(
+    "account_confirm_email",
+    Call("GET", lambda w: reverse("account_confirm_email", args=["nope"]), PUBLIC),
+)
+entry(
+    "account_reset_password",
+    Call("GET", lambda w: reverse("account_reset_password"), PUBLIC),
+)
+entry(
+    "account_reset_password_done",
+    Call("GET", lambda w: reverse("account_reset_password_done"), PUBLIC),
+)
+entry(
+    "account_reset_password_from_key",
+    Call(
+        "GET",
+        lambda w: reverse(
+            "account_reset_password_from_key", kwargs={"uidb36": "zz", "key": "x-y"}
+        ),
+        PUBLIC,
+    ),
+)
+entry(
+    "account_reset_password_from_key_done",
+    Call("GET", lambda w: reverse("account_reset_password_from_key_done"), PUBLIC),
+)
+entry(
+    "account_reauthenticate",
+    Call("GET", lambda w: reverse("account_reauthenticate"), PAGE_FOR_MEMBERS),
+)
+entry(
+    "account_confirm_login_code",
+    Call("GET", lambda w: reverse("account_confirm_login_code"), same(302)),
+)
+entry(
+    "account_request_reauthentication_code",
+    Call(
+        "GET",
+        lambda w: reverse("account_request_reauthentication_code"),
+        PAGE_FOR_MEMBERS,
+    ),
+)
+entry(
+    "account_confirm_reauthentication_code",
+    Call("GET", lambda w: reverse("account_confirm_reauthentication_code"), same(302)),
+)
+entry(
+    "accounts:profile-settings",
+    Call("GET", lambda w: "/settings/profile/", PAGE_FOR_MEMBERS),
+)
+entry(
+    "accounts:token-settings",
+    Call("GET", lambda w: "/settings/tokens/", PAGE_FOR_MEMBERS),
+)
+entry(
+    "accounts:token-rotate",
+    Call(
+        "POST",
+        lambda w: f"/settings/tokens/{w.token.pk}/rotate/",
+        {**same(302), "owner": 200},
+    ),
+)
+entry(
+    "accounts:token-revoke",
+    Call("POST", lambda w: f"/settings/tokens/{w.token.pk}/revoke/", same(302)),
+)
+entry("accounts:sent-mail", Call("GET", lambda w: "/staff/mail/", STAFF_PAGE))
+entry(
+    "accounts:sent-mail-detail",
+    Call("GET", lambda w: f"/staff/mail/{w.mail.pk}/", STAFF_PAGE),
+)
+entry(
+    "accounts:notifications-read",
+    Call("POST", lambda w: "/notifications/read/", same(302)),
+)
+entry(
+    "api:accounts:me-tokens",
+    Call("GET", lambda w: "/api/v1/me/tokens/", API_FOR_MEMBERS),
+    Call(
+        "POST",
+        lambda w: "/api/v1/me/tokens/",
+        signed_in(201, 403),
+        data={"name": "another"},
+        json=True,
+    ),
+)
+entry(
+    "api:accounts:me-token-detail",
+    Call(
+        "DELETE",
+        lambda w: f"/api/v1/me/tokens/{w.token.pk}/",
+        {**signed_in(404, 403), "owner": 204},
+    ),
+)
+entry(
+    "api:accounts:me-token-rotate",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/me/tokens/{w.token.pk}/rotate/",
+        {**signed_in(404, 403), "owner": 200},
+    ),
+)
+
+# Files ----------------------------------------------------------------------
+entry(
+    "gallery:submission-file",
+    Call("GET", lambda w: f"/files/{w.accepted.web.name}", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/files/{w.accepted.original.name}",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 404, "staff": 200},
+    ),
+    Call(
+        "GET",
+        lambda w: f"/files/{w.in_review.web.name}",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+    Call(
+        "GET",
+        lambda w: f"/files/{w.in_review.original.name}",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+)
+entry(
+    "media",
+    Call("GET", lambda w: f"/media/{w.seed.image.name}", PUBLIC),
 )
 
 
