@@ -47,7 +47,7 @@ class ArtistOutput(serializers.Serializer):
 class ArtistDetailApi(APIView):
     permission_classes: list = []
 
-    @extend_schema(responses=ArtistOutput)
+    @extend_schema(summary="Show an artist", responses=ArtistOutput)
     def get(self, request: Request, username: str) -> Response:
         artist = get_object_or_404(User, username=username, is_active=True)
         artist.standing = selectors.artist_standing(artist=artist, viewer=request.user)
@@ -66,7 +66,9 @@ class ArtistFollowApi(APIView):
         artist = serializers.CharField()
         following = serializers.BooleanField()
 
-    @extend_schema(request=None, responses={201: OutputSerializer})
+    @extend_schema(
+        summary="Follow an artist", request=None, responses={201: OutputSerializer}
+    )
     def post(self, request: Request, username: str) -> Response:
         artist = get_object_or_404(User, username=username, is_active=True)
         follow_artist(follower=request.user, artist=artist)
@@ -75,7 +77,7 @@ class ArtistFollowApi(APIView):
             self.OutputSerializer(data).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(summary="Unfollow an artist", request=None, responses={204: None})
     def delete(self, request: Request, username: str) -> Response:
         artist = get_object_or_404(User, username=username, is_active=True)
         unfollow_artist(follower=request.user, artist=artist)
@@ -101,6 +103,7 @@ class LeaderboardApi(APIView):
         )
 
     @extend_schema(
+        summary="Show the leaderboard",
         parameters=[
             OpenApiParameter("board", OpenApiTypes.STR, enum=list(selectors.BOARDS)),
             OpenApiParameter("period", OpenApiTypes.STR, enum=list(selectors.PERIODS)),
@@ -144,8 +147,10 @@ class NotificationListApi(APIView):
     """My notifications, newest first (`?unread=true` for unread only)."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = NotificationPagination
 
     @extend_schema(
+        summary="List my notifications",
         parameters=[
             OpenApiParameter("unread", OpenApiTypes.BOOL),
             OpenApiParameter("cursor", OpenApiTypes.STR),
@@ -156,7 +161,7 @@ class NotificationListApi(APIView):
         qs = selectors.inbox(user=request.user)
         if request.query_params.get("unread") in ("1", "true", "yes"):
             qs = qs.filter(read_at__isnull=True)
-        paginator = NotificationPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(
             NotificationOutput(page, many=True).data
@@ -170,7 +175,7 @@ class UnreadCountOutput(serializers.Serializer):
 class NotificationUnreadCountApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=UnreadCountOutput)
+    @extend_schema(summary="Count my unread notifications", responses=UnreadCountOutput)
     def get(self, request: Request) -> Response:
         count = selectors.unread_count(user=request.user)
         return Response(UnreadCountOutput({"unread": count}).data)
@@ -198,7 +203,11 @@ class NotificationReadApi(APIView):
         marked = serializers.IntegerField()
         unread = serializers.IntegerField()
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(
+        summary="Mark notifications read",
+        request=InputSerializer,
+        responses=OutputSerializer,
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -212,7 +221,7 @@ class NotificationReadApi(APIView):
 
 
 class MePreferencesApi(APIView):
-    """Change my preferences: whether notifications also come by e-mail."""
+    """My preferences: whether notifications also come by e-mail."""
 
     permission_classes = [IsAuthenticated]
 
@@ -228,7 +237,15 @@ class MePreferencesApi(APIView):
 
         email_notifications = serializers.BooleanField()
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(summary="Show my preferences", responses=OutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(request.user).data)
+
+    @extend_schema(
+        summary="Change my preferences",
+        request=InputSerializer,
+        responses=OutputSerializer,
+    )
     def patch(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -252,7 +269,7 @@ class MeApi(APIView):
         reputation = serializers.IntegerField()
         email_notifications = serializers.BooleanField()
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(summary="Show my account", responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(request.user).data)
 
@@ -275,7 +292,9 @@ class TokenCreateApi(APIView):
 
         token = serializers.CharField(source="key")
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(
+        summary="Get an API token", request=InputSerializer, responses=OutputSerializer
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -51,4 +51,15 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         elif isinstance(errors, list) and errors:
             first = str(errors[0])
         response.data = {"detail": first, "code": "invalid", "errors": errors}
+    elif response is not None and isinstance(response.data, dict):
+        response.data.setdefault("code", _code_of(exc))
     return response
+
+
+def _code_of(exc: Exception) -> str:
+    if isinstance(exc, Http404):
+        return "not_found"
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        return codes if isinstance(codes, str) else exc.default_code
+    return "permission_denied"

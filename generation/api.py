@@ -31,7 +31,7 @@ class GeneratorListApi(APIView):
         def get_styles(self, row: GeneratorModel) -> list[str]:
             return list(registry.CPPN_STYLES) if row.name == registry.CPPN else []
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(summary="List generators", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(
             self.OutputSerializer(selectors.active_generators(), many=True).data
@@ -52,7 +52,7 @@ class GenerationJobDetailApi(APIView):
         error = serializers.CharField()
         seconds = serializers.FloatField(allow_null=True)
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(summary="Show a generation job", responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(GenerationJob, pk=pk)
         return Response(self.OutputSerializer(job).data)
@@ -105,7 +105,7 @@ class SeedDetailApi(APIView):
         def get_generation(self, seed: SeedImage) -> int:
             return int(seed.recipe.get("generation", 0))
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(summary="Show a seed", responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         try:
             seed = selectors.seed_with_relatives(pk=pk)
