@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -63,3 +64,11 @@ def _code_of(exc: Exception) -> str:
         codes = exc.get_codes()
         return codes if isinstance(codes, str) else exc.default_code
     return "permission_denied"
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page, except under /api/, where clients get a JSON error."""
+    if request.path.startswith("/api/"):
+        body = {"detail": "No such API address; see /api/docs/.", "code": "not_found"}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)

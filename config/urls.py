@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include(gallery_urls)),
 ]
 
+handler404 = "config.exceptions.page_not_found"
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
