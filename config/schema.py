@@ -15,8 +15,8 @@ class applies three rules to every view, old and new, without annotations:
 * every operation documents the error responses Atelier can give, all with
   the same `Error` body (`detail`, `code`): 400 where it reads input, 401/403
   (missing or bad credentials, not allowed), 404 where it looks something up,
-  409 for writes refused by the current state, 413 for uploads, 429 when
-  throttled.
+  409 for writes refused by the current state, 413 for uploads, 415 for a
+  body in a format the operation does not read, 429 when throttled.
 
 `tests/test_api_schema.py` turns every drf-spectacular warning into a failure,
 so a clash or an undocumented field is caught when it is written.
@@ -63,6 +63,7 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object (or not visible to you), or an invalid cursor.",
     "409": "Refused because of the current state (slots full, already done, ...).",
     "413": "The upload is too large.",
+    "415": "The body is not in a format this operation reads.",
     "429": "Too many requests; slow down and retry later.",
 }
 
@@ -125,7 +126,10 @@ class AutoSchema(SpectacularAutoSchema):
         )
         self.registry.register_on_missing(component)
         responses = operation.setdefault("responses", {})
-        for code in self._error_codes(operation.get("parameters", [])):
+        codes = self._error_codes(operation.get("parameters", []))
+        if "requestBody" in operation:
+            codes.append("415")
+        for code in codes:
             responses.setdefault(
                 code,
                 {
