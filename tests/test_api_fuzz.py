@@ -2,18 +2,21 @@
 
 Each operation is called with generated valid and invalid input as an
 anonymous visitor, as a contributor with an API token and as a moderator
-(staff and curator, also with a token), against a
-database holding an open task with seeds, an accepted work, a work in review
-and the contributor's own claim. Every response must be a non-5xx status the
-schema documents, with a body and content type that match it.
+(staff and curator, also with a token), against a database holding an open
+task with seeds, an accepted work, a work in review with the contributor's
+claim, a report and a published collection. Every response must be a
+non-5xx status the schema documents, with a content type and body that
+match it.
 
-Path ids are mostly mapped onto the rows built here (and one that does not
-exist), so operations reach real objects instead of answering 404 to random
-integers. Everything runs in one rolled-back transaction per operation and
-identity; on-commit work (Celery dispatch) never runs. Nothing is excluded.
+Path ids are mostly mapped onto the rows built here (one in five onto a row
+that does not exist), so operations reach real objects instead of answering
+404 to random integers. Everything runs in one rolled-back transaction per
+operation and identity; on-commit work (Celery dispatch) never runs, so no
+operation needs excluding.
 
-Bounded by `FUZZ_EXAMPLES` per operation (default 12): about a minute on two
-cores. Run only these with `pytest -m fuzz`, skip them with `-m "not fuzz"`.
+Bounded by `FUZZ_EXAMPLES` inputs per operation (default 12): about two
+minutes on two cores. Run only these with `pytest -m fuzz`, skip them with
+`-m "not fuzz"`.
 """
 
 from __future__ import annotations

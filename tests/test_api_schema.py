@@ -185,3 +185,15 @@ def test_every_error_body_has_detail_and_code(client, artist):
         body = response.json()
         assert body["detail"]
         assert body["code"]
+
+
+def test_unknown_api_addresses_answer_json_and_pages_stay_html(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    response = client.get("/api/v1/seeds/not-a-number/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
