@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.fields import empty
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -220,6 +221,12 @@ class NotificationReadApi(APIView):
         )
 
 
+class RequiredBooleanField(serializers.BooleanField):
+    """A boolean a form body must send too (DRF reads a missing one as false)."""
+
+    default_empty_html = empty
+
+
 class MePreferencesApi(APIView):
     """My preferences: whether notifications also come by e-mail."""
 
@@ -229,7 +236,7 @@ class MePreferencesApi(APIView):
         class Meta:
             ref_name = "MePreferencesInput"
 
-        email_notifications = serializers.BooleanField()
+        email_notifications = RequiredBooleanField()
 
     class OutputSerializer(serializers.Serializer):
         class Meta:

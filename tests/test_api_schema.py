@@ -197,3 +197,26 @@ def test_unknown_api_addresses_answer_json_and_pages_stay_html(client):
     page = client.get("/no-such-page/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_a_form_patch_without_the_field_leaves_preferences_alone(client, artist):
+    artist.email_notifications = True
+    artist.save(update_fields=["email_notifications"])
+    client.force_login(artist)
+    for content_type, body in [
+        ("application/x-www-form-urlencoded", "theme=dark"),
+        ("multipart/form-data; boundary=BB", "--BB--\r\n"),
+    ]:
+        response = client.patch(
+            "/api/v1/me/preferences/", data=body, content_type=content_type
+        )
+        assert response.status_code == 400
+        assert "email_notifications" in response.json()["errors"]
+        artist.refresh_from_db()
+        assert artist.email_notifications is True
+    response = client.patch(
+        "/api/v1/me/preferences/",
+        data="email_notifications=false",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.json() == {"email_notifications": False}
