@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
@@ -39,6 +43,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
                 "errors": detail,
             }
         return Response({**detail, "code": "invalid"}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        body = {"detail": "The request body is too large.", "code": "too_large"}
+        return Response(body, status=413)
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, say
+        body = {"detail": f"The request could not be read: {_sentence(exc)}"}
+        return Response({**body, "code": "bad_request"}, status=400)
     if isinstance(exc, ObjectDoesNotExist):
         exc = Http404()
     response = exception_handler(exc, context)
@@ -55,6 +65,13 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif response is not None and isinstance(response.data, dict):
         response.data.setdefault("code", _code_of(exc))
     return response
+
+
+def _sentence(exc: SuspiciousOperation) -> str:
+    name = type(exc).__name__
+    if name.startswith("TooMany"):
+        return "it has too many fields or files."
+    return "it is malformed."
 
 
 def _code_of(exc: Exception) -> str:

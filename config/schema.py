@@ -15,8 +15,8 @@ class applies three rules to every view, old and new, without annotations:
 * every operation documents the error responses Atelier can give, all with
   the same `Error` body (`detail`, `code`): 400 where it reads input, 401/403
   (missing or bad credentials, not allowed), 404 where it looks something up,
-  409 for writes refused by the current state, 413 for uploads, 415 for a
-  body in a format the operation does not read, 429 when throttled.
+  409 for writes refused by the current state, 413/415 where it takes a
+  body (too large, or in a format it does not read), 429 when throttled.
 
 `tests/test_api_schema.py` turns every drf-spectacular warning into a failure,
 so a clash or an undocumented field is caught when it is written.
@@ -27,12 +27,7 @@ from __future__ import annotations
 import re
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import (
-    ResolvedComponent,
-    build_media_type_object,
-    force_instance,
-)
-from rest_framework import serializers
+from drf_spectacular.plumbing import ResolvedComponent, build_media_type_object
 
 NESTED_SERIALIZERS = {"InputSerializer": "Input", "OutputSerializer": "Output"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -62,7 +57,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Not signed in, bad credentials, or not allowed to do this.",
     "404": "No such object (or not visible to you), or an invalid cursor.",
     "409": "Refused because of the current state (slots full, already done, ...).",
-    "413": "The upload is too large.",
+    "413": "The body (or upload) is too large.",
     "415": "The body is not in a format this operation reads.",
     "429": "Too many requests; slow down and retry later.",
 }
@@ -128,7 +123,7 @@ class AutoSchema(SpectacularAutoSchema):
         responses = operation.setdefault("responses", {})
         codes = self._error_codes(operation.get("parameters", []))
         if "requestBody" in operation:
-            codes.append("415")
+            codes += ["413", "415"]
         for code in codes:
             responses.setdefault(
                 code,
@@ -151,11 +146,4 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("404")
         if self.method in WRITE_METHODS:
             codes.append("409")
-            if self._takes_files():
-                codes.append("413")
         return codes
-
-    def _takes_files(self) -> bool:
-        serializer = force_instance(self.get_request_serializer())
-        fields = getattr(serializer, "fields", {})
-        return any(isinstance(f, serializers.FileField) for f in fields.values())

@@ -63,9 +63,12 @@ def world(open_task, curators, staff):
 
     from gallery.models import Report
     from gallery.services import add_to_collection, create_collection
+    from generation.models import GenerationJob
     from tests.accounts.factories import CuratorFactory, UserFactory
+    from tests.art_tasks.factories import TaskFactory
     from tests.gallery.conftest import make_work, vote_all
 
+    cache.clear()  # a fresh throttle window for each operation
     contributor = UserFactory(username="fuzzer")
     moderator = CuratorFactory(username="moderator", is_staff=True)
     painter = UserFactory(username="painter")
@@ -75,6 +78,8 @@ def world(open_task, curators, staff):
     report = Report.objects.create(
         submission=accepted, reporter=contributor, reason=Report.Reason.SPAM
     )
+    draft = TaskFactory(created_by=staff, title="Draft")
+    job = GenerationJob.objects.create(task=open_task, total=2, done=2)
     collection = create_collection(by=staff, title="Fuzz", published=True)
     add_to_collection(collection=collection, by=staff, submission=accepted)
     tokens = {"anonymous": None}
@@ -85,16 +90,15 @@ def world(open_task, curators, staff):
         )
         assert response.status_code == 200, response.content
         tokens[name] = response.json()["token"]
-    cache.clear()  # a fresh throttle window for each operation
     seeds = list(open_task.seeds.values_list("pk", flat=True))
     return {
         "tokens": tokens,
         "ids": {
-            "tasks": [open_task.pk, accepted.task_id],
+            "tasks": [open_task.pk, draft.pk],
             "claims": [claim.pk] if claim else [],
             "submissions": [accepted.pk, in_review.pk],
             "seeds": seeds,
-            "generation-jobs": [],
+            "generation-jobs": [job.pk],
             "reports": [report.pk],
         },
         "usernames": [contributor.username, painter.username, moderator.username],

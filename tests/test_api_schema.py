@@ -220,3 +220,24 @@ def test_a_form_patch_without_the_field_leaves_preferences_alone(client, artist)
         content_type="application/x-www-form-urlencoded",
     )
     assert response.json() == {"email_notifications": False}
+
+
+def test_bodies_django_refuses_to_read_get_json_errors(client, artist, settings):
+    client.force_login(artist)
+    many = "&".join(f"ids={n}" for n in range(1, 1200))
+    response = client.post(
+        "/api/v1/notifications/read/",
+        data=many,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert "too many fields" in response.json()["detail"]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(
+        "/api/v1/notifications/read/",
+        data={"ids": list(range(1, 400))},
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
