@@ -14,7 +14,7 @@ that does not exist), so operations reach real objects instead of answering
 operation and identity; on-commit work (Celery dispatch) never runs, so no
 operation needs excluding.
 
-Bounded by `FUZZ_EXAMPLES` inputs per operation (default 12): about two
+Bounded by `FUZZ_EXAMPLES` inputs per operation (default 12): one to two
 minutes on two cores. Run only these with `pytest -m fuzz`, skip them with
 `-m "not fuzz"`.
 """
