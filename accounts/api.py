@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.fields import empty
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -55,7 +59,7 @@ class ArtistOutput(serializers.Serializer):
 class ArtistDetailApi(APIView):
     permission_classes: list = []
 
-    @extend_schema(responses=ArtistOutput)
+    @extend_schema(summary="Show an artist", responses=ArtistOutput)
     def get(self, request: Request, username: str) -> Response:
         artist = get_object_or_404(User, username=username, is_active=True)
         artist.standing = selectors.artist_standing(artist=artist, viewer=request.user)
@@ -74,7 +78,9 @@ class ArtistFollowApi(APIView):
         artist = serializers.CharField()
         following = serializers.BooleanField()
 
-    @extend_schema(request=None, responses={201: OutputSerializer})
+    @extend_schema(
+        summary="Follow an artist", request=None, responses={201: OutputSerializer}
+    )
     def post(self, request: Request, username: str) -> Response:
         artist = get_object_or_404(User, username=username, is_active=True)
         follow_artist(follower=request.user, artist=artist)
@@ -83,7 +89,7 @@ class ArtistFollowApi(APIView):
             self.OutputSerializer(data).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(summary="Unfollow an artist", request=None, responses={204: None})
     def delete(self, request: Request, username: str) -> Response:
         artist = get_object_or_404(User, username=username, is_active=True)
         unfollow_artist(follower=request.user, artist=artist)
@@ -109,6 +115,7 @@ class LeaderboardApi(APIView):
         )
 
     @extend_schema(
+        summary="Show the leaderboard",
         parameters=[
             OpenApiParameter("board", OpenApiTypes.STR, enum=list(selectors.BOARDS)),
             OpenApiParameter("period", OpenApiTypes.STR, enum=list(selectors.PERIODS)),
@@ -152,8 +159,10 @@ class NotificationListApi(APIView):
     """My notifications, newest first (`?unread=true` for unread only)."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = NotificationPagination
 
     @extend_schema(
+        summary="List my notifications",
         parameters=[
             OpenApiParameter("unread", OpenApiTypes.BOOL),
             OpenApiParameter("cursor", OpenApiTypes.STR),
@@ -164,7 +173,7 @@ class NotificationListApi(APIView):
         qs = selectors.inbox(user=request.user)
         if request.query_params.get("unread") in ("1", "true", "yes"):
             qs = qs.filter(read_at__isnull=True)
-        paginator = NotificationPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(
             NotificationOutput(page, many=True).data
@@ -178,7 +187,7 @@ class UnreadCountOutput(serializers.Serializer):
 class NotificationUnreadCountApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=UnreadCountOutput)
+    @extend_schema(summary="Count my unread notifications", responses=UnreadCountOutput)
     def get(self, request: Request) -> Response:
         count = selectors.unread_count(user=request.user)
         return Response(UnreadCountOutput({"unread": count}).data)
@@ -206,7 +215,11 @@ class NotificationReadApi(APIView):
         marked = serializers.IntegerField()
         unread = serializers.IntegerField()
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(
+        summary="Mark notifications read",
+        request=InputSerializer,
+        responses=OutputSerializer,
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -219,8 +232,14 @@ class NotificationReadApi(APIView):
         )
 
 
+class RequiredBooleanField(serializers.BooleanField):
+    """A boolean a form body must send too (DRF reads a missing one as false)."""
+
+    default_empty_html = empty
+
+
 class MePreferencesApi(APIView):
-    """Change my preferences: whether notifications also come by e-mail."""
+    """My preferences: whether notifications also come by e-mail."""
 
     permission_classes = [IsAuthenticated]
 
@@ -228,7 +247,7 @@ class MePreferencesApi(APIView):
         class Meta:
             ref_name = "MePreferencesInput"
 
-        email_notifications = serializers.BooleanField()
+        email_notifications = RequiredBooleanField()
 
     class OutputSerializer(serializers.Serializer):
         class Meta:
@@ -236,7 +255,15 @@ class MePreferencesApi(APIView):
 
         email_notifications = serializers.BooleanField()
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(summary="Show my preferences", responses=OutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(request.user).data)
+
+    @extend_schema(
+        summary="Change my preferences",
+        request=InputSerializer,
+        responses=OutputSerializer,
+    )
     def patch(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -260,7 +287,7 @@ class MeApi(APIView):
         reputation = serializers.IntegerField()
         email_notifications = serializers.BooleanField()
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(summary="Show my account", responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(request.user).data)
 
@@ -293,10 +320,12 @@ class TokenAccountThrottle(SimpleRateThrottle):
         return settings.ATELIER_TOKEN_RATE_ACCOUNT
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        username = str(request.data.get("username", "")).strip().lower()
-        if not username:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": username[:150]}
+        data = request.data
+        username = data.get("username") if isinstance(data, Mapping) else None
+        if not isinstance(username, str) or not username.strip():
+            return None  # the input check answers 400; the IP limit still counts
+        ident = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class TokenOutput(serializers.Serializer):
@@ -409,7 +438,9 @@ class TokenCreateApi(APIView):
             detail="Too many sign-in attempts. Wait a moment before trying again.",
         )
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(
+        summary="Get an API token", request=InputSerializer, responses=OutputSerializer
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

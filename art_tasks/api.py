@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -190,9 +191,6 @@ class TaskListApi(APIView):
         return [IsAdminUser()] if self.request.method == "POST" else []
 
     class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "TaskCreateInput"
-
         title = serializers.CharField(max_length=120)
         brief = serializers.CharField(max_length=5000)
         tags = serializers.ListField(
@@ -227,12 +225,20 @@ class TaskListApi(APIView):
             "seeds of this style in earlier tasks (a quarter stay fresh).",
         )
 
-    @extend_schema(responses=TaskOutput(many=True))
+    @extend_schema(
+        summary="List open tasks",
+        parameters=[OpenApiParameter("tag", OpenApiTypes.STR)],
+        responses=TaskOutput(many=True),
+    )
     def get(self, request: Request) -> Response:
         tasks = selectors.task_list(tag=request.query_params.get("tag"))
         return Response(TaskOutput(tasks, many=True, context={"request": request}).data)
 
-    @extend_schema(request=InputSerializer, responses={201: TaskOutput})
+    @extend_schema(
+        summary="Create and publish a task",
+        request=InputSerializer,
+        responses={201: TaskOutput},
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -260,7 +266,7 @@ class TaskListApi(APIView):
 class TaskDetailApi(APIView):
     permission_classes: list = []
 
-    @extend_schema(responses=TaskOutput)
+    @extend_schema(summary="Show a task", responses=TaskOutput)
     def get(self, request: Request, pk: int) -> Response:
         task = selectors.get_task(pk=pk)
         if task.state in (CreationTask.State.DRAFT,) and not request.user.is_staff:
@@ -272,7 +278,9 @@ class ClaimCreateApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_scope = "claim"
 
-    @extend_schema(request=None, responses={201: ClaimOutput})
+    @extend_schema(
+        summary="Claim a slot of a task", request=None, responses={201: ClaimOutput}
+    )
     def post(self, request: Request, pk: int) -> Response:
         claim = claim_task(
             task=get_object_or_404(CreationTask, pk=pk), user=request.user
@@ -283,7 +291,7 @@ class ClaimCreateApi(APIView):
 class ClaimListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=ClaimOutput(many=True))
+    @extend_schema(summary="List my claims", responses=ClaimOutput(many=True))
     def get(self, request: Request) -> Response:
         claims = selectors.user_claims(user=request.user)
         return Response(ClaimOutput(claims, many=True).data)
@@ -292,7 +300,7 @@ class ClaimListApi(APIView):
 class ClaimReleaseApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=ClaimOutput)
+    @extend_schema(summary="Release a claim", request=None, responses=ClaimOutput)
     def post(self, request: Request, pk: int) -> Response:
         claim = release_claim(claim=get_object_or_404(Claim, pk=pk), user=request.user)
         return Response(ClaimOutput(claim).data)
@@ -306,9 +314,6 @@ class SubmissionCreateApi(APIView):
     throttle_scope = "submit"
 
     class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "SubmissionCreateInput"
-
         seed = serializers.IntegerField(
             help_text="Id of the seed the work was made from."
         )
@@ -319,7 +324,11 @@ class SubmissionCreateApi(APIView):
         statement = serializers.CharField(max_length=5000, required=False, default="")
         license = serializers.ChoiceField(choices=License.choices)
 
-    @extend_schema(request=InputSerializer, responses={201: SubmissionOutput})
+    @extend_schema(
+        summary="Submit work for a claim",
+        request=InputSerializer,
+        responses={201: SubmissionOutput},
+    )
     def post(self, request: Request, pk: int) -> Response:
         claim = require_claim_holder(
             claim=get_object_or_404(Claim, pk=pk), user=request.user
@@ -350,7 +359,7 @@ class SubmissionCreateApi(APIView):
 class SubmissionListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=SubmissionOutput(many=True))
+    @extend_schema(summary="List my submissions", responses=SubmissionOutput(many=True))
     def get(self, request: Request) -> Response:
         subs = selectors.user_submissions(user=request.user)
         return Response(
@@ -363,7 +372,7 @@ class SubmissionDetailApi(APIView):
 
     permission_classes: list = []
 
-    @extend_schema(responses=SubmissionOutput)
+    @extend_schema(summary="Show a submission", responses=SubmissionOutput)
     def get(self, request: Request, pk: int) -> Response:
         sub = get_object_or_404(
             Submission.objects.select_related("artist", "task", "seed"), pk=pk

@@ -400,7 +400,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly"
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     # Counted in the shared cache by accounts.ratelimit (rates: ATELIER_RATE_LIMITS).
     "DEFAULT_THROTTLE_CLASSES": [
@@ -420,6 +420,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Views validate PATCH bodies whole, so required fields stay required.
+    "COMPONENT_SPLIT_PATCH": False,
 }
 
 # LOGGING

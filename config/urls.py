@@ -43,6 +43,8 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
+handler404 = "config.exceptions.page_not_found"
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),

@@ -66,6 +66,7 @@ class GalleryListApi(APIView):
     permission_classes: list = []
 
     @extend_schema(
+        summary="Browse the gallery",
         parameters=[
             OpenApiParameter("order", OpenApiTypes.STR, enum=list(selectors.ORDERS)),
             OpenApiParameter("tag", OpenApiTypes.STR),
@@ -120,6 +121,7 @@ class ReviewNextApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
+        summary="Get the next submission to review",
         parameters=[
             OpenApiParameter(
                 "skip",
@@ -176,9 +178,6 @@ class SubmissionVotesApi(APIView):
     throttle_scope = "vote"
 
     class InputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "VoteCastInput"
-
         score = serializers.IntegerField(min_value=1, max_value=5)
         comment = serializers.CharField(
             max_length=2000,
@@ -187,7 +186,7 @@ class SubmissionVotesApi(APIView):
             help_text="Feedback for the artist; omit to keep the current one.",
         )
 
-    @extend_schema(responses=VoteListOutput)
+    @extend_schema(summary="Read the votes on a submission", responses=VoteListOutput)
     def get(self, request: Request, pk: int) -> Response:
         submission = _visible_submission(request, pk)
         view = selectors.votes_for_viewer(submission=submission, viewer=request.user)
@@ -203,7 +202,9 @@ class SubmissionVotesApi(APIView):
         )
 
     @extend_schema(
-        request=InputSerializer, responses={201: VoteOutput, 200: VoteOutput}
+        summary="Cast or change a vote",
+        request=InputSerializer,
+        responses={201: VoteOutput, 200: VoteOutput},
     )
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -230,7 +231,7 @@ class LikeApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_scope = "like"
 
-    @extend_schema(request=None, responses=LikeOutput)
+    @extend_schema(summary="Like a work", request=None, responses=LikeOutput)
     def post(self, request: Request, pk: int) -> Response:
         work = like_work(
             submission=get_object_or_404(Submission, pk=pk), user=request.user
@@ -238,7 +239,7 @@ class LikeApi(APIView):
         work.liked = True
         return Response(LikeOutput(work).data)
 
-    @extend_schema(request=None, responses=LikeOutput)
+    @extend_schema(summary="Unlike a work", request=None, responses={200: LikeOutput})
     def delete(self, request: Request, pk: int) -> Response:
         work = unlike_work(
             submission=get_object_or_404(Submission, pk=pk), user=request.user
@@ -252,7 +253,7 @@ class ProvenanceApi(APIView):
 
     permission_classes: list = []
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary="Show where a work came from", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         submission = _visible_submission(request, pk)
         base = request.build_absolute_uri("/").rstrip("/")
@@ -282,7 +283,7 @@ class CollectionListApi(APIView):
 
     permission_classes: list = []
 
-    @extend_schema(responses=CollectionOutput(many=True))
+    @extend_schema(summary="List collections", responses=CollectionOutput(many=True))
     def get(self, request: Request) -> Response:
         collections = selectors.collection_list()
         return Response(
@@ -296,9 +297,6 @@ class CollectionDetailApi(APIView):
     permission_classes: list = []
 
     class OutputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "CollectionDetailOutput"
-
         slug = serializers.SlugField()
         title = serializers.CharField()
         statement = serializers.CharField()
@@ -310,7 +308,7 @@ class CollectionDetailApi(APIView):
             works = [item.submission for item in collection.ordered_items]
             return GalleryWorkOutput(works, many=True, context=self.context).data
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(summary="Show a collection", responses=OutputSerializer)
     def get(self, request: Request, slug: str) -> Response:
         try:
             collection = selectors.collection_detail(slug=slug, viewer=request.user)

@@ -72,7 +72,9 @@ class ReportCreateApi(APIView):
         reason = serializers.ChoiceField(choices=Report.Reason.choices)
         details = serializers.CharField(max_length=2000, required=False, default="")
 
-    @extend_schema(request=InputSerializer, responses={201: ReportOutput})
+    @extend_schema(
+        summary="Report a work", request=InputSerializer, responses={201: ReportOutput}
+    )
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -97,7 +99,7 @@ class ReportQueueApi(APIView):
         first_reported_at = serializers.DateTimeField()
         reports = ReportOutput(many=True, source="open_report_list")
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(summary="List reported works", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         works = moderation.report_queue()[:100]
         data = self.OutputSerializer(works, many=True, context={"request": request})
@@ -117,7 +119,7 @@ class HiddenWorkListApi(APIView):
         hidden_by = serializers.CharField()
         hidden_reason = serializers.CharField()
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(summary="List hidden works", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         works = moderation.hidden_works()[:100]
         data = self.OutputSerializer(works, many=True, context={"request": request})
@@ -141,7 +143,9 @@ class SubmissionHideApi(APIView):
             required=False, help_text="The report that led to this, if any."
         )
 
-    @extend_schema(request=InputSerializer, responses={201: ActionOutput})
+    @extend_schema(
+        summary="Hide a work", request=InputSerializer, responses={201: ActionOutput}
+    )
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -160,7 +164,11 @@ class SubmissionRestoreApi(APIView):
 
     permission_classes = [IsModerator]
 
-    @extend_schema(request=ReasonInput, responses={201: ActionOutput})
+    @extend_schema(
+        summary="Restore a hidden work",
+        request=ReasonInput,
+        responses={201: ActionOutput},
+    )
     def post(self, request: Request, pk: int) -> Response:
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -183,7 +191,11 @@ class ReportDismissApi(APIView):
 
         reason = serializers.CharField(max_length=2000, required=False, default="")
 
-    @extend_schema(request=InputSerializer, responses={201: ActionOutput})
+    @extend_schema(
+        summary="Dismiss a report",
+        request=InputSerializer,
+        responses={201: ActionOutput},
+    )
     def post(self, request: Request, pk: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -206,10 +218,11 @@ class ModerationLogApi(APIView):
     """The audit log of every hide, restore and dismissal (curators, staff)."""
 
     permission_classes = [IsModerator]
+    pagination_class = LogPagination
 
-    @extend_schema(responses=ActionOutput(many=True))
+    @extend_schema(summary="Read the moderation log", responses=ActionOutput(many=True))
     def get(self, request: Request) -> Response:
-        paginator = LogPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             moderation.moderation_log(), request, view=self
         )

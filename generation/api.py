@@ -22,9 +22,6 @@ class GeneratorListApi(APIView):
     permission_classes: list = []
 
     class OutputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "GeneratorOutput"
-
         name = serializers.CharField()
         version = serializers.CharField()
         kind = serializers.CharField()
@@ -34,7 +31,7 @@ class GeneratorListApi(APIView):
         def get_styles(self, row: GeneratorModel) -> list[str]:
             return list(registry.CPPN_STYLES) if row.name == registry.CPPN else []
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(summary="List generators", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(
             self.OutputSerializer(selectors.active_generators(), many=True).data
@@ -45,9 +42,6 @@ class GenerationJobDetailApi(APIView):
     permission_classes: list = []
 
     class OutputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "GenerationJobOutput"
-
         id = serializers.IntegerField()
         task = serializers.IntegerField(source="task_id")
         state = serializers.CharField()
@@ -63,7 +57,7 @@ class GenerationJobDetailApi(APIView):
         def get_error(self, job: GenerationJob) -> str:
             return job.error if self.context.get("staff") else ""
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(summary="Show a generation job", responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(GenerationJob.objects.select_related("task"), pk=pk)
         staff = request.user.is_staff
@@ -103,9 +97,6 @@ class SeedDetailApi(APIView):
     permission_classes: list = []
 
     class OutputSerializer(serializers.Serializer):
-        class Meta:
-            ref_name = "SeedDetailOutput"
-
         id = serializers.IntegerField()
         task = serializers.IntegerField(source="task_id")
         index = serializers.IntegerField()
@@ -122,7 +113,7 @@ class SeedDetailApi(APIView):
         def get_generation(self, seed: SeedImage) -> int:
             return int(seed.recipe.get("generation", 0))
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(summary="Show a seed", responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
         try:
             seed = selectors.seed_with_relatives(pk=pk)

@@ -180,3 +180,10 @@ def test_staff_see_tokens_in_the_admin_without_secrets(client, artist):
     assert made["prefix"].encode() in page.content
     assert made["token"].encode() not in page.content
     assert client.get("/admin/accounts/sentmail/").status_code == 200
+
+
+@pytest.mark.parametrize("body", [[], ["ada"], {"username": ["ada"], "password": "x"}])
+def test_a_token_request_of_the_wrong_shape_is_a_400(body):
+    response = APIClient().post("/api/v1/auth/token/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"]
