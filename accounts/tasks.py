@@ -21,6 +21,8 @@ from .services import email_notification, notify_followers, warn_expiring_claims
     autoretry_for=(SMTPException, ConnectionError),
     retry_backoff=True,
     max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
 )
 def send_notification_email_task(notification_id: int) -> None:
     """E-mail one notification to its recipient, once."""
@@ -30,7 +32,9 @@ def send_notification_email_task(notification_id: int) -> None:
     email_notification(notification=notification)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=300, time_limit=360
+)
 def notify_followers_task(submission_id: int) -> int:
     """Tell an artist's followers about a newly accepted work."""
     submission = Submission.objects.filter(pk=submission_id).first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -18,6 +18,7 @@ from gallery.selectors import can_see_submission
 from generation.services import seed_source_params
 
 from . import selectors
+from .errors import AlreadyPublished
 from .models import Claim, CreationTask, License, SeedImage, Submission
 from .services import claim_task, create_task, publish_task, release_claim, submit_work
 
@@ -184,7 +185,20 @@ class TaskListApi(APIView):
         tasks = selectors.task_list(tag=request.query_params.get("tag"))
         return Response(TaskOutput(tasks, many=True, context={"request": request}).data)
 
-    @extend_schema(request=InputSerializer, responses={201: TaskOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: TaskOutput, 200: TaskOutput},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Any string up to 100 characters, new for each task. "
+                "A retry with the same key answers 200 with the task the first "
+                "request made, and publishes nothing new.",
+            )
+        ],
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -200,12 +214,20 @@ class TaskListApi(APIView):
                 generator=values["generator"],
             ),
         }
-        task = create_task(by=request.user, **values)
-        publish_task(task=task, by=request.user)
+        code = status.HTTP_201_CREATED
+        try:
+            task = create_task(
+                by=request.user,
+                publish_key=request.headers.get("Idempotency-Key", ""),
+                **values,
+            )
+        except AlreadyPublished as earlier:
+            task, code = earlier.task, status.HTTP_200_OK
+        else:
+            publish_task(task=task, by=request.user)
         task = selectors.get_task(pk=task.pk)
         return Response(
-            TaskOutput(task, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
+            TaskOutput(task, context={"request": request}).data, status=code
         )
 
 
