@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Follow, Notification, ReputationEvent, User
+from .models import Follow, Notification, OutboxMessage, ReputationEvent, User
 
 
 @admin.register(User)
@@ -53,3 +53,15 @@ class NotificationAdmin(admin.ModelAdmin):
 class FollowAdmin(admin.ModelAdmin):
     list_display = ("created_at", "follower", "artist")
     raw_id_fields = ("follower", "artist")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Celery work waiting for the broker; the sweeper sends it, staff watch."""
+
+    list_display = ("created_at", "task", "args", "attempts", "last_error")
+    list_filter = ("task",)
+    readonly_fields = ("task", "args", "created_at", "attempts", "last_error")
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
