@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.errors import NotAllowed
 from accounts.models import User
-from accounts.services.outbox import publish, send_on_commit
+from accounts.services.outbox import flush_outbox, publish, send_on_commit
 
 from .errors import (
     AlreadyClaimed,
@@ -444,7 +444,6 @@ def sweep_stuck_work() -> dict[str, int]:
     lost: the database still knows the work is pending. The Celery tasks
     are idempotent, so a resend of work that was only slow changes nothing.
     """
-    from accounts.services.outbox import flush_outbox
     from generation.services import resume_stuck_jobs
 
     from .tasks import process_submission_task

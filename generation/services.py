@@ -292,11 +292,12 @@ def _heartbeat(job: GenerationJob) -> Iterator[None]:
     def beat() -> None:
         try:
             while not stop.wait(JOB_HEARTBEAT_EVERY.total_seconds()):
-                GenerationJob.objects.filter(
-                    pk=job.pk, state=GenerationJob.State.RUNNING
-                ).update(heartbeat_at=timezone.now())
-        except Exception:
-            logger.exception("heartbeat of generation job %s stopped", job.pk)
+                try:
+                    GenerationJob.objects.filter(
+                        pk=job.pk, state=GenerationJob.State.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # a busy database: try again next beat
+                    logger.warning("heartbeat of job %s missed", job.pk, exc_info=True)
         finally:
             connections.close_all()  # this thread's own connections
 

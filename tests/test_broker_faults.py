@@ -189,9 +189,11 @@ def redis(tmp_path):
 
 
 def _point_celery_at(*, redis_url: str) -> None:
-    """Make this process publish to `redis_url` from now on."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Make this process publish to `redis_url` from now on.
+
+    Only the app's references are dropped: kombu keeps one pool per URL
+    process-wide, and the next connection picks the pool of the new URL.
+    """
     celery_app.conf.broker_url = redis_url
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
