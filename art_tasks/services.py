@@ -20,7 +20,12 @@ from django.utils import timezone
 
 from accounts.errors import NotAllowed
 from accounts.models import User
-from accounts.services.outbox import flush_outbox, publish, send_on_commit
+from accounts.services.outbox import (
+    flush_outbox,
+    publish,
+    queue_depth,
+    send_on_commit,
+)
 
 from .errors import (
     AlreadyClaimed,
@@ -37,8 +42,9 @@ logger = logging.getLogger(__name__)
 
 STUCK_AFTER = timedelta(minutes=10)
 # Imaging takes seconds; a submission still processing after this, with no
-# worker holding its row, lost its worker or its message and is sent again.
-PROCESSING_STALE_AFTER = timedelta(seconds=60)
+# worker holding its row and no message waiting in the imaging queue, lost
+# its worker (or its message) and is sent again.
+PROCESSING_STALE_AFTER = timedelta(seconds=30)
 
 
 # Tasks ------------------------------------------------------------------------
@@ -419,16 +425,24 @@ def _idle_processing_submissions() -> list[int]:
 
     A worker processing a submission holds its row lock until it commits,
     and the lock dies with the worker, so `skip_locked` leaves out exactly
-    the live ones. `updated_at` is touched, so each is resent at most once
-    per `PROCESSING_STALE_AFTER`.
+    the live ones. While messages wait in the imaging queue, a submission
+    may be one of them, so only those silent for `STUCK_AFTER` are resent
+    (a busy queue is not flooded with copies). `updated_at` is touched, so
+    each is resent at most once per period.
     """
+    from .tasks import process_submission_task
+
     now = timezone.now()
+    waiting = queue_depth(process_submission_task)
+    if waiting is None:
+        return []
+    silent_for = PROCESSING_STALE_AFTER if waiting == 0 else STUCK_AFTER
     with transaction.atomic():
         pks = list(
             Submission.objects.select_for_update(skip_locked=True)
             .filter(
                 state=Submission.State.PROCESSING,
-                updated_at__lt=now - PROCESSING_STALE_AFTER,
+                updated_at__lt=now - silent_for,
             )
             .values_list("pk", flat=True)
         )

@@ -16,6 +16,7 @@ from datetime import timedelta
 from functools import partial
 
 from celery import Task
+from kombu.exceptions import ChannelError
 
 from django.db import transaction
 from django.db.models import F
@@ -81,6 +82,27 @@ def _publish_all(task: Task, messages: list[OutboxMessage]) -> None:
         if not publish(task, *message.args):
             return  # the broker is down: the sweeper sends the rest
         OutboxMessage.objects.filter(pk=message.pk).delete()
+
+
+def queue_depth(task: Task) -> int | None:
+    """Return how many messages wait in `task`'s queue; None when unknown.
+
+    Messages a worker has taken (running, or lost with a killed worker) are
+    not counted: Redis keeps those aside until they are acknowledged.
+    """
+    from config.celery import app
+
+    queue = app.amqp.router.route({}, task.name)["queue"].name
+    try:
+        with app.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=1)
+            channel = connection.default_channel
+            return channel.queue_declare(queue=queue, passive=True).message_count
+    except ChannelError:  # Redis keeps no key for an empty queue
+        return 0
+    except Exception as exc:  # the broker is down: nothing can be sent anyway
+        logger.warning("could not count the %s queue: %s", queue, exc)
+        return None
 
 
 def flush_outbox(*, limit: int = 500) -> int:

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from art_tasks import services
 from art_tasks.models import Submission
 from art_tasks.services import (
     _idle_processing_submissions,
@@ -63,8 +64,9 @@ def test_processing_replaces_a_variant_a_killed_worker_cut_short(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sweeper_resends_idle_processing_but_not_work_a_worker_holds(
-    open_task, artist, make_png
+    open_task, artist, make_png, monkeypatch
 ):
+    monkeypatch.setattr(services, "queue_depth", lambda task: 0)
     client = APIClient()
     client.force_authenticate(artist)
     ids = []
@@ -91,3 +93,19 @@ def test_the_sweeper_resends_idle_processing_but_not_work_a_worker_holds(
     finally:
         release.set()
         thread.join()
+
+
+@pytest.mark.django_db
+def test_the_sweeper_waits_longer_while_the_imaging_queue_is_busy(
+    claimed, make_png, monkeypatch
+):
+    client, claim = claimed
+    pk = _post(client, claim, make_png((60, 40))).json()["id"]
+    Submission.objects.update(updated_at=timezone.now() - timedelta(minutes=2))
+    monkeypatch.setattr(services, "queue_depth", lambda task: 40)
+    assert _idle_processing_submissions() == []  # it may be one of the 40
+    Submission.objects.update(updated_at=timezone.now() - timedelta(minutes=11))
+    assert _idle_processing_submissions() == [pk]
+    monkeypatch.setattr(services, "queue_depth", lambda task: None)
+    Submission.objects.update(updated_at=timezone.now() - timedelta(minutes=11))
+    assert _idle_processing_submissions() == []  # broker down: try next sweep
