@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import ApiToken, Follow, Notification, ReputationEvent, SentMail, User
+from .models import (
+    ApiToken,
+    Follow,
+    Notification,
+    OutboxMessage,
+    ReputationEvent,
+    SentMail,
+    User,
+)
 
 
 @admin.register(User)
@@ -80,4 +88,16 @@ class SentMailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Celery work waiting for the broker; the sweeper sends it, staff watch."""
+
+    list_display = ("created_at", "task", "args", "attempts", "last_error")
+    list_filter = ("task",)
+    readonly_fields = ("task", "args", "created_at", "attempts", "last_error")
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
         return False

@@ -245,3 +245,26 @@ class SentMail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class OutboxMessage(models.Model):
+    """A Celery task call owed by a committed write, until the broker has it.
+
+    Written in the same transaction as the rows the work is for, so work is
+    never lost between the commit and the broker: the message is published
+    after commit and the row deleted; if the broker is down the row stays
+    and `flush_outbox` (Celery beat) publishes it once the broker is back.
+    It lives in accounts, the lowest app, so every app can use it.
+    """
+
+    task = models.CharField(max_length=200, help_text="The Celery task's name.")
+    args = models.JSONField(default=list, help_text="Its positional arguments.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -25,6 +25,8 @@ from .services import (
     autoretry_for=(SMTPException, ConnectionError),
     retry_backoff=True,
     max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
 )
 def send_notification_email_task(notification_id: int) -> None:
     """E-mail one notification to its recipient, once."""
@@ -34,7 +36,9 @@ def send_notification_email_task(notification_id: int) -> None:
     email_notification(notification=notification)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=300, time_limit=360
+)
 def notify_followers_task(submission_id: int) -> int:
     """Tell an artist's followers about a newly accepted work."""
     submission = Submission.objects.filter(pk=submission_id).first()

@@ -20,6 +20,7 @@ from gallery.selectors import can_see_submission
 from generation.services import seed_source_params
 
 from . import selectors
+from .errors import AlreadyPublished
 from .models import Claim, CreationTask, License, SeedImage, Submission
 from .selectors import can_see_original
 from .services import (
@@ -237,7 +238,17 @@ class TaskListApi(APIView):
     @extend_schema(
         summary="Create and publish a task",
         request=InputSerializer,
-        responses={201: TaskOutput},
+        responses={201: TaskOutput, 200: TaskOutput},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Any string up to 100 characters, new for each task. "
+                "A retry with the same key answers 200 with the task the first "
+                "request made, and publishes nothing new.",
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -254,12 +265,20 @@ class TaskListApi(APIView):
                 generator=values["generator"],
             ),
         }
-        task = create_task(by=request.user, **values)
-        publish_task(task=task, by=request.user)
+        code = status.HTTP_201_CREATED
+        try:
+            task = create_task(
+                by=request.user,
+                publish_key=request.headers.get("Idempotency-Key", ""),
+                **values,
+            )
+        except AlreadyPublished as earlier:
+            task, code = earlier.task, status.HTTP_200_OK
+        else:
+            publish_task(task=task, by=request.user)
         task = selectors.get_task(pk=task.pk)
         return Response(
-            TaskOutput(task, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
+            TaskOutput(task, context={"request": request}).data, status=code
         )
 
 

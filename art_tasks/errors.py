@@ -27,6 +27,16 @@ class InvalidTaskState(Conflict):
     code = "invalid_task_state"
 
 
+class AlreadyPublished(Conflict):
+    """A publish repeated with a key its author used before; carries the task."""
+
+    code = "already_published"
+
+    def __init__(self, task: object) -> None:
+        super().__init__("This request has already published a task.")
+        self.task = task
+
+
 class InvalidImage(AtelierError):
     code = "invalid_image"
 

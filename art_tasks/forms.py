@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 
 from .models import License, SeedImage
@@ -75,8 +77,16 @@ class PublishForm(forms.Form):
         "curators scored highest; a quarter stay fresh for variety.",
     )
 
+    publish_key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=100,
+        required=False,
+        help_text="A token per filled-in form, so sending it twice publishes once.",
+    )
+
     def __init__(self, *args, styles: list[str], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
+        self.fields["publish_key"].initial = uuid.uuid4().hex
         from generation import registry
         from generation.palettes import STYLES
         from generation.selectors import trained_generators

@@ -113,12 +113,23 @@ class CreationTask(TimeStampedModel):
         ],
         help_text="How long a submission waits for votes; empty: site default.",
     )
+    publish_key = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The publisher's idempotency key (API header or form token): "
+        "a retried publish returns this task instead of making another.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(slots__gte=1), name="task_slots_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "publish_key"],
+                condition=~Q(publish_key=""),
+                name="task_publish_once_per_key",
             ),
             models.CheckConstraint(
                 condition=Q(seed_count__gte=1) & Q(seed_count__lte=64),

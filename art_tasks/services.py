@@ -19,9 +19,16 @@ from django.utils import timezone
 
 from accounts.errors import NotAllowed
 from accounts.models import User
+from accounts.services.outbox import (
+    flush_outbox,
+    publish,
+    queue_depth,
+    send_on_commit,
+)
 
 from .errors import (
     AlreadyClaimed,
+    AlreadyPublished,
     ClaimLimitReached,
     ClaimNotLive,
     InvalidTaskState,
@@ -34,6 +41,10 @@ from .storage import private_storage
 logger = logging.getLogger(__name__)
 
 STUCK_AFTER = timedelta(minutes=10)
+# Imaging takes seconds; a submission still processing after this, with no
+# worker holding its row and no message waiting in the imaging queue, lost
+# its worker (or its message) and is sent again.
+PROCESSING_STALE_AFTER = timedelta(seconds=30)
 
 
 # Tasks ------------------------------------------------------------------------
@@ -64,13 +75,27 @@ def create_task(
     vote_quorum: int | None = None,
     accept_threshold: float | None = None,
     review_window: timedelta | None = None,
+    publish_key: str = "",
 ) -> CreationTask:
     """Create a draft task; `publish_task` then paints its seeds.
 
     The voting rule (`vote_quorum`, `accept_threshold`, `review_window`)
-    falls back to the site default where it is None.
+    falls back to the site default where it is None. A `publish_key` (the
+    API's Idempotency-Key, the publish form's token) makes a retry safe:
+    raise `AlreadyPublished` with the task when `by` used the key before.
     """
     _require_staff(by)
+    publish_key = publish_key.strip()
+    if len(publish_key) > 100:
+        raise ValidationError(
+            {"publish_key": "An idempotency key is at most 100 characters."}
+        )
+    if publish_key:
+        earlier = CreationTask.objects.filter(
+            created_by=by, publish_key=publish_key
+        ).first()
+        if earlier is not None:
+            raise AlreadyPublished(earlier)
     from generation.services import check_generator_recipe
 
     check_generator_recipe(
@@ -97,9 +122,19 @@ def create_task(
         vote_quorum=vote_quorum,
         accept_threshold=accept_threshold,
         review_window=review_window,
+        publish_key=publish_key,
     )
     task.full_clean()
-    task.save()
+    try:
+        with transaction.atomic():
+            task.save()
+    except IntegrityError:
+        earlier = CreationTask.objects.filter(
+            created_by=by, publish_key=publish_key
+        ).first()
+        if not publish_key or earlier is None:
+            raise
+        raise AlreadyPublished(earlier) from None  # a concurrent retry won
     names = sorted({t.strip().lower() for t in tags if t.strip()})
     if names:
         tag_objs = [Tag.objects.get_or_create(name=n)[0] for n in names]
@@ -258,7 +293,9 @@ def _store(prefix: str, digest: str, extension: str, content: ContentFile) -> st
     storage = private_storage()
     name = f"{prefix}/{digest[:2]}/{digest}.{extension}"
     if storage.exists(name):
-        return name
+        if storage.size(name) == content.size:
+            return name
+        storage.delete(name)  # cut short by a worker that died
     return storage.save(name, content)
 
 
@@ -344,7 +381,7 @@ def submit_work(
             if not Submission.objects.filter(original=stored).exists():
                 private_storage().delete(stored)
             raise
-        process_submission_task.delay_on_commit(submission.pk)
+        send_on_commit(process_submission_task, submission.pk)
     return submission
 
 
@@ -356,7 +393,14 @@ def process_submission(*, submission: Submission) -> Submission:
     """
     from generation.imaging import make_variants
 
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    locked = (
+        Submission.objects.select_for_update(skip_locked=True)
+        .filter(pk=submission.pk)
+        .first()
+    )
+    if locked is None:  # another worker is processing it right now
+        return submission
+    submission = locked
     if submission.state != Submission.State.PROCESSING:
         return submission
     with submission.original.open("rb") as fh:
@@ -429,22 +473,55 @@ def fail_submission_processing(*, submission: Submission, error: str) -> Submiss
     return submission
 
 
-def sweep_stuck_work() -> dict[str, int]:
-    """Re-queue submissions and generation jobs that were left behind.
+def _idle_processing_submissions() -> list[int]:
+    """Return submissions stuck in processing that no worker holds; mark them.
 
-    A broker outage or a killed worker can drop a message; the database
-    still knows the work is pending, so it is sent again.
+    A worker processing a submission holds its row lock until it commits,
+    and the lock dies with the worker, so `skip_locked` leaves out exactly
+    the live ones. While messages wait in the imaging queue, a submission
+    may be one of them, so only those silent for `STUCK_AFTER` are resent
+    (a busy queue is not flooded with copies). `updated_at` is touched, so
+    each is resent at most once per period.
+    """
+    from .tasks import process_submission_task
+
+    now = timezone.now()
+    waiting = queue_depth(process_submission_task)
+    if waiting is None:
+        return []
+    silent_for = PROCESSING_STALE_AFTER if waiting == 0 else STUCK_AFTER
+    with transaction.atomic():
+        pks = list(
+            Submission.objects.select_for_update(skip_locked=True)
+            .filter(
+                state=Submission.State.PROCESSING,
+                updated_at__lt=now - silent_for,
+            )
+            .values_list("pk", flat=True)
+        )
+        Submission.objects.filter(pk__in=pks).update(updated_at=now)
+    return pks
+
+
+def sweep_stuck_work() -> dict[str, int]:
+    """Send again the Celery work that was left behind; count what went.
+
+    The outbox first (work committed while the broker was down), then
+    submissions and generation jobs whose worker died or whose message was
+    lost: the database still knows the work is pending. The Celery tasks
+    are idempotent, so a resend of work that was only slow changes nothing.
     """
     from generation.services import resume_stuck_jobs
 
     from .tasks import process_submission_task
 
-    cutoff = timezone.now() - STUCK_AFTER
-    stuck = list(
-        Submission.objects.filter(
-            state=Submission.State.PROCESSING, updated_at__lt=cutoff
-        ).values_list("pk", flat=True)
-    )
+    outbox = flush_outbox()
+    stuck = _idle_processing_submissions()
     for pk in stuck:
-        process_submission_task.delay(pk)
-    return {"submissions": len(stuck), "jobs": resume_stuck_jobs(older_than=cutoff)}
+        publish(process_submission_task, pk)
+    cutoff = timezone.now() - STUCK_AFTER
+    return {
+        "outbox": outbox,
+        "submissions": len(stuck),
+        "jobs": resume_stuck_jobs(older_than=cutoff),
+    }

@@ -16,7 +16,13 @@ from .services import (
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    soft_time_limit=120,
+    time_limit=180,
+)
 def process_submission_task(submission_id: int) -> None:
     """Make a submission's web variants and hashes, then send it to review."""
     submission = Submission.objects.filter(pk=submission_id).first()

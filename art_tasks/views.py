@@ -16,7 +16,7 @@ from generation.models import GenerationJob
 from generation.services import known_styles, seed_source_params
 
 from . import selectors
-from .errors import InvalidImage
+from .errors import AlreadyPublished, InvalidImage
 from .forms import PublishForm, SubmitForm
 from .models import Claim, CreationTask
 from .services import claim_task, create_task, publish_task, release_claim, submit_work
@@ -168,6 +168,9 @@ def publish(request: HttpRequest) -> HttpResponse:
             }
             task = create_task(by=request.user, **values)
             publish_task(task=task, by=request.user)
+        except AlreadyPublished as earlier:  # the form was sent twice
+            messages.info(request, "This form was already published.")
+            return redirect(earlier.task)
         except AtelierError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:

@@ -231,7 +231,8 @@ else:
 # EMAIL_URL picks the transport: smtp+tls://user:password@host:587,
 # smtps://..., consolemail:// (the default: mail is printed), dummymail://.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+# A backend class named outright (DJANGO_EMAIL_BACKEND) wins over the URL's.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = EMAIL_CONFIG.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER", "")
@@ -338,6 +339,14 @@ ATELIER_AVATAR_SIZE = 256
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # The visibility timeout only brings back messages of workers that died
+    # silently; heartbeats and the sweeper recover those much sooner. Keep it
+    # above the longest hard time limit (generation: 21 min), so a live job is
+    # never handed to a second worker. See docs/operations.md, Broker outages.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "socket_connect_timeout": 2,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -357,6 +366,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request publishing while the broker is down gives up within about a
+# second; the outbox row keeps the work (see accounts/services/outbox.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# A worker cut off from the broker stops its running tasks, whose messages
+# the broker hands out again; the job rows make the rerun resume, not redo.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
     "notify-expiring-claims": {
         "task": "accounts.tasks.notify_expiring_claims_task",
@@ -372,7 +393,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-stuck-work": {
         "task": "art_tasks.tasks.sweep_stuck_work_task",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(seconds=30),
     },
     "close-due-reviews": {
         "task": "gallery.tasks.close_due_reviews_task",

@@ -59,6 +59,11 @@ class GenerationJob(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life from the worker painting the job.",
+    )
     plan = models.JSONField(
         default=list,
         blank=True,

@@ -10,15 +10,22 @@ import hashlib
 import io
 import logging
 import re
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.errors import NotAllowed
 from accounts.models import User
+from accounts.services.outbox import publish, send_on_commit
 from art_tasks.models import CreationTask, SeedImage
 
 from . import evolution, registry
@@ -33,6 +40,13 @@ from .models import GenerationJob, GeneratorModel, TrainingRun
 logger = logging.getLogger(__name__)
 
 SEED_THUMB = 320
+# A running job's worker touches `heartbeat_at` this often; a job silent for
+# `JOB_STALE_AFTER` has lost its worker (killed, or cut off), and the sweeper
+# sends it again. A queued job whose message went missing is sent again after
+# `JOB_LOST_AFTER` (the outbox already covers a broker that was down).
+JOB_HEARTBEAT_EVERY = timedelta(seconds=10)
+JOB_STALE_AFTER = timedelta(seconds=30)
+JOB_LOST_AFTER = timedelta(minutes=10)
 
 
 def known_styles() -> list[str]:
@@ -72,7 +86,7 @@ def start_generation(*, task: CreationTask) -> GenerationJob:
 
     plan = plan_seeds(task=task)
     job = GenerationJob.objects.create(task=task, total=task.seed_count, plan=plan)
-    generate_seeds_task.delay_on_commit(job.pk)
+    send_on_commit(generate_seeds_task, job.pk)
     return job
 
 
@@ -240,13 +254,83 @@ def _png_and_thumb(image) -> tuple[bytes, bytes]:  # noqa: ANN001 - PIL image
     return out.getvalue(), tout.getvalue()
 
 
+def _claim_job(job: GenerationJob, device: str) -> bool:
+    """Take `job` for this worker; False when it is finished or in live hands.
+
+    A single conditional UPDATE, so of two deliveries of one job (a
+    redelivered message, a sweeper's resend) exactly one paints; a job
+    whose worker stopped beating is taken over.
+    """
+    now = timezone.now()
+    silent = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - JOB_STALE_AFTER)
+    return bool(
+        GenerationJob.objects.filter(pk=job.pk)
+        .filter(
+            Q(state=GenerationJob.State.QUEUED)
+            | (Q(state=GenerationJob.State.RUNNING) & silent)
+        )
+        .update(
+            state=GenerationJob.State.RUNNING,
+            started_at=Coalesce("started_at", now),
+            heartbeat_at=now,
+            device=device,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    )
+
+
+@contextmanager
+def _heartbeat(job: GenerationJob) -> Iterator[None]:
+    """Touch `job.heartbeat_at` from a side thread while the body runs.
+
+    The beat stops with the process, so a killed worker's job goes silent
+    and the sweeper hands it on; a long batch on a slow device does not.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(JOB_HEARTBEAT_EVERY.total_seconds()):
+                try:
+                    GenerationJob.objects.filter(
+                        pk=job.pk, state=GenerationJob.State.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # a busy database: try again next beat
+                    logger.warning("heartbeat of job %s missed", job.pk, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=beat, name=f"job-{job.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _store_seed_file(field_file: FieldFile, name: str, content: ContentFile) -> None:
+    """Store a seed's file under exactly `name`, replacing a leftover.
+
+    A run that died between writing a file and committing its seed leaves
+    the file behind; the rerun paints the same bytes and overwrites it,
+    instead of storing a second copy under a suffixed name.
+    """
+    full = field_file.field.generate_filename(field_file.instance, name)
+    if field_file.storage.exists(full):
+        field_file.storage.delete(full)
+    field_file.save(name, content, save=False)
+
+
 def run_generation_job(
     *, job: GenerationJob, batch_size: int | None = None
 ) -> GenerationJob:
     """Paint the missing seeds of `job`'s task in batches, then open the task.
 
     Seeds already stored are skipped, so a redelivered or resumed job only
-    paints what is missing. Progress is committed after every batch.
+    paints what is missing. Progress is committed after every batch. A job
+    that is finished, or that a live worker is painting, is left alone.
     """
     from django.conf import settings
 
@@ -261,54 +345,58 @@ def run_generation_job(
         return job
     task = job.task
     device = cppn.pick_device()
-    GenerationJob.objects.filter(pk=job.pk).update(
-        state=GenerationJob.State.RUNNING,
-        started_at=job.started_at or timezone.now(),
-        device=str(device),
-        attempts=job.attempts + 1,
-        updated_at=timezone.now(),
-    )
+    if not _claim_job(job, str(device)):
+        logger.info("generation job %s is done or in live hands; skipped", job.pk)
+        job.refresh_from_db()
+        return job
     try:
         plan = _fixed_plan(job)
         done = set(task.seeds.values_list("index", flat=True))
         todo = [i for i in range(task.seed_count) if i not in done]
-        for start in range(0, len(todo), batch_size):
-            indexes = todo[start : start + batch_size]
-            if plan:
-                recipes = [plan[i]["recipe"] for i in indexes]
-            else:
-                recipes = _seed_recipes(task, indexes)
-            began = time.perf_counter()
-            images = _render(recipes, device)
-            per_image_ms = int(1000 * (time.perf_counter() - began) / len(images))
-            with transaction.atomic():
-                painted = []
-                for index, recipe, image in zip(indexes, recipes, images, strict=True):
-                    png, thumb = _png_and_thumb(image)
-                    digest = hashlib.sha256(png).hexdigest()
-                    seed = SeedImage(
-                        task=task,
-                        index=index,
-                        width=image.width,
-                        height=image.height,
-                        recipe={**recipe, "device": str(device)},
-                        sha256=digest,
-                        phash=difference_hash(image),
-                        device=str(device),
-                        render_ms=per_image_ms,
+        with _heartbeat(job):
+            for start in range(0, len(todo), batch_size):
+                indexes = todo[start : start + batch_size]
+                if plan:
+                    recipes = [plan[i]["recipe"] for i in indexes]
+                else:
+                    recipes = _seed_recipes(task, indexes)
+                began = time.perf_counter()
+                images = _render(recipes, device)
+                per_image_ms = int(1000 * (time.perf_counter() - began) / len(images))
+                with transaction.atomic():
+                    painted = []
+                    for index, recipe, image in zip(
+                        indexes, recipes, images, strict=True
+                    ):
+                        png, thumb = _png_and_thumb(image)
+                        digest = hashlib.sha256(png).hexdigest()
+                        seed = SeedImage(
+                            task=task,
+                            index=index,
+                            width=image.width,
+                            height=image.height,
+                            recipe={**recipe, "device": str(device)},
+                            sha256=digest,
+                            phash=difference_hash(image),
+                            device=str(device),
+                            render_ms=per_image_ms,
+                        )
+                        _store_seed_file(
+                            seed.image, f"{task.pk}/{digest}.png", ContentFile(png)
+                        )
+                        _store_seed_file(
+                            seed.thumbnail,
+                            f"{task.pk}/{digest}.webp",
+                            ContentFile(thumb),
+                        )
+                        seed.save()
+                        painted.append(seed)
+                    _link_parents(painted, plan)
+                    GenerationJob.objects.filter(pk=job.pk).update(
+                        done=task.seeds.count(),
+                        heartbeat_at=timezone.now(),
+                        updated_at=timezone.now(),
                     )
-                    seed.image.save(
-                        f"{task.pk}/{digest}.png", ContentFile(png), save=False
-                    )
-                    seed.thumbnail.save(
-                        f"{task.pk}/{digest}.webp", ContentFile(thumb), save=False
-                    )
-                    seed.save()
-                    painted.append(seed)
-                _link_parents(painted, plan)
-                GenerationJob.objects.filter(pk=job.pk).update(
-                    done=task.seeds.count(), updated_at=timezone.now()
-                )
     except Exception as exc:
         logger.exception("generation job %s failed", job.pk)
         GenerationJob.objects.filter(pk=job.pk).update(
@@ -330,19 +418,40 @@ def run_generation_job(
     return job
 
 
+def stuck_jobs(*, now: datetime | None = None) -> list[int]:
+    """Return the generation jobs to send again, and mark them as sent.
+
+    A running job whose heartbeat stopped lost its worker: it is resent
+    after `JOB_STALE_AFTER`, then at most once per that period while it
+    waits for a worker. A queued job is resent only after `JOB_LOST_AFTER`:
+    its message is normally waiting in the queue, and one the broker never
+    took is still in the outbox.
+    """
+    now = now or timezone.now()
+    stale = now - JOB_STALE_AFTER
+    dead = Q(state=GenerationJob.State.RUNNING, updated_at__lt=stale) & (
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale)
+    )
+    lost = Q(state=GenerationJob.State.QUEUED, updated_at__lt=now - JOB_LOST_AFTER)
+    jobs = GenerationJob.objects.filter(
+        dead | lost, task__state=CreationTask.State.GENERATING
+    )
+    pks = list(jobs.values_list("pk", flat=True))
+    GenerationJob.objects.filter(pk__in=pks).update(updated_at=now)
+    return pks
+
+
 def resume_stuck_jobs(*, older_than: datetime) -> int:
-    """Send again generation jobs and training runs stalled before `older_than`."""
+    """Send again stalled generation jobs and training runs; count them.
+
+    Jobs follow `stuck_jobs`; a training run is stalled when its row has not
+    moved since `older_than`.
+    """
     from .tasks import generate_seeds_task, train_generator_task
 
-    stuck = list(
-        GenerationJob.objects.filter(
-            state__in=[GenerationJob.State.QUEUED, GenerationJob.State.RUNNING],
-            updated_at__lt=older_than,
-            task__state=CreationTask.State.GENERATING,
-        ).values_list("pk", flat=True)
-    )
+    stuck = stuck_jobs()
     for pk in stuck:
-        generate_seeds_task.delay(pk)
+        publish(generate_seeds_task, pk)
     # Training runs whose message was lost (queued) or whose worker died
     # (running but silent); the task resumes them from their checkpoint.
     runs = list(
@@ -352,7 +461,7 @@ def resume_stuck_jobs(*, older_than: datetime) -> int:
         ).values_list("pk", flat=True)
     )
     for pk in runs:
-        train_generator_task.delay(pk)
+        publish(train_generator_task, pk)
     return len(stuck) + len(runs)
 
 
@@ -477,5 +586,5 @@ def start_training(
     run = create_training_run(
         name=name, size=size, epochs=epochs, batch_size=batch_size, requested_by=by
     )
-    train_generator_task.delay_on_commit(run.pk)
+    send_on_commit(train_generator_task, run.pk)
     return run

@@ -8,9 +8,18 @@ from .models import GenerationJob, TrainingRun
 from .services import TRAINING_STALE_AFTER, run_generation_job
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=20 * 60,
+    time_limit=21 * 60,
+)
 def generate_seeds_task(job_id: int) -> None:
-    """Paint the seeds of one generation job; a finished job is left alone."""
+    """Paint the seeds of one generation job; a finished job is left alone.
+
+    Past the soft time limit the job fails and its task returns to draft
+    with the error; the hard limit only catches a worker stuck in C code.
+    """
     job = GenerationJob.objects.filter(pk=job_id).first()
     if job is None or job.state in (
         GenerationJob.State.DONE,

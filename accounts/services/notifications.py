@@ -22,6 +22,7 @@ from django.utils import timezone
 from art_tasks.models import Claim, Submission
 
 from ..models import Notification, User
+from .outbox import send_each_on_commit, send_on_commit
 
 Kind = Notification.Kind
 
@@ -47,12 +48,12 @@ def notify(
     try:
         with transaction.atomic():
             notification.save()
+            if _wants_email(recipient):
+                send_on_commit(send_notification_email_task, notification.pk)
     except IntegrityError:
         if not key:
             raise
         return None  # this event has been notified already
-    if _wants_email(recipient):
-        send_notification_email_task.delay_on_commit(notification.pk)
     return notification
 
 
@@ -150,7 +151,7 @@ def notify_decision(*, submission: Submission) -> Notification | None:
         key=_decision_key(submission),
     )
     if accepted and notification is not None:
-        notify_followers_task.delay_on_commit(submission.pk)
+        send_on_commit(notify_followers_task, submission.pk)
     return notification
 
 
@@ -218,9 +219,10 @@ def notify_followers(*, submission: Submission) -> list[Notification]:
         for follower in followers
     ]
     created = Notification.objects.bulk_create(rows, batch_size=500)
-    for notification in created:
-        if _wants_email(notification.recipient):
-            send_notification_email_task.delay_on_commit(notification.pk)
+    send_each_on_commit(
+        send_notification_email_task,
+        [(n.pk,) for n in created if _wants_email(n.recipient)],
+    )
     return created
 
 

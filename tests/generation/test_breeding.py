@@ -226,7 +226,10 @@ def test_a_rerun_repaints_missing_seeds_identically_from_the_fixed_plan(
     }
     # A crash lost two seeds; meanwhile new votes change which seed is fittest.
     task.seeds.filter(index__in=[1, 4]).delete()
-    GenerationJob.objects.filter(pk=job.pk).update(state=GenerationJob.State.RUNNING)
+    # ... and its worker, which went silent (no heartbeat) mid-job.
+    GenerationJob.objects.filter(pk=job.pk).update(
+        state=GenerationJob.State.RUNNING, heartbeat_at=None
+    )
     scored(
         scored_ink.seeds.get(index=3),
         [5, 5, 5],
