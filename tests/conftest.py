@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -41,6 +42,17 @@ def fresh_cache(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
+
+
+def wait_for(predicate, *, timeout: float, what: str):
+    """Return `predicate()` once it is truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple = (200, 80, 40)) -> bytes:

@@ -37,7 +37,7 @@ from config.celery import app as celery_app
 from generation.models import GenerationJob
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
-from tests.conftest import png_bytes
+from tests.conftest import png_bytes, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).parent / "celery")
@@ -51,16 +51,6 @@ pytestmark = [
         shutil.which("redis-server") is None, reason="needs redis-server"
     ),
 ]
-
-
-def wait_for(predicate, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 class PrivateRedis:

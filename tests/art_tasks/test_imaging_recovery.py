@@ -34,14 +34,6 @@ def _post(client, claim, content: bytes):
     )
 
 
-@pytest.fixture
-def claimed(open_task, artist):
-    claim = claim_task(task=open_task, user=artist)
-    client = APIClient()
-    client.force_authenticate(artist)
-    return client, claim
-
-
 @pytest.mark.django_db
 def test_processing_replaces_a_variant_a_killed_worker_cut_short(
     claimed, make_png, settings

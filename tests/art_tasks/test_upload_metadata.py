@@ -17,7 +17,6 @@ import pytest
 from PIL import Image, ImageCms, ImageOps
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from art_tasks.models import Claim, Submission
 from art_tasks.services import claim_task
@@ -64,14 +63,6 @@ XMP = (
     b'exif/1.0/" exif:GPSLatitude="51,30.2N"/></rdf:RDF></x:xmpmeta>'
 )
 ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-
-
-@pytest.fixture
-def claimed(open_task, artist):
-    claim = claim_task(task=open_task, user=artist)
-    client = APIClient()
-    client.force_authenticate(artist)
-    return client, claim
 
 
 def _post(client, claim, content: bytes, name: str):

@@ -15,14 +15,6 @@ from art_tasks.tasks import process_submission_task
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def claimed(open_task, artist):
-    claim = claim_task(task=open_task, user=artist)
-    client = APIClient()
-    client.force_authenticate(artist)
-    return client, claim
-
-
 def _post(client, claim, content: bytes, name: str, content_type="image/png"):
     upload = SimpleUploadedFile(name, content, content_type=content_type)
     return client.post(
