@@ -20,7 +20,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 install: $(BIN)/.installed
 
 migrate: install
-	mkdir -p var/media var/broker var/broker-processed
+	mkdir -p var/media var/broker var/broker-processed var/broker-control
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate

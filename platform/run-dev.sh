@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # The demo runs with DEBUG on (Django's default here is off, as in production).
 export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
 BIN=.venv/bin
-mkdir -p var/broker var/broker-processed
+mkdir -p var/broker var/broker-processed var/broker-control
 # Locally: sign in before confirming the address, and keep each sent mail
 # for staff at /staff/mail/ (it is also printed here).
 export ATELIER_EMAIL_VERIFICATION="${ATELIER_EMAIL_VERIFICATION:-optional}"
