@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 # DEBUG is off unless asked for; the local demo asks (platform/run-dev.sh too).
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test install lint migrate demo clean
+.PHONY: run test test-fast check install lint migrate demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,9 +34,18 @@ test: install
 	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install
+# The inner loop: everything but the browser, real-worker and fuzz tests.
+test-fast: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	$(BIN)/pytest -m "not browser and not worker and not fuzz" $(PYTEST_ARGS)
+
+# Static checks CI runs before the tests.
+check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+lint: check
 
 clean:
 	rm -rf var staticfiles test-artifacts
