@@ -46,3 +46,14 @@ class Conflict(AtelierError):
 
 class CannotFollowSelf(AtelierError):
     code = "follow_self"
+
+
+class InvalidImage(AtelierError):
+    """An upload that is not an image Atelier accepts (see `uploads.py`)."""
+
+    code = "invalid_image"
+
+
+class FileTooLarge(InvalidImage):
+    status = 413
+    code = "file_too_large"

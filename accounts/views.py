@@ -113,6 +113,21 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile_settings.html", {"form": form})
 
 
+def _token_page(
+    request: HttpRequest, *, form: TokenForm, secret: str | None
+) -> HttpResponse:
+    """The tokens page; `secret` is a new token's secret, shown this once."""
+    return render(
+        request,
+        "accounts/token_settings.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": selectors.api_tokens(user=request.user),
+        },
+    )
+
+
 @login_required
 def token_settings(request: HttpRequest) -> HttpResponse:
     """List my API tokens; make one (its secret is shown once, on this page)."""
@@ -131,15 +146,7 @@ def token_settings(request: HttpRequest) -> HttpResponse:
                 "shown only once.",
             )
             form = TokenForm()
-    return render(
-        request,
-        "accounts/token_settings.html",
-        {
-            "form": form,
-            "secret": secret,
-            "tokens": selectors.api_tokens(user=request.user),
-        },
-    )
+    return _token_page(request, form=form, secret=secret)
 
 
 @login_required
@@ -155,15 +162,7 @@ def token_rotate(request: HttpRequest, token_id: int) -> HttpResponse:
         f"“{issued.token.name}” has a new secret; the old one no longer works. "
         "Copy it now: it is shown only once.",
     )
-    return render(
-        request,
-        "accounts/token_settings.html",
-        {
-            "form": TokenForm(),
-            "secret": issued.secret,
-            "tokens": selectors.api_tokens(user=request.user),
-        },
-    )
+    return _token_page(request, form=TokenForm(), secret=issued.secret)
 
 
 @login_required

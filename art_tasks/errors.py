@@ -1,6 +1,6 @@
 """Errors raised by the creation-task services."""
 
-from accounts.errors import AtelierError, Conflict, NotAllowed
+from accounts.errors import Conflict, NotAllowed
 
 
 class TaskNotOpen(Conflict):
@@ -35,12 +35,3 @@ class AlreadyPublished(Conflict):
     def __init__(self, task: object) -> None:
         super().__init__("This request has already published a task.")
         self.task = task
-
-
-class InvalidImage(AtelierError):
-    code = "invalid_image"
-
-
-class FileTooLarge(InvalidImage):
-    status = 413
-    code = "file_too_large"

@@ -327,7 +327,7 @@ def submit_work(
     What is stored is the upload with its personal metadata (GPS position,
     camera serials, XMP, comments) removed and its pixels untouched.
     """
-    from generation.imaging import inspect_upload
+    from accounts.uploads import inspect_upload
 
     from .tasks import process_submission_task
 

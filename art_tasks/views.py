@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
-from accounts.errors import AtelierError
+from accounts.errors import AtelierError, InvalidImage
 from accounts.ratelimit import rate_limited
 from generation.models import GenerationJob
 from generation.services import known_styles, seed_source_params
 
 from . import selectors
-from .errors import AlreadyPublished, InvalidImage
+from .errors import AlreadyPublished
 from .forms import PublishForm, SubmitForm
 from .models import Claim, CreationTask
 from .services import claim_task, create_task, publish_task, release_claim, submit_work

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from ..errors import NotAllowed
 from ..models import User
+from ..uploads import inspect_upload
 
 
 def _square_webp(fileobj: IO[bytes], side: int) -> bytes:
@@ -31,11 +32,9 @@ def _square_webp(fileobj: IO[bytes], side: int) -> bytes:
 def _store_avatar(fileobj: IO[bytes]) -> str:
     """Check the upload like a submission, then store its square WebP by hash.
 
-    Raises `InvalidImage` or `FileTooLarge` (art_tasks.errors) with a message
+    Raises `InvalidImage` or `FileTooLarge` (accounts.errors) with a message
     the person can act on; nothing is stored then.
     """
-    from generation.imaging import inspect_upload
-
     inspect_upload(
         fileobj,
         max_bytes=settings.ATELIER_MAX_UPLOAD_BYTES,

@@ -26,7 +26,7 @@ def _strip_original(submission, private):
     """Store the original again without its personal metadata."""
     from PIL import Image
 
-    from generation.imaging import ACCEPTED_FORMATS, strip_metadata
+    from accounts.uploads import ACCEPTED_FORMATS, strip_metadata
 
     fmt = submission.format.upper()
     if fmt not in ACCEPTED_FORMATS or not private.exists(submission.original.name):
