@@ -11,8 +11,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from .models import ApiToken, User
-from .services.tokens import authenticate_token
+from accounts.models import ApiToken, User
+from accounts.services.tokens import authenticate_token
 
 KEYWORD = b"token"
 

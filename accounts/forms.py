@@ -4,7 +4,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 
 from django import forms
 
-from .models import User
+from accounts.models import User
 
 
 class LoginForm(AllauthLoginForm):

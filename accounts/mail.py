@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
-from .models import SentMail
+from accounts.models import SentMail
 
 
 def _html_part(message: EmailMessage) -> str:

@@ -37,7 +37,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from .errors import AtelierError
+from core.errors import AtelierError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

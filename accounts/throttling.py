@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rest_framework.throttling import BaseThrottle
 
-from . import ratelimit
+from accounts import ratelimit
 
 if TYPE_CHECKING:  # rest_framework.views imports this module while it loads
     from rest_framework.request import Request

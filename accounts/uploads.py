@@ -18,7 +18,7 @@ from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import FileTooLarge, InvalidImage
+from accounts.errors import FileTooLarge, InvalidImage
 
 ACCEPTED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 # Pillow reports a JPEG with a second picture (a phone's depth map or

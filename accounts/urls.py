@@ -2,7 +2,7 @@ from allauth.account import views as allauth_views
 
 from django.urls import path
 
-from . import api, views
+from accounts import api, views
 
 app_name = "accounts"
 
@@ -28,38 +28,9 @@ urlpatterns = [
     ),
     path("staff/mail/", views.sent_mail, name="sent-mail"),
     path("staff/mail/<int:mail_id>/", views.sent_mail_detail, name="sent-mail-detail"),
-    path("artists/<str:username>/", views.artist, name="artist"),
-    path("artists/<str:username>/follow/", views.follow, name="follow"),
-    path("artists/<str:username>/unfollow/", views.unfollow, name="unfollow"),
-    path("leaderboard/", views.leaderboard, name="leaderboard"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications-read"),
-    path(
-        "notifications/settings/",
-        views.notification_settings,
-        name="notification-settings",
-    ),
 ]
 
 api_urlpatterns = [
-    path("artists/<str:username>/", api.ArtistDetailApi.as_view(), name="artist"),
-    path(
-        "artists/<str:username>/follow/",
-        api.ArtistFollowApi.as_view(),
-        name="artist-follow",
-    ),
-    path("leaderboard/", api.LeaderboardApi.as_view(), name="leaderboard"),
-    path("notifications/", api.NotificationListApi.as_view(), name="notification-list"),
-    path(
-        "notifications/unread-count/",
-        api.NotificationUnreadCountApi.as_view(),
-        name="notification-unread-count",
-    ),
-    path(
-        "notifications/read/",
-        api.NotificationReadApi.as_view(),
-        name="notification-read",
-    ),
     path("me/", api.MeApi.as_view(), name="me"),
     path("me/preferences/", api.MePreferencesApi.as_view(), name="me-preferences"),
     path("me/tokens/", api.MeTokenListApi.as_view(), name="me-tokens"),

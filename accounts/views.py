@@ -13,28 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from gallery.selectors import artist_works
+from accounts import ratelimit, selectors
+from accounts.forms import ProfileForm, TokenForm
+from accounts.models import SentMail
+from accounts.ratelimit import rate_limited
+from accounts.services import issue_token, revoke_token, rotate_token, update_profile
+from core.decorators import staff_required
+from core.errors import AtelierError
 
-from . import ratelimit, selectors
-from .decorators import staff_required
-from .errors import AtelierError
-from .forms import ProfileForm, TokenForm
-from .models import SentMail, User
-from .ratelimit import rate_limited
-from .services import (
-    follow_artist,
-    issue_token,
-    mark_notifications_read,
-    revoke_token,
-    rotate_token,
-    set_email_notifications,
-    unfollow_artist,
-    update_profile,
-)
-
-INBOX_SIZE = 50
 MAIL_PAGE = 100
 
 
@@ -194,103 +182,3 @@ def sent_mail_detail(request: HttpRequest, mail_id: int) -> HttpResponse:
         "accounts/sent_mail_detail.html",
         {"mail": get_object_or_404(SentMail, pk=mail_id)},
     )
-
-
-def artist(request: HttpRequest, username: str) -> HttpResponse:
-    person = get_object_or_404(User, username=username, is_active=True)
-    return render(
-        request,
-        "accounts/artist.html",
-        {
-            "artist": person,
-            "works": artist_works(artist=person),
-            "standing": selectors.artist_standing(artist=person, viewer=request.user),
-        },
-    )
-
-
-@login_required
-@require_POST
-def follow(request: HttpRequest, username: str) -> HttpResponse:
-    person = get_object_or_404(User, username=username, is_active=True)
-    try:
-        follow_artist(follower=request.user, artist=person)
-        messages.success(
-            request, f"You follow {person.shown_name}: new work will reach you."
-        )
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-    return redirect(person)
-
-
-@login_required
-@require_POST
-def unfollow(request: HttpRequest, username: str) -> HttpResponse:
-    person = get_object_or_404(User, username=username, is_active=True)
-    unfollow_artist(follower=request.user, artist=person)
-    messages.info(request, f"You no longer follow {person.shown_name}.")
-    return redirect(person)
-
-
-def leaderboard(request: HttpRequest) -> HttpResponse:
-    period = request.GET.get("period", "week")
-    if period not in selectors.PERIODS:
-        period = "week"
-    return render(
-        request,
-        "accounts/leaderboard.html",
-        {
-            "period": period,
-            "periods": selectors.PERIODS,
-            "since": selectors.period_start(period),
-            "contributors": selectors.leaderboard(board="contributors", period=period),
-            "curators": selectors.leaderboard(board="curators", period=period),
-        },
-    )
-
-
-def _inbox_context(user: User) -> dict[str, object]:
-    items = list(selectors.inbox(user=user)[:INBOX_SIZE])
-    return {"items": items, "unread": any(n.is_unread for n in items)}
-
-
-@login_required
-@require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    """Show the latest notifications, new ones marked; reading changes nothing.
-
-    A GET must not change state (link previews, prefetching and crawlers
-    open pages too): the "Mark read" buttons post to `notifications_read`.
-    """
-    return render(request, "accounts/notifications.html", _inbox_context(request.user))
-
-
-@login_required
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    """Mark one notification (`id`) or all of them read.
-
-    An HTMX request gets the inbox back, with the bell's count out of band.
-    """
-    raw = request.POST.get("id", "")
-    ids = [int(raw)] if raw.isdecimal() else None
-    mark_notifications_read(user=request.user, ids=ids)
-    if request.htmx:
-        return render(
-            request, "accounts/_inbox_read.html", _inbox_context(request.user)
-        )
-    return redirect("accounts:notifications")
-
-
-@login_required
-@require_POST
-def notification_settings(request: HttpRequest) -> HttpResponse:
-    enabled = request.POST.get("email_notifications") == "on"
-    set_email_notifications(user=request.user, enabled=enabled)
-    if enabled:
-        messages.success(
-            request, f"Notifications will also go to {request.user.email}."
-        )
-    else:
-        messages.info(request, "No more e-mails: notifications stay here on the site.")
-    return redirect("accounts:notifications")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Claim, CreationTask, SeedImage, Submission, Tag
+from art_tasks.models import Claim, CreationTask, SeedImage, Submission, Tag
 
 
 @admin.register(CreationTask)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -15,15 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.errors import NotFound
-from gallery.selectors import can_see_submission
-from generation.services import seed_source_params
-
-from . import selectors
-from .errors import AlreadyPublished
-from .models import Claim, CreationTask, License, SeedImage, Submission
-from .selectors import can_see_original
-from .services import (
+from art_tasks import selectors
+from art_tasks.errors import AlreadyPublished
+from art_tasks.models import Claim, CreationTask, License, SeedImage, Submission
+from art_tasks.selectors import can_see_original, can_see_submission
+from art_tasks.services import (
     claim_task,
     create_task,
     publish_task,
@@ -31,21 +27,9 @@ from .services import (
     require_claim_holder,
     submit_work,
 )
-
-
-@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-class FileUrlField(serializers.Field):
-    """An absolute URL for a stored file, or null while it does not exist."""
-
-    def __init__(self, **kwargs):  # noqa: ANN003, ANN204
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):  # noqa: ANN001, ANN201
-        if not value:
-            return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(value.url) if request else value.url
+from core.api import FileUrlField
+from core.errors import NotFound
+from generation.services import seed_source_params
 
 
 class SeedOutput(serializers.Serializer):
@@ -88,7 +72,7 @@ class TaskOutput(serializers.Serializer):
     seeds = SeedOutput(many=True)
 
     def get_voting_rule(self, task: CreationTask) -> dict:
-        from gallery.rules import VotingRule
+        from curation.rules import VotingRule
 
         return VotingRule.for_task(task).as_dict()
 

@@ -6,6 +6,6 @@ class ArtTasksConfig(AppConfig):
     verbose_name = "Creation tasks"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from art_tasks import signal_handlers
 
         signal_handlers.connect()

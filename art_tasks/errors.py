@@ -1,6 +1,6 @@
 """Errors raised by the creation-task services."""
 
-from accounts.errors import Conflict, NotAllowed
+from core.errors import Conflict, NotAllowed, NotFound
 
 
 class TaskNotOpen(Conflict):
@@ -35,3 +35,9 @@ class AlreadyPublished(Conflict):
     def __init__(self, task: object) -> None:
         super().__init__("This request has already published a task.")
         self.task = task
+
+
+class NoSuchGalleryWork(NotFound):
+    """A like for work that is not public: 404, so its state stays private."""
+
+    code = "not_found"

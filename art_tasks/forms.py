@@ -6,7 +6,7 @@ import uuid
 
 from django import forms
 
-from .models import License, SeedImage
+from art_tasks.models import License, SeedImage
 
 
 class PublishForm(forms.Form):

@@ -11,9 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import TimeStampedModel
-
-from .storage import private_storage
+from art_tasks.storage import private_storage
+from core.models import TimeStampedModel
 
 
 class License(models.TextChoices):

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from art_tasks.models import Claim, CreationTask, SeedImage, Submission
+from core.errors import NotFound
 
-from .models import Claim, CreationTask, SeedImage, Submission
+# Who is looking: a person, a visitor, or nobody (a Celery task).
+Viewer = User | AnonymousUser | None
 
 
 def _holding_filter() -> Q:
@@ -110,3 +116,78 @@ def can_see_original(*, submission: Submission, viewer: User | None) -> bool:
     if viewer.pk == submission.artist_id or viewer.is_staff:
         return True
     return submission.state == Submission.State.IN_REVIEW and viewer.is_curator
+
+
+def can_see_submission(*, submission: Submission, viewer: Viewer) -> bool:
+    """Return whether `viewer` may see `submission`'s page.
+
+    Accepted work is public. Otherwise (in review, decided against, or
+    hidden by moderation) its artist, the curators and staff see it.
+    """
+    if submission.state == Submission.State.ACCEPTED:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.pk == submission.artist_id or viewer.is_staff or viewer.is_curator
+
+
+# Stored files: the folder of a name says which field holds it.
+FILE_FIELDS = {"originals": "original", "web": "web", "thumbs": "thumbnail"}
+
+
+@dataclass(frozen=True)
+class SubmissionFile:
+    """A stored submission file `viewer` may fetch; `public` when anyone may."""
+
+    name: str
+    field: str
+    public: bool
+
+
+def submission_file(*, name: str, viewer: Viewer) -> SubmissionFile | None:
+    """Return the submission file stored as `name` if `viewer` may fetch it.
+
+    Web variants follow the work's page (`can_see_submission`): public
+    while the work is accepted, and gone for the public the moment it is
+    hidden or withdrawn. Originals follow `can_see_original`. A file shared
+    by several submissions (the same bytes uploaded twice) is served when
+    any of them allows it. One query.
+    """
+    from art_tasks.selectors import can_see_original
+
+    field = FILE_FIELDS.get(name.split("/", 1)[0])
+    if field is None or ".." in name.split("/"):
+        return None
+    holders = Submission.objects.filter(**{field: name}).only(
+        "pk", "state", "artist_id"
+    )
+    allowed = False
+    public = False
+    for submission in holders:
+        if field == "original":
+            allowed = allowed or can_see_original(submission=submission, viewer=viewer)
+        elif submission.state == Submission.State.ACCEPTED:
+            allowed = public = True
+        else:
+            allowed = allowed or can_see_submission(
+                submission=submission, viewer=viewer
+            )
+    return SubmissionFile(name=name, field=field, public=public) if allowed else None
+
+
+def visible_submission(*, pk: int, viewer: Viewer) -> Submission:
+    """Return submission `pk` if `viewer` may see it; raise `NotFound` if not.
+
+    A work the viewer may not see answers as missing, so its state stays
+    private.
+    """
+    submission = (
+        Submission.objects.select_related("artist", "task", "seed")
+        .filter(pk=pk)
+        .first()
+    )
+    if submission is None or not can_see_submission(
+        submission=submission, viewer=viewer
+    ):
+        raise NotFound("No such artwork.")
+    return submission

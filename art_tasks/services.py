@@ -17,7 +17,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import User
 from accounts.services.outbox import (
     flush_outbox,
@@ -25,8 +24,7 @@ from accounts.services.outbox import (
     queue_depth,
     send_on_commit,
 )
-
-from .errors import (
+from art_tasks.errors import (
     AlreadyClaimed,
     AlreadyPublished,
     ClaimLimitReached,
@@ -35,8 +33,10 @@ from .errors import (
     NotYourClaim,
     TaskNotOpen,
 )
-from .models import Claim, CreationTask, SeedImage, Submission, Tag
-from .storage import private_storage
+from art_tasks.models import Claim, CreationTask, SeedImage, Submission, Tag
+from art_tasks.signals import submission_processing_failed
+from art_tasks.storage import private_storage
+from core.errors import NotAllowed
 
 logger = logging.getLogger(__name__)
 
@@ -328,8 +328,7 @@ def submit_work(
     camera serials, XMP, comments) removed and its pixels untouched.
     """
     from accounts.uploads import inspect_upload
-
-    from .tasks import process_submission_task
+    from art_tasks.tasks import process_submission_task
 
     require_claim_holder(claim=claim, user=user)
     if seed.task_id != claim.task_id:
@@ -391,7 +390,7 @@ def process_submission(*, submission: Submission) -> Submission:
 
     A second run on a processed submission changes nothing.
     """
-    from generation.imaging import make_variants
+    from art_tasks.imaging import make_variants
 
     locked = (
         Submission.objects.select_for_update(skip_locked=True)
@@ -413,8 +412,8 @@ def process_submission(*, submission: Submission) -> Submission:
     submission.phash = variants.phash
     submission.palette = variants.palette
     submission.state = Submission.State.IN_REVIEW
-    from gallery.colours import colour_family
-    from gallery.services import review_due_at
+    from art_tasks.colours import colour_family
+    from curation.services import review_due_at
 
     submission.colour_family = colour_family(variants.palette)
     submission.review_due_at = review_due_at(task=submission.task, start=timezone.now())
@@ -439,8 +438,6 @@ def fail_submission_processing(*, submission: Submission, error: str) -> Submiss
     deadline), so they can upload again; a notification tells them why.
     A second call changes nothing.
     """
-    from accounts.services import notify_upload_failed
-
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state != Submission.State.PROCESSING:
         return submission
@@ -469,7 +466,9 @@ def fail_submission_processing(*, submission: Submission, error: str) -> Submiss
             )
             returned.full_clean()
             returned.save()
-    notify_upload_failed(submission=submission, claim=returned)
+    submission_processing_failed.send(
+        sender=Submission, submission=submission, claim=returned
+    )
     return submission
 
 
@@ -483,7 +482,7 @@ def _idle_processing_submissions() -> list[int]:
     (a busy queue is not flooded with copies). `updated_at` is touched, so
     each is resent at most once per period.
     """
-    from .tasks import process_submission_task
+    from art_tasks.tasks import process_submission_task
 
     now = timezone.now()
     waiting = queue_depth(process_submission_task)
@@ -511,9 +510,8 @@ def sweep_stuck_work() -> dict[str, int]:
     lost: the database still knows the work is pending. The Celery tasks
     are idempotent, so a resend of work that was only slow changes nothing.
     """
+    from art_tasks.tasks import process_submission_task
     from generation.services import resume_stuck_jobs
-
-    from .tasks import process_submission_task
 
     outbox = flush_outbox()
     stuck = _idle_processing_submissions()

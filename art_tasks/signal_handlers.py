@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete
 
-from .models import SeedImage, Submission
+from art_tasks.models import SeedImage, Submission
 
 
 def delete_files(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -4,8 +4,8 @@ import logging
 
 from celery import shared_task
 
-from .models import Submission
-from .services import (
+from art_tasks.models import Submission
+from art_tasks.services import (
     close_finished_tasks,
     expire_claims,
     fail_submission_processing,

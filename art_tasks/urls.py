@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from art_tasks import api, views
 
 app_name = "art_tasks"
 

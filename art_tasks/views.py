@@ -9,17 +9,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import staff_required
-from accounts.errors import AtelierError, InvalidImage
+from accounts.errors import InvalidImage
 from accounts.ratelimit import rate_limited
+from art_tasks import selectors
+from art_tasks.errors import AlreadyPublished
+from art_tasks.forms import PublishForm, SubmitForm
+from art_tasks.models import Claim, CreationTask
+from art_tasks.services import (
+    claim_task,
+    create_task,
+    publish_task,
+    release_claim,
+    submit_work,
+)
+from core.decorators import staff_required
+from core.errors import AtelierError
 from generation.models import GenerationJob
 from generation.services import known_styles, seed_source_params
-
-from . import selectors
-from .errors import AlreadyPublished
-from .forms import PublishForm, SubmitForm
-from .models import Claim, CreationTask
-from .services import claim_task, create_task, publish_task, release_claim, submit_work
 
 
 def task_list(request: HttpRequest) -> HttpResponse:

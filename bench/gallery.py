@@ -48,9 +48,9 @@ def build(n: int, media: Path) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
+    from art_tasks.colours import FAMILY_NAMES
     from art_tasks.models import Claim, CreationTask, SeedImage, Submission
-    from gallery.colours import FAMILY_NAMES
-    from gallery.ranking import (
+    from curation.ranking import (
         bayesian_average,
         trend_points,
         trend_score,
@@ -242,6 +242,7 @@ def run(args: argparse.Namespace) -> None:
     from django.test import Client
 
     from art_tasks.models import Submission
+    from curation import services as curation_services
     from gallery import services
     from gallery.pagination import keyset_page
     from gallery.selectors import ORDERS, gallery_list
@@ -259,14 +260,14 @@ def run(args: argparse.Namespace) -> None:
     print("\nPeriodic upkeep (beat jobs), one run each:")
     for name, job in [
         ("decay_trending", services.decay_trending),
-        ("refresh_ranking_prior", services.refresh_ranking_prior),
+        ("refresh_ranking_prior", curation_services.refresh_ranking_prior),
         ("layout_discover", services.layout_discover),
     ]:
         t0 = time.perf_counter()
         job()
         print(f"  {name:<24} {(time.perf_counter() - t0) * 1000:8.1f} ms")
     t0 = time.perf_counter()
-    services.refresh_ranking_prior()
+    curation_services.refresh_ranking_prior()
     print(
         f"  {'refresh, mean unchanged':<24} {(time.perf_counter() - t0) * 1000:8.1f} ms"
     )

@@ -1,5 +1,5 @@
 """Atelier's Django project package: settings, URLs, WSGI/ASGI and Celery."""
 
-from .celery import app as celery_app
+from config.celery import app as celery_app
 
 __all__ = ("celery_app",)

@@ -16,8 +16,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from accounts.errors import AtelierError
 from accounts.ratelimit import RateLimited
+from core.errors import AtelierError
 
 
 def _django_validation_detail(exc: DjangoValidationError) -> Any:

@@ -123,10 +123,15 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    # Atelier's apps, lowest layer first (docs/architecture.md).
+    "core",
     "accounts",
     "art_tasks",
-    "gallery",
+    "curation",
     "generation",
+    "gallery",
+    "moderation",
+    "community",
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -163,7 +168,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
-                "accounts.context_processors.notifications",
+                "community.context_processors.notifications",
             ]
         },
     }
@@ -259,7 +264,7 @@ ATELIER_ACCEPT_THRESHOLD = env.float("ATELIER_ACCEPT_THRESHOLD", default=3.0)
 # Curation defaults; a task may override the first three (see docs/curation.md).
 ATELIER_REVIEW_WINDOW_HOURS = env.int("ATELIER_REVIEW_WINDOW_HOURS", default=72)
 # Bayesian "top" order: prior weight C (in votes) and the prior mean m used
-# until the site mean has been measured (gallery.RankingPrior).
+# until the site mean has been measured (curation.RankingPrior).
 ATELIER_RANK_PRIOR_WEIGHT = env.float("ATELIER_RANK_PRIOR_WEIGHT", default=3.0)
 ATELIER_RANK_PRIOR_MEAN = env.float("ATELIER_RANK_PRIOR_MEAN", default=3.0)
 # "trending": Hacker News gravity, and the age past which a work stops trending.
@@ -381,7 +386,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
     "notify-expiring-claims": {
-        "task": "accounts.tasks.notify_expiring_claims_task",
+        "task": "community.tasks.notify_expiring_claims_task",
         "schedule": timedelta(minutes=1),
     },
     "expire-claims": {
@@ -397,7 +402,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=30),
     },
     "close-due-reviews": {
-        "task": "gallery.tasks.close_due_reviews_task",
+        "task": "curation.tasks.close_due_reviews_task",
         "schedule": timedelta(minutes=5),
     },
     "decay-trending": {

@@ -12,4 +12,4 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "atelier-test-suite-key-" + "x" * 40)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 
-from .settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: E402, F403

@@ -9,14 +9,25 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import urls as accounts_urls
 from art_tasks import urls as art_tasks_urls
+from community import urls as community_urls
+from curation import urls as curation_urls
 from gallery import urls as gallery_urls
 from generation import urls as generation_urls
+from moderation import urls as moderation_urls
 
+# Each app's API under its own namespace (`api:<app>:<name>`), paths as listed.
+API_APPS = {
+    "art_tasks": art_tasks_urls,
+    "curation": curation_urls,
+    "gallery": gallery_urls,
+    "moderation": moderation_urls,
+    "accounts": accounts_urls,
+    "community": community_urls,
+    "generation": generation_urls,
+}
 api_v1 = [
-    path("", include((art_tasks_urls.api_urlpatterns, "art_tasks"))),
-    path("", include((gallery_urls.api_urlpatterns, "gallery"))),
-    path("", include((accounts_urls.api_urlpatterns, "accounts"))),
-    path("", include((generation_urls.api_urlpatterns, "generation"))),
+    path("", include((module.api_urlpatterns, name)))
+    for name, module in API_APPS.items()
 ]
 
 urlpatterns = [
@@ -30,6 +41,9 @@ urlpatterns = [
     path("accounts/", include("allauth.account.urls")),
     path("", include(art_tasks_urls)),
     path("", include(generation_urls)),
+    path("", include(curation_urls)),
+    path("", include(moderation_urls)),
+    path("", include(community_urls)),
     path("", include(gallery_urls)),
 ]
 

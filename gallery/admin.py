@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from .models import Collection, CollectionItem, RankingPrior, Vote
-
-
-@admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
-    list_display = ("submission", "curator", "score", "created_at", "revised_at")
-    list_filter = ("score",)
-    raw_id_fields = ("submission", "curator")
+from gallery.models import Collection, CollectionItem
 
 
 class CollectionItemInline(admin.TabularInline):
@@ -31,9 +24,3 @@ class CollectionAdmin(admin.ModelAdmin):
         if not change and not obj.curated_by_id:
             obj.curated_by = request.user
         super().save_model(request, obj, form, change)
-
-
-@admin.register(RankingPrior)
-class RankingPriorAdmin(admin.ModelAdmin):
-    list_display = ("mean", "weight", "measured_at")
-    readonly_fields = ("measured_at",)

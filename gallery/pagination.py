@@ -29,7 +29,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .errors import BadCursor
+from gallery.errors import BadCursor
 
 
 @dataclass

@@ -1,38 +1,30 @@
-"""Reads of the gallery, review queue, votes, provenance and collections.
-
-Shared by pages and the API; each list is a fixed number of queries however
-long it is (pinned in tests/gallery/test_gallery_pages.py).
-"""
+"""Reads of the gallery: pages, artworks, provenance and collections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.utils import timezone
 
 from accounts.models import User
+from art_tasks.colours import FAMILY_NAMES
 from art_tasks.models import LICENSE_URLS, License, Submission
-
-from .colours import FAMILY_NAMES
-from .models import Collection, CollectionItem, Like, Vote
-from .pagination import KeysetPage, keyset_page
-from .rules import VotingRule
+from art_tasks.selectors import Viewer
+from curation.selectors import scores_visible, voting_rule
+from gallery.models import Collection, CollectionItem, Like
+from gallery.pagination import KeysetPage, keyset_page
 
 # The gallery --------------------------------------------------------------------
 
@@ -51,8 +43,6 @@ ORDER_LABELS = {
     "discover": "Discover",
 }
 MAX_PAGE_SIZE = 100
-
-Viewer = User | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -170,63 +160,6 @@ def artist_works(*, artist: User) -> QuerySet[Submission]:
 # One work -----------------------------------------------------------------------
 
 
-def can_see_submission(*, submission: Submission, viewer: Viewer) -> bool:
-    """Return whether `viewer` may see `submission`'s page.
-
-    Accepted work is public. Otherwise (in review, decided against, or
-    hidden by moderation) its artist, the curators and staff see it.
-    """
-    if submission.state == Submission.State.ACCEPTED:
-        return True
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    return viewer.pk == submission.artist_id or viewer.is_staff or viewer.is_curator
-
-
-# Stored files: the folder of a name says which field holds it.
-FILE_FIELDS = {"originals": "original", "web": "web", "thumbs": "thumbnail"}
-
-
-@dataclass(frozen=True)
-class SubmissionFile:
-    """A stored submission file `viewer` may fetch; `public` when anyone may."""
-
-    name: str
-    field: str
-    public: bool
-
-
-def submission_file(*, name: str, viewer: Viewer) -> SubmissionFile | None:
-    """Return the submission file stored as `name` if `viewer` may fetch it.
-
-    Web variants follow the work's page (`can_see_submission`): public
-    while the work is accepted, and gone for the public the moment it is
-    hidden or withdrawn. Originals follow `can_see_original`. A file shared
-    by several submissions (the same bytes uploaded twice) is served when
-    any of them allows it. One query.
-    """
-    from art_tasks.selectors import can_see_original
-
-    field = FILE_FIELDS.get(name.split("/", 1)[0])
-    if field is None or ".." in name.split("/"):
-        return None
-    holders = Submission.objects.filter(**{field: name}).only(
-        "pk", "state", "artist_id"
-    )
-    allowed = False
-    public = False
-    for submission in holders:
-        if field == "original":
-            allowed = allowed or can_see_original(submission=submission, viewer=viewer)
-        elif submission.state == Submission.State.ACCEPTED:
-            allowed = public = True
-        else:
-            allowed = allowed or can_see_submission(
-                submission=submission, viewer=viewer
-            )
-    return SubmissionFile(name=name, field=field, public=public) if allowed else None
-
-
 def artwork(*, pk: int) -> Submission:
     """Return one submission with what its page shows (one query)."""
     return Submission.objects.select_related("artist", "task", "seed").get(pk=pk)
@@ -247,137 +180,13 @@ def has_liked(*, submission: Submission, viewer: Viewer) -> bool:
     return Like.objects.filter(submission=submission, user=viewer).exists()
 
 
-def voting_rule(*, submission: Submission) -> dict[str, Any]:
-    """Return the rule that decided `submission`, or the one that will."""
-    if submission.decision_rule:
-        return submission.decision_rule
-    return VotingRule.for_task(submission.task).as_dict()
-
-
 # Blind votes --------------------------------------------------------------------
-
-
-@dataclass
-class VoteView:
-    """What one person may see of a submission's individual votes."""
-
-    visible: bool
-    anonymous: bool
-    message: str
-    votes: list[Vote] = field(default_factory=list)
-    mine: Vote | None = None
-
-
-def votes_for_viewer(*, submission: Submission, viewer: Viewer) -> VoteView:
-    """Return the votes `viewer` may see, applying the blind-vote rule.
-
-    Curators see the other scores only after casting their own (or once the
-    work is decided); the artist sees scores and comments, unsigned, as
-    feedback once the work is decided; staff see everything; visitors see
-    only the published mean score.
-    """
-    decided = submission.decided_at is not None
-    if viewer is None or not viewer.is_authenticated:
-        return VoteView(
-            visible=False,
-            anonymous=True,
-            message="Individual votes are shown to curators and the artist.",
-        )
-    votes = list(submission.votes.select_related("curator").order_by("created_at"))
-    mine = next((v for v in votes if v.curator_id == viewer.pk), None)
-    if viewer.is_staff or (viewer.is_curator and (mine is not None or decided)):
-        return VoteView(
-            visible=True, anonymous=False, message="", votes=votes, mine=mine
-        )
-    if viewer.pk == submission.artist_id:
-        if decided:
-            return VoteView(
-                visible=True, anonymous=True, message="", votes=votes, mine=None
-            )
-        return VoteView(
-            visible=False,
-            anonymous=True,
-            message="Scores and comments reach you with the decision.",
-        )
-    if viewer.is_curator:
-        return VoteView(
-            visible=False,
-            anonymous=False,
-            message="Vote first: other curators' scores stay hidden until you "
-            "have cast yours.",
-        )
-    return VoteView(
-        visible=False,
-        anonymous=True,
-        message="Individual votes are shown to curators and the artist.",
-    )
 
 
 # The review queue ---------------------------------------------------------------
 
 
-def review_queue(*, curator: User, skip: Iterable[int] = ()) -> QuerySet[Submission]:
-    """Return the submissions `curator` may still vote on, neediest first.
-
-    Leaves out the curator's own work, work for tasks they published, what
-    they already voted on and what they skipped. Extended reviews (their
-    window ran out short of votes) come first, then fewest votes, then
-    oldest.
-    """
-    voted = Vote.objects.filter(submission=OuterRef("pk"), curator=curator)
-    qs = (
-        Submission.objects.filter(state=Submission.State.IN_REVIEW)
-        .exclude(artist=curator)
-        .exclude(task__created_by=curator)
-        .exclude(Exists(voted))
-    )
-    skipped = [int(pk) for pk in skip]
-    if skipped:
-        qs = qs.exclude(pk__in=skipped)
-    extended_first = Case(
-        When(review_extended_at__isnull=False, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return qs.select_related("artist", "task", "seed").order_by(
-        extended_first, "vote_count", "created_at", "id"
-    )
-
-
-def next_for_review(*, curator: User, skip: Iterable[int] = ()) -> Submission | None:
-    return review_queue(curator=curator, skip=skip).first()
-
-
-def open_votes(*, curator: User, limit: int = 20) -> QuerySet[Vote]:
-    """Return `curator`'s votes on work still in review (they may change them)."""
-    return (
-        Vote.objects.filter(
-            curator=curator, submission__state=Submission.State.IN_REVIEW
-        )
-        .select_related("submission")
-        .order_by("-updated_at")[:limit]
-    )
-
-
 # Provenance ---------------------------------------------------------------------
-
-
-def scores_visible(*, submission: Submission, viewer: Viewer) -> bool:
-    """Return whether `viewer` may see figures computed from the work's votes.
-
-    The blind-vote rule: once decided, anyone who may see the work; while
-    in review, staff and the curators who have voted on it, never the
-    artist nor a curator who has not voted yet.
-    """
-    if submission.decided_at is not None:
-        return True
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    if viewer.is_staff:
-        return True
-    return bool(
-        viewer.is_curator and submission.votes.filter(curator_id=viewer.pk).exists()
-    )
 
 
 def provenance(

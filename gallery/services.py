@@ -1,9 +1,4 @@
-"""Every write of curation, the gallery's ranks and collections.
-
-Sections: votes and decisions; review windows; likes and views; periodic
-ranking upkeep; collections. The voting rule itself is in `rules.py` and the
-ranking formulas in `ranking.py`; docs/curation.md explains both.
-"""
+"""Every write of the gallery: likes, views, the ranks' upkeep, collections."""
 
 from __future__ import annotations
 
@@ -13,249 +8,33 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, FloatField, Max, Sum, Value
-from django.db.models.functions import Cast
+from django.db import connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.errors import AtelierError, NotAllowed
 from accounts.models import User
-from accounts.services import record_decision_outcome
-from art_tasks.models import CreationTask, Submission
-
-from .errors import (
-    AlreadyVoted,
-    CollectionConflict,
-    LikeOwnWork,
-    NoSuchGalleryWork,
-    NotACurator,
-    NotInGallery,
-    NotInReview,
-    NotStaff,
-    VoteOnOwnTask,
-    VoteOnOwnWork,
-)
-from .models import Collection, CollectionItem, Like, RankingPrior, Vote
-from .ranking import (
+from art_tasks.errors import NoSuchGalleryWork
+from art_tasks.models import Submission
+from core.errors import NotAllowed
+from curation.ranking import (
     LIKE_POINTS,
     TREND_OFFSET_HOURS,
     VOTE_POINTS_PER_SCORE,
     Candidate,
-    bayesian_average,
     discover_order,
-    trend_points,
-    trend_score,
+    trend_of,
     wilson_expression,
     wilson_lower_bound,
 )
-from .rules import Outcome, VotingRule, decide_after_vote, decide_at_window_end
+from curation.services import refresh_ranking_prior
+from gallery.errors import CollectionConflict, LikeOwnWork, NotInGallery, NotStaff
+from gallery.models import Collection, CollectionItem, Like
 
 # Votes and decisions ----------------------------------------------------------
 
 
-def current_prior() -> RankingPrior:
-    """Return the Bayesian prior of "top": the stored row or the settings."""
-    prior = RankingPrior.objects.filter(pk=1).first()
-    if prior is None:
-        prior = RankingPrior(
-            pk=1,
-            mean=settings.ATELIER_RANK_PRIOR_MEAN,
-            weight=settings.ATELIER_RANK_PRIOR_WEIGHT,
-        )
-    return prior
-
-
-def _trend_of(submission: Submission, now: datetime) -> float:
-    if submission.state != Submission.State.ACCEPTED or submission.decided_at is None:
-        return 0.0
-    return trend_score(
-        points=trend_points(
-            like_count=submission.like_count, score_sum=submission.score_sum
-        ),
-        age_hours=(now - submission.decided_at).total_seconds() / 3600,
-        gravity=settings.ATELIER_TRENDING_GRAVITY,
-        horizon_hours=settings.ATELIER_TRENDING_DAYS * 24,
-    )
-
-
-def _apply_decision(
-    submission: Submission, *, rule: VotingRule, outcome: Outcome, now: datetime
-) -> list[str]:
-    """Set the decision fields of a locked submission; return them for saving."""
-    n = submission.vote_count
-    submission.state = outcome.state
-    submission.decided_at = now
-    submission.decision_reason = outcome.reason[:200]
-    submission.decision_rule = {
-        **rule.as_dict(),
-        "trigger": outcome.trigger,
-        "votes": n,
-        "mean": round(submission.score_sum / n, 4) if n else None,
-        "extended": submission.review_extended_at is not None,
-    }
-    submission.rank_popular = wilson_lower_bound(
-        likes=submission.like_count, views=submission.view_count
-    )
-    submission.trend_score = _trend_of(submission, now)
-    record_decision_outcome(submission=submission)  # reputation, notifications
-    return [
-        "state",
-        "decided_at",
-        "decision_reason",
-        "decision_rule",
-        "rank_popular",
-        "trend_score",
-    ]
-
-
-def _clean_score(score: object) -> int:
-    text = str(score).strip()
-    if not text.isdecimal() or not 1 <= int(text) <= 5:
-        raise AtelierError("A score is a whole number from 1 to 5.", code="bad_score")
-    return int(text)
-
-
-@transaction.atomic
-def cast_vote(
-    *,
-    submission: Submission,
-    curator: User,
-    score: int,
-    comment: str | None = None,
-) -> Vote:
-    """Record or change `curator`'s score for `submission`, deciding it if due.
-
-    A curator has one vote per submission and may change it (score and
-    comment; a `comment` of None keeps the old one) until the submission is
-    decided. The submission row is locked, so the counters and the decision
-    stay exact when curators vote at the same moment. Curators never vote on
-    their own work or on work for a task they published.
-    """
-    if not curator.is_authenticated or not curator.is_curator:
-        raise NotACurator("Only curators can vote on submissions.")
-    value = _clean_score(score)
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.artist_id == curator.pk:
-        raise VoteOnOwnWork("You cannot vote on your own work.")
-    task = CreationTask.objects.get(pk=submission.task_id)
-    if task.created_by_id == curator.pk:
-        raise VoteOnOwnTask(
-            "You published this task, so its submissions are for other curators "
-            "to judge."
-        )
-    if submission.state != Submission.State.IN_REVIEW:
-        raise NotInReview(
-            f"This submission is {submission.get_state_display().lower()}, "
-            "not in review."
-        )
-    now = timezone.now()
-    vote = Vote.objects.filter(submission=submission, curator=curator).first()
-    if vote is None:
-        vote = Vote(
-            submission=submission,
-            curator=curator,
-            score=value,
-            comment=(comment or "").strip(),
-        )
-        vote.full_clean(validate_constraints=False)
-        try:
-            with transaction.atomic():
-                vote.save()
-        except IntegrityError as exc:  # the constraint is the last word
-            raise AlreadyVoted("You have already voted on this submission.") from exc
-        submission.vote_count += 1
-        submission.score_sum += value
-    else:
-        submission.score_sum += value - vote.score
-        vote.score = value
-        if comment is not None:
-            vote.comment = comment.strip()
-        vote.revised_at = now
-        vote.full_clean(validate_constraints=False)
-        vote.save(update_fields=["score", "comment", "revised_at", "updated_at"])
-    submission.score = submission.score_sum / submission.vote_count
-    prior = current_prior()
-    submission.rank_top = bayesian_average(
-        score_sum=submission.score_sum,
-        vote_count=submission.vote_count,
-        mean=prior.mean,
-        weight=prior.weight,
-    )
-    fields = ["vote_count", "score_sum", "score", "rank_top", "updated_at"]
-    rule = VotingRule.for_task(task)
-    outcome = decide_after_vote(
-        rule=rule, vote_count=submission.vote_count, score_sum=submission.score_sum
-    )
-    if outcome is not None:
-        fields += _apply_decision(submission, rule=rule, outcome=outcome, now=now)
-    submission.save(update_fields=fields)
-    return vote
-
-
 # Review windows ---------------------------------------------------------------
-
-
-def review_due_at(*, task: CreationTask, start: datetime) -> datetime:
-    """Return when a submission to `task` entering review at `start` is due."""
-    return start + VotingRule.for_task(task).window
-
-
-@transaction.atomic
-def close_review(*, submission: Submission, now: datetime | None = None) -> Submission:
-    """Decide or extend one submission whose review window has ended.
-
-    The work is decided on the votes it has, or, with too few, sent back to
-    the top of the review queue for one more window (`review_extended_at`).
-    A submission that is not due, or no longer in review, is left as it is,
-    so a repeated beat run changes nothing.
-    """
-    now = now or timezone.now()
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    due = submission.review_due_at
-    if submission.state != Submission.State.IN_REVIEW or due is None or due > now:
-        return submission
-    rule = VotingRule.for_task(CreationTask.objects.get(pk=submission.task_id))
-    outcome = decide_at_window_end(
-        rule=rule,
-        vote_count=submission.vote_count,
-        score_sum=submission.score_sum,
-        extended=submission.review_extended_at is not None,
-    )
-    if outcome is None:
-        submission.review_extended_at = now
-        submission.review_due_at = now + rule.window
-        fields = ["review_extended_at", "review_due_at"]
-    else:
-        fields = _apply_decision(submission, rule=rule, outcome=outcome, now=now)
-    submission.save(update_fields=[*fields, "updated_at"])
-    return submission
-
-
-def close_due_reviews(
-    *, now: datetime | None = None, limit: int = 500
-) -> dict[str, int]:
-    """Decide or extend every submission past its review window; count each.
-
-    Each submission is handled in its own transaction, so one failure leaves
-    the others done; the next beat run picks up the rest.
-    """
-    now = now or timezone.now()
-    due = list(
-        Submission.objects.filter(
-            state=Submission.State.IN_REVIEW, review_due_at__lte=now
-        )
-        .order_by("review_due_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    counts = {"accepted": 0, "rejected": 0, "extended": 0}
-    for pk in due:
-        result = close_review(submission=Submission(pk=pk), now=now)
-        if result.state == Submission.State.IN_REVIEW:
-            counts["extended"] += 1
-        elif result.state in counts:
-            counts[result.state] += 1
-    return counts
 
 
 # Likes and views --------------------------------------------------------------
@@ -265,7 +44,7 @@ def _refresh_like_ranks(submission: Submission, now: datetime) -> list[str]:
     submission.rank_popular = wilson_lower_bound(
         likes=submission.like_count, views=submission.view_count
     )
-    submission.trend_score = _trend_of(submission, now)
+    submission.trend_score = trend_of(submission, now)
     return ["like_count", "rank_popular", "trend_score", "updated_at"]
 
 
@@ -333,48 +112,6 @@ def record_view(*, submission: Submission, viewer: User | AnonymousUser) -> bool
 # Periodic ranking upkeep ------------------------------------------------------
 
 
-# The site mean must move this much before every "top" rank is rewritten.
-PRIOR_DRIFT = 0.01
-
-
-@transaction.atomic
-def refresh_ranking_prior() -> RankingPrior:
-    """Measure the site mean score m again; re-rank "top" if it moved.
-
-    Votes keep each rank current in O(1) against the stored prior; this
-    periodic job only follows the slow drift of the site mean, rewriting
-    every rank in one statement when m moved by `PRIOR_DRIFT` or more (or
-    the weight C changed in the settings).
-    """
-    totals = Submission.objects.filter(state=Submission.State.ACCEPTED).aggregate(
-        total=Sum("score_sum"), count=Sum("vote_count")
-    )
-    mean = settings.ATELIER_RANK_PRIOR_MEAN
-    if totals["count"]:
-        mean = min(5.0, max(1.0, totals["total"] / totals["count"]))
-    weight = float(settings.ATELIER_RANK_PRIOR_WEIGHT)
-    stored = RankingPrior.objects.select_for_update().filter(pk=1).first()
-    unchanged = (
-        stored is not None
-        and abs(stored.mean - mean) < PRIOR_DRIFT
-        and stored.weight == weight
-    )
-    prior, _ = RankingPrior.objects.update_or_create(
-        pk=1,
-        defaults={
-            "mean": stored.mean if unchanged else mean,
-            "weight": weight,
-            "measured_at": timezone.now(),
-        },
-    )
-    if not unchanged:
-        Submission.objects.filter(vote_count__gt=0).update(
-            rank_top=(Value(weight * prior.mean) + Cast(F("score_sum"), FloatField()))
-            / (Value(weight) + Cast(F("vote_count"), FloatField()))
-        )
-    return prior
-
-
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -439,7 +176,7 @@ def _decay_trending_in_batches(*, now: datetime, horizon: datetime) -> int:
                 .only("pk", "state", "like_count", "score_sum", "decided_at")
             )
             for row in rows:
-                row.trend_score = _trend_of(row, now)
+                row.trend_score = trend_of(row, now)
             Submission.objects.bulk_update(rows, ["trend_score"])
     old = accepted.filter(decided_at__lt=horizon, trend_score__gt=0)
     return len(ids) + old.update(trend_score=0)

@@ -1,14 +1,8 @@
-"""Celery tasks of the gallery: review windows and ranking upkeep (beat)."""
+"""Celery tasks of the gallery: ranking upkeep (beat)."""
 
 from celery import shared_task
 
-from .services import close_due_reviews, decay_trending, refresh_gallery_layout
-
-
-@shared_task
-def close_due_reviews_task() -> dict[str, int]:
-    """Decide or extend submissions whose review window has ended."""
-    return close_due_reviews()
+from gallery.services import decay_trending, refresh_gallery_layout
 
 
 @shared_task

@@ -1,4 +1,4 @@
-"""Pages of the gallery, artworks, the review queue and collections."""
+"""Pages of the gallery: browsing, artworks, downloads and collections."""
 
 from __future__ import annotations
 
@@ -11,26 +11,27 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import staff_required
-from accounts.errors import AtelierError
 from accounts.ratelimit import rate_limited
+from art_tasks.colours import FAMILIES
+from art_tasks.errors import NoSuchGalleryWork
 from art_tasks.models import LICENSE_URLS, License, Submission
-from art_tasks.selectors import can_see_original
+from art_tasks.selectors import can_see_original, can_see_submission
+from art_tasks.selectors import submission_file as find_submission_file
 from art_tasks.storage import private_storage
-
-from . import selectors
-from .colours import FAMILIES
-from .downloads import attributed_original
-from .errors import BadCursor, NoSuchGalleryWork
-from .forms import AddWorkForm, CollectionForm
-from .models import Collection
-from .rules import VotingRule
-from .services import (
+from core.decorators import staff_required
+from core.errors import AtelierError
+from core.views import safe_next
+from curation.rules import VotingRule
+from curation.selectors import votes_for_viewer
+from gallery import selectors
+from gallery.downloads import attributed_original
+from gallery.errors import BadCursor
+from gallery.forms import AddWorkForm, CollectionForm
+from gallery.models import Collection
+from gallery.services import (
     add_to_collection,
-    cast_vote,
     create_collection,
     like_work,
     move_in_collection,
@@ -40,21 +41,9 @@ from .services import (
     update_collection,
 )
 
-SKIP_KEY = "review_skipped"
-MAX_SKIPPED = 500
-
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "404.html", status=404)
-
-
-def _next_or(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 # The gallery --------------------------------------------------------------------
@@ -100,7 +89,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     except Submission.DoesNotExist:
         return _not_found(request)
     user = request.user
-    if not selectors.can_see_submission(submission=work, viewer=user):
+    if not can_see_submission(submission=work, viewer=user):
         return _not_found(request)
     if record_view(submission=work, viewer=user):
         work.view_count += 1
@@ -119,7 +108,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "work": work,
             "license_url": LICENSE_URLS.get(work.license),
-            "votes": selectors.votes_for_viewer(submission=work, viewer=user),
+            "votes": votes_for_viewer(submission=work, viewer=user),
             "rule": VotingRule.for_task(task),
             "decision_rule": work.decision_rule,
             "can_vote": can_vote,
@@ -137,11 +126,11 @@ def _like_response(
     request: HttpRequest, work: Submission, error: str = ""
 ) -> HttpResponse:
     if request.htmx:
-        context = {"work": work, "error": error, "next": _next_or(request, "")}
+        context = {"work": work, "error": error, "next": safe_next(request, "")}
         return render(request, "gallery/_like.html", context)
     if error:
         messages.error(request, error)
-    return redirect(_next_or(request, work.get_absolute_url()))
+    return redirect(safe_next(request, work.get_absolute_url()))
 
 
 @login_required
@@ -204,7 +193,7 @@ def submission_file(request: HttpRequest, name: str) -> HttpResponse:
     hiding a work makes its files unreachable to the public at once. The
     names are content hashes, so the name is the ETag.
     """
-    found = selectors.submission_file(name=name, viewer=request.user)
+    found = find_submission_file(name=name, viewer=request.user)
     storage = private_storage()
     if found is None or not storage.exists(name):
         return _not_found(request)
@@ -232,7 +221,7 @@ def provenance(request: HttpRequest, pk: int) -> HttpResponse:
         work = selectors.artwork(pk=pk)
     except Submission.DoesNotExist:
         return JsonResponse({"detail": "No such artwork."}, status=404)
-    if not selectors.can_see_submission(submission=work, viewer=request.user):
+    if not can_see_submission(submission=work, viewer=request.user):
         return JsonResponse({"detail": "No such artwork."}, status=404)
     base = request.build_absolute_uri("/").rstrip("/")
     return JsonResponse(
@@ -242,74 +231,6 @@ def provenance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # The review queue ---------------------------------------------------------------
-
-
-def _forbidden_unless_curator(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_curator:
-        return None
-    return render(
-        request,
-        "403.html",
-        {"message": "The review queue is for curators."},
-        status=403,
-    )
-
-
-@login_required
-def curate(request: HttpRequest) -> HttpResponse:
-    if (denied := _forbidden_unless_curator(request)) is not None:
-        return denied
-    skipped = request.session.get(SKIP_KEY, [])
-    queue = selectors.review_queue(curator=request.user, skip=skipped)
-    submission = queue.first()
-    return render(
-        request,
-        "gallery/curate.html",
-        {
-            "submission": submission,
-            "remaining": queue.count(),
-            "skipped": len(skipped),
-            "rule": VotingRule.for_task(submission.task) if submission else None,
-            "open_votes": selectors.open_votes(curator=request.user),
-        },
-    )
-
-
-@login_required
-@require_POST
-@rate_limited("vote")
-def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = get_object_or_404(Submission, pk=pk)
-    comment = request.POST.get("comment")
-    try:
-        cast_vote(
-            submission=submission,
-            curator=request.user,
-            score=request.POST.get("score", ""),
-            comment=comment[:2000] if comment is not None else None,
-        )
-        messages.success(request, f"Scored “{submission.title}”.")
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-    return redirect(_next_or(request, "gallery:curate"))
-
-
-@login_required
-@require_POST
-def skip(request: HttpRequest, pk: int) -> HttpResponse:
-    """Pass over one submission for now; it stays in everyone else's queue."""
-    if (denied := _forbidden_unless_curator(request)) is not None:
-        return denied
-    skipped = [s for s in request.session.get(SKIP_KEY, []) if s != pk]
-    request.session[SKIP_KEY] = (skipped + [pk])[-MAX_SKIPPED:]
-    return redirect("gallery:curate")
-
-
-@login_required
-@require_POST
-def reset_skipped(request: HttpRequest) -> HttpResponse:
-    request.session.pop(SKIP_KEY, None)
-    return redirect("gallery:curate")
 
 
 # Collections --------------------------------------------------------------------

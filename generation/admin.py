@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import GenerationJob, GeneratorModel, TrainingRun
+from generation.models import GenerationJob, GeneratorModel, TrainingRun
 
 
 @admin.register(GeneratorModel)

@@ -10,12 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.errors import NotFound
-from art_tasks.api import FileUrlField
 from art_tasks.models import CreationTask, SeedImage
-
-from . import registry, selectors
-from .models import GenerationJob, GeneratorModel
+from core.api import FileUrlField
+from core.errors import NotFound
+from generation import registry, selectors
+from generation.models import GenerationJob, GeneratorModel
 
 
 class GeneratorListApi(APIView):

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 import torch
 from PIL import Image
 
-from . import evolution
-from .evolution import random_genome
-from .palettes import DEFAULT_STYLE as DEFAULT_STYLE
-from .palettes import STYLES as STYLES
-from .palettes import Style as Style
-from .palettes import gradient, hex_to_rgb
+from generation import evolution
+from generation.evolution import random_genome
+from generation.palettes import DEFAULT_STYLE as DEFAULT_STYLE
+from generation.palettes import STYLES as STYLES
+from generation.palettes import Style as Style
+from generation.palettes import gradient, hex_to_rgb
 
 GENERATOR_NAME = "cppn"
 GENERATOR_VERSION = "1"

@@ -35,7 +35,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-from .registry import DCGAN, DCGAN_SIZES
+from generation.registry import DCGAN, DCGAN_SIZES
 
 FORMAT = 1
 GENERATOR_FILE = "generator.pt"

@@ -1,6 +1,6 @@
 """Errors raised by generation."""
 
-from accounts.errors import AtelierError
+from core.errors import AtelierError
 
 
 class UnknownGenerator(AtelierError):

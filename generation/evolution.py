@@ -36,8 +36,8 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from .palettes import STYLES
-from .registry import CPPN, CPPN_VERSION
+from generation.palettes import STYLES
+from generation.registry import CPPN, CPPN_VERSION
 
 LATENT_DIM = 8  # the painter reads it from here
 

@@ -5,8 +5,8 @@ Nothing here imports torch: web processes load this module.
 
 from django.db import models
 
-from accounts.models import TimeStampedModel
 from art_tasks.models import CreationTask
+from core.models import TimeStampedModel
 
 
 class GeneratorModel(TimeStampedModel):

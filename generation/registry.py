@@ -4,7 +4,7 @@ Web processes validate recipes against this module; the style presets live
 in `generation.palettes`, which the painter (`generation.cppn`) uses too.
 """
 
-from .palettes import STYLES
+from generation.palettes import STYLES
 
 CPPN = "cppn"
 CPPN_VERSION = "1"

@@ -18,9 +18,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Least, Ln, NullIf
 
 from art_tasks.models import CreationTask, SeedImage, Submission
-
-from . import evolution, registry
-from .models import GenerationJob, GeneratorModel, TrainingRun
+from generation import evolution, registry
+from generation.models import GenerationJob, GeneratorModel, TrainingRun
 
 # Works whose curator scores count towards their seed's fitness: decided
 # ones only. Votes on work still in review are blind, and a public figure

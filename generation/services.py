@@ -23,19 +23,18 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from accounts.models import User
 from accounts.services.outbox import publish, send_on_commit
 from art_tasks.models import CreationTask, SeedImage
-
-from . import evolution, registry
-from .errors import (
+from core.errors import NotAllowed
+from generation import evolution, registry
+from generation.errors import (
     InvalidTrainingRequest,
     NotEnoughParents,
     NotEnoughTrainingImages,
     UnknownGenerator,
 )
-from .models import GenerationJob, GeneratorModel, TrainingRun
+from generation.models import GenerationJob, GeneratorModel, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ def start_generation(*, task: CreationTask) -> GenerationJob:
     a rerun or a redelivered message paints exactly the same seeds. Raise
     `NotEnoughParents` for a bred task with fewer than two scored seeds.
     """
-    from .tasks import generate_seeds_task
+    from generation.tasks import generate_seeds_task
 
     plan = plan_seeds(task=task)
     job = GenerationJob.objects.create(task=task, total=task.seed_count, plan=plan)
@@ -100,7 +99,7 @@ SEED_SOURCES = {
 
 
 def _scored_seed_count(style: str, exclude: CreationTask | None = None) -> int:
-    from .selectors import breeding_pool
+    from generation.selectors import breeding_pool
 
     return breeding_pool(style=style, exclude_task=exclude).count()
 
@@ -169,7 +168,7 @@ def plan_seeds(*, task: CreationTask) -> list[dict]:
             }
             for i in range(task.seed_count)
         ]
-    from .selectors import breeding_pool
+    from generation.selectors import breeding_pool
 
     pool = breeding_pool(style=task.style, exclude_task=task)
     size = pool.count()
@@ -233,7 +232,7 @@ def _link_parents(seeds: list[SeedImage], plan: dict[int, dict]) -> None:
 
 
 def _seed_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
-    from . import cppn
+    from generation import cppn
 
     if task.generator != registry.CPPN:
         return _checkpoint_recipes(task, indexes)
@@ -334,10 +333,9 @@ def run_generation_job(
     """
     from django.conf import settings
 
+    from art_tasks.imaging import difference_hash
     from art_tasks.services import fail_task_generation, open_task
-
-    from . import cppn
-    from .imaging import difference_hash
+    from generation import cppn
 
     batch_size = batch_size or settings.ATELIER_GENERATION_BATCH
     job = GenerationJob.objects.select_related("task").get(pk=job.pk)
@@ -447,7 +445,7 @@ def resume_stuck_jobs(*, older_than: datetime) -> int:
     Jobs follow `stuck_jobs`; a training run is stalled when its row has not
     moved since `older_than`.
     """
-    from .tasks import generate_seeds_task, train_generator_task
+    from generation.tasks import generate_seeds_task, train_generator_task
 
     stuck = stuck_jobs()
     for pk in stuck:
@@ -477,7 +475,7 @@ TRAINING_STALE_AFTER = timedelta(minutes=3)
 
 def _checkpoint_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
     """Return recipes of `task`'s seeds for its trained (checkpoint) generator."""
-    from . import dcgan
+    from generation import dcgan
 
     model = GeneratorModel.objects.filter(
         name=task.generator,
@@ -508,7 +506,7 @@ def _render(recipes: list[dict], device: object) -> list:
     ``cppn`` recipes go to the CPPN painter, all others to the DCGAN of
     their trained checkpoint; each backend gets its recipes as one batch.
     """
-    from . import cppn, dcgan
+    from generation import cppn, dcgan
 
     images: list = [None] * len(recipes)
     backends = {"cppn": cppn.render, "dcgan": dcgan.render}
@@ -554,7 +552,7 @@ def create_training_run(
         )
     if not 2 <= batch_size <= 1024:
         raise InvalidTrainingRequest("The batch size must be between 2 and 1024.")
-    from . import selectors
+    from generation import selectors
 
     count = selectors.training_image_count()
     if count < TRAINING_MIN_IMAGES:
@@ -579,7 +577,7 @@ def start_training(
     *, by: User, name: str, size: int, epochs: int, batch_size: int = 64
 ) -> TrainingRun:
     """Queue a training run on the generation queue once the caller commits."""
-    from .tasks import train_generator_task
+    from generation.tasks import train_generator_task
 
     if not (by.is_authenticated and by.is_staff):
         raise NotAllowed("Only staff can train generators.")

@@ -4,8 +4,8 @@ from celery import shared_task
 
 from django.utils import timezone
 
-from .models import GenerationJob, TrainingRun
-from .services import TRAINING_STALE_AFTER, run_generation_job
+from generation.models import GenerationJob, TrainingRun
+from generation.services import TRAINING_STALE_AFTER, run_generation_job
 
 
 @shared_task(
@@ -44,6 +44,6 @@ def train_generator_task(self, run_id: int) -> None:
     live_since = timezone.now() - TRAINING_STALE_AFTER
     if run.state == TrainingRun.State.RUNNING and run.updated_at > live_since:
         raise self.retry(countdown=TRAINING_STALE_AFTER.total_seconds())
-    from .training import train_generator
+    from generation.training import train_generator
 
     train_generator(run=run)

@@ -32,12 +32,11 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from accounts.errors import AtelierError
-
-from . import dcgan, selectors
-from .errors import NotEnoughTrainingImages
-from .models import GeneratorModel, TrainingRun
-from .services import TRAINING_MIN_IMAGES
+from core.errors import AtelierError
+from generation import dcgan, selectors
+from generation.errors import NotEnoughTrainingImages
+from generation.models import GeneratorModel, TrainingRun
+from generation.services import TRAINING_MIN_IMAGES
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.decorators import staff_required
-from accounts.errors import AtelierError
-
-from . import registry, selectors
-from .models import TrainingRun
-from .services import TRAINING_MAX_EPOCHS, TRAINING_MIN_IMAGES, start_training
+from core.decorators import staff_required
+from core.errors import AtelierError
+from generation import registry, selectors
+from generation.models import TrainingRun
+from generation.services import TRAINING_MAX_EPOCHS, TRAINING_MIN_IMAGES, start_training
 
 LIVE_STATES = (TrainingRun.State.QUEUED, TrainingRun.State.RUNNING)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, training_views, views
+from generation import api, training_views, views
 
 app_name = "generation"
 

@@ -5,10 +5,9 @@ import json
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from accounts.decorators import staff_required
 from art_tasks.models import CreationTask, SeedImage
-
-from . import selectors
+from core.decorators import staff_required
+from generation import selectors
 
 
 @staff_required

@@ -61,9 +61,9 @@ def world(open_task, curators, staff):
     """The rows the fuzzer's path ids are mapped onto, and a token."""
     from django.test import Client
 
-    from gallery.models import Report
     from gallery.services import add_to_collection, create_collection
     from generation.models import GenerationJob
+    from moderation.models import Report
     from tests.accounts.factories import CuratorFactory, UserFactory
     from tests.art_tasks.factories import TaskFactory
     from tests.gallery.conftest import make_work, vote_all

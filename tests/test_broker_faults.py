@@ -29,10 +29,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from accounts.models import Notification, OutboxMessage
-from accounts.services import follow_artist
+from accounts.models import OutboxMessage
 from art_tasks.models import CreationTask, Submission
 from art_tasks.services import claim_task
+from community.models import Notification
+from community.services import follow_artist
 from config.celery import app as celery_app
 from generation.models import GenerationJob
 from tests.accounts.factories import CuratorFactory, UserFactory

@@ -19,11 +19,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Notification, OutboxMessage
-from accounts.services import follow_artist, notify
+from accounts.models import OutboxMessage
 from art_tasks.models import CreationTask, Submission
 from art_tasks.services import claim_task, process_submission, submit_work
 from art_tasks.services import sweep_stuck_work as sweep
+from community.models import Notification
+from community.services import follow_artist, notify
 from config.celery import app
 from tests.accounts.factories import UserFactory
 from tests.conftest import png_bytes
@@ -174,7 +175,7 @@ def test_a_notification_written_in_an_outage_is_emailed_once(
     broker.up = True
     sweep_after_grace(django_capture_on_commit_callbacks)
     OutboxMessage.objects.create(
-        task="accounts.tasks.send_notification_email_task", args=[note.pk]
+        task="community.tasks.send_notification_email_task", args=[note.pk]
     )  # a second copy of the message, as a crash after publishing leaves
     sweep_after_grace(django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1

@@ -76,7 +76,7 @@ PAGES = [
     "gallery:gallery",
     "art_tasks:task-list",
     "gallery:collections",
-    "accounts:leaderboard",
+    "community:leaderboard",
     "accounts:login",
     "accounts:signup",
     "api-docs",

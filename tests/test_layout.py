@@ -24,8 +24,12 @@ def test_no_top_level_package_shadows_the_standard_library():
     assert sorted(packages) == [
         "accounts",
         "art_tasks",
+        "community",
         "config",
+        "core",
+        "curation",
         "gallery",
         "generation",
+        "moderation",
     ]
     assert not set(packages) & set(sys.stdlib_module_names)

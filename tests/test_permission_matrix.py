@@ -23,14 +23,15 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Notification, SentMail
+from accounts.models import SentMail
 from accounts.services import issue_token
-from accounts.services.notifications import notify
 from art_tasks.models import CreationTask
 from art_tasks.services import claim_task
+from community.models import Notification
+from community.services.notifications import notify
 from gallery.models import Collection, CollectionItem
-from gallery.moderation import report_work
 from generation.models import GenerationJob
+from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, TaskFactory
 from tests.conftest import png_bytes
@@ -231,7 +232,7 @@ entry(
 )
 entry("api:gallery:gallery", Call("GET", lambda w: "/api/v1/gallery/", PUBLIC))
 entry(
-    "api:gallery:review-next",
+    "api:curation:review-next",
     Call(
         "GET",
         lambda w: "/api/v1/review/next/",
@@ -239,7 +240,7 @@ entry(
     ),
 )
 entry(
-    "api:gallery:vote-cast",
+    "api:curation:vote-cast",
     Call(
         "GET",
         lambda w: f"/api/v1/submissions/{w.in_review.pk}/votes/",
@@ -287,7 +288,7 @@ entry(
     Call("GET", lambda w: f"/api/v1/collections/{w.collection.slug}/", PUBLIC),
 )
 entry(
-    "api:gallery:report-create",
+    "api:moderation:report-create",
     Call(
         "POST",
         lambda w: f"/api/v1/submissions/{w.accepted.pk}/reports/",
@@ -296,7 +297,7 @@ entry(
     ),
 )
 entry(
-    "api:gallery:submission-hide",
+    "api:moderation:submission-hide",
     Call(
         "POST",
         lambda w: f"/api/v1/submissions/{w.accepted.pk}/hide/",
@@ -305,7 +306,7 @@ entry(
     ),
 )
 entry(
-    "api:gallery:submission-restore",
+    "api:moderation:submission-restore",
     Call(
         "POST",
         lambda w: f"/api/v1/submissions/{w.accepted.pk}/restore/",
@@ -314,7 +315,7 @@ entry(
     ),
 )
 entry(
-    "api:gallery:report-dismiss",
+    "api:moderation:report-dismiss",
     Call(
         "POST",
         lambda w: f"/api/v1/reports/{w.report.pk}/dismiss/",
@@ -323,24 +324,24 @@ entry(
     ),
 )
 entry(
-    "api:gallery:moderation-reports",
+    "api:moderation:moderation-reports",
     Call("GET", lambda w: "/api/v1/moderation/reports/", MODERATOR_API),
 )
 entry(
-    "api:gallery:moderation-hidden",
+    "api:moderation:moderation-hidden",
     Call("GET", lambda w: "/api/v1/moderation/hidden/", MODERATOR_API),
 )
 entry(
-    "api:gallery:moderation-log",
+    "api:moderation:moderation-log",
     Call("GET", lambda w: "/api/v1/moderation/log/", MODERATOR_API),
 )
 entry(
-    "api:accounts:artist",
+    "api:community:artist",
     Call("GET", lambda w: "/api/v1/artists/owner/", PUBLIC),
     Call("GET", lambda w: "/api/v1/artists/nobody/", same(404)),
 )
 entry(
-    "api:accounts:artist-follow",
+    "api:community:artist-follow",
     Call(
         "POST",
         lambda w: "/api/v1/artists/owner/follow/",
@@ -348,17 +349,19 @@ entry(
     ),
     Call("DELETE", lambda w: "/api/v1/artists/owner/follow/", signed_in(204, 403)),
 )
-entry("api:accounts:leaderboard", Call("GET", lambda w: "/api/v1/leaderboard/", PUBLIC))
 entry(
-    "api:accounts:notification-list",
+    "api:community:leaderboard", Call("GET", lambda w: "/api/v1/leaderboard/", PUBLIC)
+)
+entry(
+    "api:community:notification-list",
     Call("GET", lambda w: "/api/v1/notifications/", API_FOR_MEMBERS),
 )
 entry(
-    "api:accounts:notification-unread-count",
+    "api:community:notification-unread-count",
     Call("GET", lambda w: "/api/v1/notifications/unread-count/", API_FOR_MEMBERS),
 )
 entry(
-    "api:accounts:notification-read",
+    "api:community:notification-read",
     Call("POST", lambda w: "/api/v1/notifications/read/", API_FOR_MEMBERS),
 )
 entry("api:accounts:me", Call("GET", lambda w: "/api/v1/me/", API_FOR_MEMBERS))
@@ -407,24 +410,25 @@ entry(
 entry("accounts:login", Call("GET", lambda w: "/accounts/login/", signed_in(302, 200)))
 entry("accounts:logout", Call("POST", lambda w: "/accounts/logout/", same(302)))
 entry(
-    "accounts:artist",
+    "community:artist",
     Call("GET", lambda w: "/artists/owner/", PUBLIC),
     Call("GET", lambda w: "/artists/nobody/", same(404)),
 )
 entry(
-    "accounts:follow",
+    "community:follow",
     Call("POST", lambda w: "/artists/owner/follow/", same(302)),
 )
 entry(
-    "accounts:unfollow",
+    "community:unfollow",
     Call("POST", lambda w: "/artists/owner/unfollow/", same(302)),
 )
-entry("accounts:leaderboard", Call("GET", lambda w: "/leaderboard/", PUBLIC))
+entry("community:leaderboard", Call("GET", lambda w: "/leaderboard/", PUBLIC))
 entry(
-    "accounts:notifications", Call("GET", lambda w: "/notifications/", PAGE_FOR_MEMBERS)
+    "community:notifications",
+    Call("GET", lambda w: "/notifications/", PAGE_FOR_MEMBERS),
 )
 entry(
-    "accounts:notification-settings",
+    "community:notification-settings",
     Call("POST", lambda w: "/notifications/settings/", same(302)),
 )
 entry(
@@ -515,7 +519,7 @@ entry(
     ),
 )
 entry(
-    "gallery:curate",
+    "curation:curate",
     Call(
         "GET",
         lambda w: "/curate/",
@@ -523,7 +527,7 @@ entry(
     ),
 )
 entry(
-    "gallery:vote",
+    "curation:vote",
     Call(
         "POST",
         lambda w: f"/curate/{w.in_review.pk}/vote/",
@@ -532,7 +536,7 @@ entry(
     ),
 )
 entry(
-    "gallery:skip",
+    "curation:skip",
     Call(
         "POST",
         lambda w: f"/curate/{w.in_review.pk}/skip/",
@@ -540,7 +544,7 @@ entry(
     ),
 )
 entry(
-    "gallery:reset-skipped",
+    "curation:reset-skipped",
     Call(
         "POST",
         lambda w: "/curate/skipped/reset/",
@@ -558,19 +562,17 @@ entry(
     Call("GET", lambda w: f"/collections/{w.collection.slug}/edit/", STAFF_PAGE),
 )
 entry(
-    "gallery:report",
+    "moderation:report",
     Call(
         "GET",
         lambda w: f"/art/{w.accepted.pk}/report/",
         PAGE_FOR_MEMBERS,
     ),
 )
-entry("gallery:moderation", Call("GET", lambda w: "/moderation/", MODERATOR_PAGE))
+entry("moderation:queue", Call("GET", lambda w: "/moderation/", MODERATOR_PAGE))
+entry("moderation:log", Call("GET", lambda w: "/moderation/log/", MODERATOR_PAGE))
 entry(
-    "gallery:moderation-log", Call("GET", lambda w: "/moderation/log/", MODERATOR_PAGE)
-)
-entry(
-    "gallery:moderation-hide",
+    "moderation:hide",
     Call(
         "POST",
         lambda w: f"/moderation/works/{w.accepted.pk}/hide/",
@@ -579,7 +581,7 @@ entry(
     ),
 )
 entry(
-    "gallery:moderation-restore",
+    "moderation:restore",
     Call(
         "POST",
         lambda w: f"/moderation/works/{w.accepted.pk}/restore/",
@@ -588,7 +590,7 @@ entry(
     ),
 )
 entry(
-    "gallery:moderation-dismiss",
+    "moderation:dismiss",
     Call(
         "POST",
         lambda w: f"/moderation/reports/{w.report.pk}/dismiss/",
@@ -699,7 +701,7 @@ entry(
     Call("GET", lambda w: f"/staff/mail/{w.mail.pk}/", STAFF_PAGE),
 )
 entry(
-    "accounts:notifications-read",
+    "community:notifications-read",
     Call("POST", lambda w: "/notifications/read/", same(302)),
 )
 entry(

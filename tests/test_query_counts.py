@@ -10,11 +10,12 @@ from collections.abc import Callable
 
 import pytest
 
-from accounts import selectors as account_selectors
-from accounts.models import Notification
-from accounts.services.notifications import notify
 from art_tasks import selectors as task_selectors
 from art_tasks.models import Tag
+from community import selectors as community_selectors
+from community.models import Notification
+from community.services.notifications import notify
+from curation import selectors as curation_selectors
 from gallery import selectors as gallery_selectors
 from gallery.models import Collection, CollectionItem
 from tests.accounts.factories import CuratorFactory, UserFactory
@@ -46,7 +47,7 @@ def _review_queue(n: int) -> Callable[[], list]:
         make_work(task=task, artist=UserFactory(username=f"queued{i}"))
 
     def read() -> list:
-        rows = list(gallery_selectors.review_queue(curator=curator))
+        rows = list(curation_selectors.review_queue(curator=curator))
         for work in rows:
             _ = (work.artist.username, work.task.title, work.seed.index)
         return rows
@@ -87,7 +88,7 @@ def _inbox(n: int) -> Callable[[], list]:
         )
 
     def read() -> list:
-        rows = list(account_selectors.inbox(user=person)[:50])
+        rows = list(community_selectors.inbox(user=person)[:50])
         for notification in rows:
             _ = (notification.text, notification.url, notification.read_at)
         return rows

@@ -7,7 +7,7 @@ import pytest
 
 from rest_framework.test import APIClient
 
-from gallery.moderation import report_work
+from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.gallery.conftest import make_work, vote_all
 

@@ -111,9 +111,9 @@ def test_retry_after_is_when_a_hit_fits_again(monkeypatch):
 API_WRITES = [
     ("claim", "api:art_tasks:claim-create"),
     ("submit", "api:art_tasks:submission-create"),
-    ("vote", "api:gallery:vote-cast"),
+    ("vote", "api:curation:vote-cast"),
     ("like", "api:gallery:like"),
-    ("report", "api:gallery:report-create"),
+    ("report", "api:moderation:report-create"),
 ]
 
 
@@ -136,10 +136,10 @@ def test_api_writes_past_their_scope_get_429(limits, scope, name):
 PAGE_WRITES = [
     ("claim", "art_tasks:claim-create"),
     ("submit", "art_tasks:submission-create"),
-    ("vote", "gallery:vote"),
+    ("vote", "curation:vote"),
     ("like", "gallery:like"),
     ("like", "gallery:unlike"),
-    ("report", "gallery:report"),
+    ("report", "moderation:report"),
 ]
 
 

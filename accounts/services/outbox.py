@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import OutboxMessage
+from accounts.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 

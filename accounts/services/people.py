@@ -8,8 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..errors import CannotFollowSelf, NotAllowed, NotFound
-from ..models import Follow, User
+from accounts.models import User
+from core.errors import NotAllowed
 
 
 @transaction.atomic
@@ -69,28 +69,6 @@ def make_curator(*, user: User) -> User:
     group, _ = Group.objects.get_or_create(name=settings.ATELIER_CURATORS_GROUP)
     user.groups.add(group)
     return user
-
-
-@transaction.atomic
-def follow_artist(*, follower: User, artist: User) -> Follow:
-    """Make `follower` follow `artist`; following twice changes nothing."""
-    if not follower.is_authenticated:
-        raise NotAllowed("Sign in to follow artists.")
-    if follower.pk == artist.pk:
-        raise CannotFollowSelf("You cannot follow yourself.")
-    if not artist.is_active:
-        raise NotFound("No such artist.")
-    follow, _ = Follow.objects.get_or_create(follower=follower, artist=artist)
-    return follow
-
-
-@transaction.atomic
-def unfollow_artist(*, follower: User, artist: User) -> User:
-    """Stop `follower` following `artist`, if they did; return the artist."""
-    if not follower.is_authenticated:
-        raise NotAllowed("Sign in to follow artists.")
-    Follow.objects.filter(follower=follower, artist=artist).delete()
-    return artist
 
 
 @transaction.atomic

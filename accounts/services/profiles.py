@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from ..errors import NotAllowed
-from ..models import User
-from ..uploads import inspect_upload
+from accounts.models import User
+from accounts.uploads import inspect_upload
+from core.errors import NotAllowed
 
 
 def _square_webp(fileobj: IO[bytes], side: int) -> bytes:

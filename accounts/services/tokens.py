@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..errors import NotAllowed, NotFound
-from ..models import ApiToken, User
+from accounts.models import ApiToken, User
+from core.errors import NotAllowed, NotFound
 
 SECRET_PREFIX = "atl_"  # noqa: S105 - a label that marks Atelier tokens
 SHOWN_CHARS = 12  # "atl_" and the first eight random characters

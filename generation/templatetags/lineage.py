@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import template
 
 from art_tasks.models import SeedImage
-
-from ..selectors import FamilyTree, family_tree
+from generation.selectors import FamilyTree, family_tree
 
 register = template.Library()
 

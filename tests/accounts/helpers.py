@@ -6,7 +6,7 @@ import io
 
 from art_tasks.models import CreationTask, SeedImage, Submission
 from art_tasks.services import claim_task, process_submission, submit_work
-from gallery.services import cast_vote
+from curation.services import cast_vote
 from tests.art_tasks.factories import OpenTaskFactory
 from tests.conftest import png_bytes
 

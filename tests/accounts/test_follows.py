@@ -5,15 +5,12 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
-from accounts.errors import CannotFollowSelf, NotAllowed
-from accounts.models import Follow, Notification
-from accounts.selectors import artist_standing
-from accounts.services import (
-    follow_artist,
-    notify_followers,
-    set_email_notifications,
-    unfollow_artist,
-)
+from accounts.services import set_email_notifications
+from community.errors import CannotFollowSelf
+from community.models import Follow, Notification
+from community.selectors import artist_standing
+from community.services import follow_artist, notify_followers, unfollow_artist
+from core.errors import NotAllowed
 from tests.accounts.factories import UserFactory
 from tests.accounts.helpers import decided_work
 

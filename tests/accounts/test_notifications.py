@@ -10,16 +10,12 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.context_processors import notifications as bell_context
-from accounts.models import Notification
-from accounts.services import (
-    email_notification,
-    notify,
-    set_email_notifications,
-    warn_expiring_claims,
-)
-from accounts.tasks import send_notification_email_task
+from accounts.services import set_email_notifications
 from art_tasks.services import claim_task, release_claim
+from community.context_processors import notifications as bell_context
+from community.models import Notification
+from community.services import email_notification, notify, warn_expiring_claims
+from community.tasks import send_notification_email_task
 from config.celery import app
 from tests.accounts.factories import UserFactory
 from tests.accounts.helpers import decided_work
@@ -96,7 +92,7 @@ def test_the_email_waits_for_the_commit(
 
 def test_notification_emails_go_to_the_default_queue():
     app.loader.import_default_modules()
-    route = app.amqp.router.route({}, "accounts.tasks.send_notification_email_task")
+    route = app.amqp.router.route({}, "community.tasks.send_notification_email_task")
     assert route["queue"].name == "default"
 
 
@@ -189,7 +185,7 @@ def test_a_claim_whose_end_moved_later_is_warned_again_before_the_new_end(
 
 def test_the_beat_schedule_runs_the_warning_every_minute():
     entry = settings.CELERY_BEAT_SCHEDULE["notify-expiring-claims"]
-    assert entry["task"] == "accounts.tasks.notify_expiring_claims_task"
+    assert entry["task"] == "community.tasks.notify_expiring_claims_task"
     assert entry["schedule"] == timedelta(minutes=1)
 
 

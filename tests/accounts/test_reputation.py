@@ -8,11 +8,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import ReputationEvent, User
-from accounts.selectors import artist_standing, leaderboard, period_start
-from accounts.services import award_decision, record_decision_outcome
+from accounts.models import User
 from art_tasks.models import Submission
-from gallery.models import Vote
+from community.models import ReputationEvent
+from community.selectors import artist_standing, leaderboard, period_start
+from community.services import award_decision, record_decision_outcome
+from curation.models import Vote
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.accounts.helpers import bred_seed, decided_work
 from tests.art_tasks.factories import OpenTaskFactory

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
@@ -155,20 +154,6 @@ def test_the_tokens_page_lists_makes_rotates_and_revokes(client, artist):
     assert with_token(secret).get("/api/v1/me/").status_code == 403
     client.post(f"/settings/tokens/{token.pk}/revoke/")
     assert not artist.api_tokens.exists()
-
-
-def test_old_single_tokens_keep_working_after_the_upgrade(artist):
-    """The data migration carries DRF's tokens over, stored by hash."""
-    import importlib
-
-    from django.apps import apps
-
-    legacy = Token.objects.create(user=artist)
-    migration = importlib.import_module(
-        "accounts.migrations.0005_email_addresses_and_tokens_of_existing_accounts"
-    )
-    migration.forwards(apps, None)
-    assert with_token(legacy.key).get("/api/v1/me/").json()["username"] == "artist"
 
 
 def test_staff_see_tokens_in_the_admin_without_secrets(client, artist):

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Notification
 from art_tasks.models import Claim, Submission
 from art_tasks.tasks import process_submission_task
+from community.models import Notification
 from tests.art_tasks.helpers import submitted_work
 from tests.conftest import png_bytes
 
@@ -24,7 +24,7 @@ def broken_worker(monkeypatch):
     def fail(fileobj):  # noqa: ANN001, ANN202
         raise OSError("cannot identify image file")
 
-    monkeypatch.setattr("generation.imaging.make_variants", fail)
+    monkeypatch.setattr("art_tasks.imaging.make_variants", fail)
 
 
 def test_a_worker_failure_returns_the_claim_with_its_time_and_tells_the_artist(

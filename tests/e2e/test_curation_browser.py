@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from art_tasks.models import License, Submission
-from gallery.models import Vote
+from curation.models import Vote
 from gallery.services import add_to_collection, create_collection
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory

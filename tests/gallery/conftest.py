@@ -8,7 +8,7 @@ import pytest
 
 from art_tasks.models import Submission
 from art_tasks.services import claim_task, process_submission, submit_work
-from gallery.services import cast_vote
+from curation.services import cast_vote
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.conftest import png_bytes
 

@@ -4,7 +4,7 @@ import pytest
 
 from rest_framework.test import APIClient
 
-from gallery.services import cast_vote
+from curation.services import cast_vote
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.gallery.conftest import make_work, vote_all
 

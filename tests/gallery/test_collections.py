@@ -159,7 +159,7 @@ def test_people_who_are_not_staff_cannot_open_the_editor(client, artist, show):
 def test_a_hidden_cover_no_longer_shows_on_collection_pages_or_the_api(
     client, show, works
 ):
-    from gallery.moderation import hide_work
+    from moderation.services import hide_work
     from tests.accounts.factories import CuratorFactory
 
     hide_work(

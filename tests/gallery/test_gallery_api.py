@@ -4,7 +4,7 @@ import pytest
 
 from rest_framework.test import APIClient
 
-from gallery.services import cast_vote
+from curation.services import cast_vote
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
 from tests.art_tasks.helpers import submitted_work

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from art_tasks.colours import colour_family, family_of
 from art_tasks.models import License
-from gallery.colours import colour_family, family_of
 from gallery.services import layout_discover, like_work
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import OpenTaskFactory

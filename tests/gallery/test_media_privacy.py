@@ -12,7 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from art_tasks.models import Submission
-from gallery.moderation import hide_work
+from moderation.services import hide_work
 from tests.accounts.factories import UserFactory
 from tests.gallery.conftest import make_work, vote_all
 

@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from accounts.models import Notification, ReputationEvent
+from art_tasks.errors import NoSuchGalleryWork
 from art_tasks.models import Submission
-from gallery.errors import NoSuchGalleryWork
-from gallery.models import ModerationAction, Report
-from gallery.moderation import (
+from community.models import Notification, ReputationEvent
+from gallery.selectors import artist_works, gallery_list, public_artwork
+from moderation.errors import (
     AlreadyHidden,
     AlreadyReported,
     NotAModerator,
@@ -17,15 +17,10 @@ from gallery.moderation import (
     NotReportable,
     OwnWork,
     ReportClosed,
-    dismiss_report,
-    hidden_works,
-    hide_work,
-    moderation_log,
-    report_queue,
-    report_work,
-    restore_work,
 )
-from gallery.selectors import artist_works, gallery_list, public_artwork
+from moderation.models import ModerationAction, Report
+from moderation.selectors import hidden_works, moderation_log, report_queue
+from moderation.services import dismiss_report, hide_work, report_work, restore_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.accounts.helpers import decided_work
 from tests.art_tasks.helpers import submitted_work

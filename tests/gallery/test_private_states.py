@@ -4,7 +4,7 @@ import pytest
 
 from rest_framework.test import APIClient
 
-from gallery.moderation import hide_work
+from moderation.services import hide_work
 from tests.accounts.factories import UserFactory
 from tests.gallery.conftest import make_work
 

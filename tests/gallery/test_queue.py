@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from art_tasks.models import Submission
-from gallery.selectors import review_queue
-from gallery.services import cast_vote
+from curation.selectors import review_queue
+from curation.services import cast_vote
 from tests.accounts.factories import UserFactory
 from tests.gallery.conftest import make_work
 

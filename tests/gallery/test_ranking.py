@@ -8,24 +8,24 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from art_tasks.errors import NoSuchGalleryWork
 from art_tasks.models import Submission
-from gallery.errors import LikeOwnWork, NoSuchGalleryWork
-from gallery.models import RankingPrior
-from gallery.ranking import (
+from curation.models import RankingPrior
+from curation.ranking import (
     Candidate,
     bayesian_average,
     discover_order,
     trend_score,
     wilson_lower_bound,
 )
+from curation.services import close_due_reviews, refresh_ranking_prior
+from gallery.errors import LikeOwnWork
 from gallery.selectors import ORDERS, gallery_list
 from gallery.services import (
-    close_due_reviews,
     decay_trending,
     layout_discover,
     like_work,
     record_view,
-    refresh_ranking_prior,
     unlike_work,
 )
 from tests.accounts.factories import UserFactory

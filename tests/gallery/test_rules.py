@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from art_tasks.models import Submission
 from art_tasks.services import create_task
-from gallery.errors import NotInReview, VoteOnOwnTask
-from gallery.rules import VotingRule, decide_after_vote, decide_at_window_end
-from gallery.selectors import review_queue
-from gallery.services import cast_vote, close_due_reviews, close_review
+from curation.errors import NotInReview, VoteOnOwnTask
+from curation.rules import VotingRule, decide_after_vote, decide_at_window_end
+from curation.selectors import review_queue
+from curation.services import cast_vote, close_due_reviews, close_review
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
 from tests.gallery.conftest import make_work, vote_all

@@ -3,9 +3,10 @@
 import pytest
 
 from art_tasks.models import Submission
-from gallery.errors import NotACurator, NotInReview, VoteOnOwnWork
-from gallery.selectors import gallery_list, next_for_review, review_queue
-from gallery.services import cast_vote
+from curation.errors import NotACurator, NotInReview, VoteOnOwnWork
+from curation.selectors import next_for_review, review_queue
+from curation.services import cast_vote
+from gallery.selectors import gallery_list
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.helpers import submitted_work
 

@@ -15,7 +15,7 @@ from art_tasks.services import (
     publish_task,
     submit_work,
 )
-from gallery.services import cast_vote
+from curation.services import cast_vote
 from generation import evolution
 from generation.errors import NotEnoughParents
 from generation.models import GenerationJob

@@ -161,7 +161,7 @@ def test_render_refuses_a_recipe_from_another_generator():
 def test_sixty_four_seeds_of_the_default_style_have_no_near_duplicates():
     from itertools import combinations
 
-    from generation.imaging import difference_hash
+    from art_tasks.imaging import difference_hash
 
     style = cppn.DEFAULT_STYLE
     recipes = [cppn.make_recipe(style=style, seed=s, size=SMALL) for s in range(64)]

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from art_tasks.models import CreationTask
-from gallery.services import cast_vote
+from curation.services import cast_vote
 from generation.selectors import family_tree
 from tests.art_tasks.factories import OpenTaskFactory
 from tests.art_tasks.helpers import submitted_work

@@ -13,10 +13,10 @@ from PIL import Image
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.errors import NotAllowed
 from art_tasks.models import CreationTask
 from art_tasks.services import create_task, publish_task
-from gallery.services import cast_vote
+from core.errors import NotAllowed
+from curation.services import cast_vote
 from generation import dcgan
 from generation.errors import NotEnoughTrainingImages
 from generation.models import GenerationJob, GeneratorModel, TrainingRun

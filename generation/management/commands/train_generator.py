@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.errors import AtelierError
+from core.errors import AtelierError
 from generation.models import TrainingRun
 
 

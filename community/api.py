@@ -1,0 +1,215 @@
+"""API of community: artists, follows, the leaderboard and notifications."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from community import selectors
+from community.services import follow_artist, mark_notifications_read, unfollow_artist
+
+
+class ArtistOutput(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField(source="shown_name")
+    bio = serializers.CharField()
+    avatar = serializers.ImageField(
+        allow_null=True, help_text="A 256 px square WebP, or null."
+    )
+    date_joined = serializers.DateTimeField()
+    reputation = serializers.IntegerField(source="standing.points")
+    rank = serializers.IntegerField(
+        source="standing.rank",
+        allow_null=True,
+        help_text="Place by all-time reputation; null without points.",
+    )
+    accepted_works = serializers.IntegerField(source="standing.accepted")
+    reviews = serializers.IntegerField(source="standing.reviews")
+    followers = serializers.IntegerField(source="standing.followers")
+    following = serializers.BooleanField(
+        source="standing.following", help_text="Whether you follow this artist."
+    )
+
+
+class ArtistDetailApi(APIView):
+    permission_classes: list = []
+
+    @extend_schema(summary="Show an artist", responses=ArtistOutput)
+    def get(self, request: Request, username: str) -> Response:
+        artist = get_object_or_404(User, username=username, is_active=True)
+        artist.standing = selectors.artist_standing(artist=artist, viewer=request.user)
+        return Response(ArtistOutput(artist).data)
+
+
+class ArtistFollowApi(APIView):
+    """Follow an artist (POST) to hear about their new work; stop (DELETE)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "ArtistFollowOutput"
+
+        artist = serializers.CharField()
+        following = serializers.BooleanField()
+
+    @extend_schema(
+        summary="Follow an artist", request=None, responses={201: OutputSerializer}
+    )
+    def post(self, request: Request, username: str) -> Response:
+        artist = get_object_or_404(User, username=username, is_active=True)
+        follow_artist(follower=request.user, artist=artist)
+        data = {"artist": artist.username, "following": True}
+        return Response(
+            self.OutputSerializer(data).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(summary="Unfollow an artist", request=None, responses={204: None})
+    def delete(self, request: Request, username: str) -> Response:
+        artist = get_object_or_404(User, username=username, is_active=True)
+        unfollow_artist(follower=request.user, artist=artist)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LeaderboardApi(APIView):
+    """The top contributors or curators this week, this month or of all time."""
+
+    permission_classes: list = []
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LeaderboardOutput"
+
+        rank = serializers.IntegerField()
+        username = serializers.CharField(source="user.username")
+        display_name = serializers.CharField(source="user.shown_name")
+        points = serializers.IntegerField()
+        count = serializers.IntegerField(
+            help_text="Accepted works (contributors) or reviews (curators) "
+            "in the period."
+        )
+
+    @extend_schema(
+        summary="Show the leaderboard",
+        parameters=[
+            OpenApiParameter("board", OpenApiTypes.STR, enum=list(selectors.BOARDS)),
+            OpenApiParameter("period", OpenApiTypes.STR, enum=list(selectors.PERIODS)),
+        ],
+        responses=OutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        board = request.query_params.get("board", "contributors")
+        period = request.query_params.get("period", "week")
+        if board not in selectors.BOARDS or period not in selectors.PERIODS:
+            raise serializers.ValidationError(
+                {
+                    "board": f"Choose a board ({', '.join(selectors.BOARDS)}) and a "
+                    f"period ({', '.join(selectors.PERIODS)})."
+                }
+            )
+        rows = selectors.leaderboard(board=board, period=period)
+        return Response(self.OutputSerializer(rows, many=True).data)
+
+
+class NotificationPagination(CursorPagination):
+    page_size = 30
+    max_page_size = 100
+    page_size_query_param = "page_size"
+    ordering = ("-created_at", "-id")
+
+
+class NotificationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    url = serializers.CharField()
+    read = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_read(self, notification) -> bool:  # noqa: ANN001
+        return notification.read_at is not None
+
+
+class NotificationListApi(APIView):
+    """My notifications, newest first (`?unread=true` for unread only)."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = NotificationPagination
+
+    @extend_schema(
+        summary="List my notifications",
+        parameters=[
+            OpenApiParameter("unread", OpenApiTypes.BOOL),
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+        ],
+        responses=NotificationOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        qs = selectors.inbox(user=request.user)
+        if request.query_params.get("unread") in ("1", "true", "yes"):
+            qs = qs.filter(read_at__isnull=True)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(
+            NotificationOutput(page, many=True).data
+        )
+
+
+class UnreadCountOutput(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class NotificationUnreadCountApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Count my unread notifications", responses=UnreadCountOutput)
+    def get(self, request: Request) -> Response:
+        count = selectors.unread_count(user=request.user)
+        return Response(UnreadCountOutput({"unread": count}).data)
+
+
+class NotificationReadApi(APIView):
+    """Mark my notifications read: those in `ids`, or all when it is left out."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "NotificationReadInput"
+
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1),
+            required=False,
+            max_length=500,
+        )
+
+    class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "NotificationReadOutput"
+
+        marked = serializers.IntegerField()
+        unread = serializers.IntegerField()
+
+    @extend_schema(
+        summary="Mark notifications read",
+        request=InputSerializer,
+        responses=OutputSerializer,
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = mark_notifications_read(
+            user=request.user, ids=data.validated_data.get("ids")
+        )
+        unread = selectors.unread_count(user=request.user)
+        return Response(
+            self.OutputSerializer({"marked": marked, "unread": unread}).data
+        )

@@ -1,0 +1,182 @@
+"""Reads of community shared by pages and the API: standings, boards, inboxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from art_tasks.models import Submission
+from community.models import Follow, Notification, ReputationEvent
+from curation.models import Vote
+
+PERIODS = {"week": "This week", "month": "This month", "all": "All time"}
+
+
+BOARDS = {
+    "contributors": ReputationEvent.CONTRIBUTOR_REASONS,
+    "curators": ReputationEvent.CURATOR_REASONS,
+}
+
+
+BOARD_SIZE = 50
+
+
+def _count(queryset: QuerySet, group_by: str) -> Coalesce:
+    """Return a correlated subquery counting `queryset`'s rows, or 0."""
+    counted = (
+        queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def period_start(period: str, *, now: datetime | None = None) -> datetime | None:
+    """Return when `period` began: Monday 00:00 for "week", the 1st for "month".
+
+    Calendar periods in the site's time zone; None for "all".
+    """
+    now = timezone.localtime(now or timezone.now())
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "week":
+        return midnight - timedelta(days=midnight.weekday())
+    if period == "month":
+        return midnight.replace(day=1)
+    return None
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    user: User
+    points: int
+    count: int
+
+
+def leaderboard(
+    *, board: str = "contributors", period: str = "week", limit: int = BOARD_SIZE
+) -> list[BoardRow]:
+    """Return the top people of `board` for `period`, ranked by points earned.
+
+    Contributors count accepted-work and lineage points, and `count` is their
+    accepted works in the period; curators count review points, and `count`
+    is their reviews. Equal points share a rank ("1, 2, 2, 4"). One query.
+    """
+    reasons = BOARDS[board]
+    start = period_start(period)
+    events = {"reputation_events__reason__in": reasons}
+    if board == "contributors":
+        counted = Submission.objects.filter(
+            artist=OuterRef("pk"), state=Submission.State.ACCEPTED
+        )
+        if start is not None:
+            counted = counted.filter(decided_at__gte=start)
+        count = _count(counted, "artist")
+    else:
+        counted = Vote.objects.filter(curator=OuterRef("pk"))
+        if start is not None:
+            counted = counted.filter(created_at__gte=start)
+        count = _count(counted, "curator")
+    if start is not None:
+        events["reputation_events__created_at__gte"] = start
+    people = (
+        User.objects.filter(is_active=True, **events)
+        .annotate(points=Sum("reputation_events__points"))
+        .filter(points__gt=0)
+        .annotate(count=count)
+        .order_by("-points", "username")[:limit]
+    )
+    rows: list[BoardRow] = []
+    for position, person in enumerate(people, start=1):
+        tied = rows and rows[-1].points == person.points
+        rank = rows[-1].rank if tied else position
+        rows.append(BoardRow(rank, person, person.points, person.count))
+    return rows
+
+
+@dataclass(frozen=True)
+class Standing:
+    points: int
+    rank: int | None
+    accepted: int
+    reviews: int
+    followers: int
+    following: bool
+
+
+def artist_standing(*, artist: User, viewer: User | None = None) -> Standing:
+    """Return `artist`'s standing, and whether `viewer` follows them. One query.
+
+    The rank is by all-time reputation among active people (equal points
+    share a rank); None while the artist has no points.
+    """
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    row = (
+        User.objects.filter(pk=artist.pk)
+        .annotate(
+            accepted=_count(
+                Submission.objects.filter(
+                    artist=OuterRef("pk"), state=Submission.State.ACCEPTED
+                ),
+                "artist",
+            ),
+            reviews=_count(Vote.objects.filter(curator=OuterRef("pk")), "curator"),
+            follower_count=_count(
+                Follow.objects.filter(artist=OuterRef("pk")), "artist"
+            ),
+            ahead=Coalesce(
+                Subquery(
+                    User.objects.filter(
+                        is_active=True, reputation__gt=OuterRef("reputation")
+                    )
+                    .order_by()
+                    .values("is_active")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            is_followed=Exists(
+                Follow.objects.filter(follower_id=viewer_id, artist=OuterRef("pk"))
+            ),
+        )
+        .values(
+            "reputation",
+            "accepted",
+            "reviews",
+            "follower_count",
+            "ahead",
+            "is_followed",
+        )
+        .get()
+    )
+    return Standing(
+        points=row["reputation"],
+        rank=row["ahead"] + 1 if row["reputation"] > 0 else None,
+        accepted=row["accepted"],
+        reviews=row["reviews"],
+        followers=row["follower_count"],
+        following=bool(viewer_id) and row["is_followed"],
+    )
+
+
+def inbox(*, user: User) -> QuerySet[Notification]:
+    """Return `user`'s notifications, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(*, user: User) -> int:
+    """Return how many of `user`'s notifications are unread (one indexed query)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

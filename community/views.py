@@ -1,0 +1,118 @@
+"""Pages of community: artist profiles, follows, the leaderboard, notifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from accounts.services import set_email_notifications
+from community import selectors
+from community.services import follow_artist, mark_notifications_read, unfollow_artist
+from core.errors import AtelierError
+from gallery.selectors import artist_works
+
+INBOX_SIZE = 50
+
+
+def artist(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(User, username=username, is_active=True)
+    return render(
+        request,
+        "community/artist.html",
+        {
+            "artist": person,
+            "works": artist_works(artist=person),
+            "standing": selectors.artist_standing(artist=person, viewer=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(User, username=username, is_active=True)
+    try:
+        follow_artist(follower=request.user, artist=person)
+        messages.success(
+            request, f"You follow {person.shown_name}: new work will reach you."
+        )
+    except AtelierError as exc:
+        messages.error(request, exc.message)
+    return redirect(person)
+
+
+@login_required
+@require_POST
+def unfollow(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(User, username=username, is_active=True)
+    unfollow_artist(follower=request.user, artist=person)
+    messages.info(request, f"You no longer follow {person.shown_name}.")
+    return redirect(person)
+
+
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    period = request.GET.get("period", "week")
+    if period not in selectors.PERIODS:
+        period = "week"
+    return render(
+        request,
+        "community/leaderboard.html",
+        {
+            "period": period,
+            "periods": selectors.PERIODS,
+            "since": selectors.period_start(period),
+            "contributors": selectors.leaderboard(board="contributors", period=period),
+            "curators": selectors.leaderboard(board="curators", period=period),
+        },
+    )
+
+
+def _inbox_context(user: User) -> dict[str, object]:
+    items = list(selectors.inbox(user=user)[:INBOX_SIZE])
+    return {"items": items, "unread": any(n.is_unread for n in items)}
+
+
+@login_required
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Show the latest notifications, new ones marked; reading changes nothing.
+
+    A GET must not change state (link previews, prefetching and crawlers
+    open pages too): the "Mark read" buttons post to `notifications_read`.
+    """
+    return render(request, "community/notifications.html", _inbox_context(request.user))
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (`id`) or all of them read.
+
+    An HTMX request gets the inbox back, with the bell's count out of band.
+    """
+    raw = request.POST.get("id", "")
+    ids = [int(raw)] if raw.isdecimal() else None
+    mark_notifications_read(user=request.user, ids=ids)
+    if request.htmx:
+        return render(
+            request, "community/_inbox_read.html", _inbox_context(request.user)
+        )
+    return redirect("community:notifications")
+
+
+@login_required
+@require_POST
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    enabled = request.POST.get("email_notifications") == "on"
+    set_email_notifications(user=request.user, enabled=enabled)
+    if enabled:
+        messages.success(
+            request, f"Notifications will also go to {request.user.email}."
+        )
+    else:
+        messages.info(request, "No more e-mails: notifications stay here on the site.")
+    return redirect("community:notifications")

@@ -1,0 +1,43 @@
+"""Who is who: the role checks every app asks, written once.
+
+Roles come from the account itself: `is_staff` for staff, membership of the
+curators group (`settings.ATELIER_CURATORS_GROUP`) for curators. Moderators
+are curators and staff. The checks read prefetched groups when a list has
+them, so they cost no query per row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from core.errors import NotAllowed
+
+
+def is_signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def is_staff(user: Any) -> bool:
+    """Return whether `user` is active staff."""
+    return bool(is_signed_in(user) and user.is_active and user.is_staff)
+
+
+def is_curator(user: Any) -> bool:
+    """Return whether `user` belongs to the curators group."""
+    if not is_signed_in(user):
+        return False
+    name = settings.ATELIER_CURATORS_GROUP
+    return any(group.name == name for group in user.groups.all())
+
+
+def is_moderator(user: Any) -> bool:
+    """Return whether `user` may hide, restore and dismiss: staff or curators."""
+    return bool(is_signed_in(user) and (user.is_staff or is_curator(user)))
+
+
+def require_staff(user: Any, message: str = "Only staff can do this.") -> None:
+    """Raise `NotAllowed` with `message` unless `user` is staff."""
+    if not (is_signed_in(user) and user.is_staff):
+        raise NotAllowed(message)

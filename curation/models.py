@@ -1,0 +1,71 @@
+"""Curator votes and the ranking prior of "top"."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from art_tasks.models import Submission
+from core.models import TimeStampedModel
+
+
+class Vote(TimeStampedModel):
+    """One curator's 1–5 score for one submission."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="votes"
+    )
+    curator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (weak) to 5 (outstanding).",
+    )
+    comment = models.TextField(
+        blank=True, max_length=2000, help_text="Feedback for the artist."
+    )
+    revised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the curator last changed the vote."
+    )
+
+    class Meta:
+        db_table = "gallery_vote"  # kept from the app it grew up in
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "curator"],
+                name="vote_one_per_curator",
+                violation_error_message="You have already voted on this submission.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="vote_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.curator} → {self.submission_id}: {self.score}"
+
+
+class RankingPrior(models.Model):
+    """The prior of the Bayesian "top" order: one row, site mean and weight.
+
+    Each vote updates its work's rank in O(1) against this row; the periodic
+    layout job measures the site mean again and re-ranks in one statement.
+    """
+
+    mean = models.FloatField(help_text="Site mean score m (1-5).")
+    weight = models.FloatField(help_text="Prior weight C, in votes.")
+    measured_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "gallery_rankingprior"  # kept from the app it grew up in
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mean__gte=1) & Q(mean__lte=5), name="prior_mean_range"
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="prior_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return f"m={self.mean:.3f}, C={self.weight:g}"

@@ -1,0 +1,147 @@
+"""Reads of curation: voting rules, the review queue, votes and the blind rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
+
+from accounts.models import User
+from art_tasks.models import Submission
+from art_tasks.selectors import Viewer
+from curation.models import Vote
+from curation.rules import VotingRule
+
+
+def voting_rule(*, submission: Submission) -> dict[str, Any]:
+    """Return the rule that decided `submission`, or the one that will."""
+    if submission.decision_rule:
+        return submission.decision_rule
+    return VotingRule.for_task(submission.task).as_dict()
+
+
+@dataclass
+class VoteView:
+    """What one person may see of a submission's individual votes."""
+
+    visible: bool
+    anonymous: bool
+    message: str
+    votes: list[Vote] = field(default_factory=list)
+    mine: Vote | None = None
+
+
+def votes_for_viewer(*, submission: Submission, viewer: Viewer) -> VoteView:
+    """Return the votes `viewer` may see, applying the blind-vote rule.
+
+    Curators see the other scores only after casting their own (or once the
+    work is decided); the artist sees scores and comments, unsigned, as
+    feedback once the work is decided; staff see everything; visitors see
+    only the published mean score.
+    """
+    decided = submission.decided_at is not None
+    if viewer is None or not viewer.is_authenticated:
+        return VoteView(
+            visible=False,
+            anonymous=True,
+            message="Individual votes are shown to curators and the artist.",
+        )
+    votes = list(submission.votes.select_related("curator").order_by("created_at"))
+    mine = next((v for v in votes if v.curator_id == viewer.pk), None)
+    if viewer.is_staff or (viewer.is_curator and (mine is not None or decided)):
+        return VoteView(
+            visible=True, anonymous=False, message="", votes=votes, mine=mine
+        )
+    if viewer.pk == submission.artist_id:
+        if decided:
+            return VoteView(
+                visible=True, anonymous=True, message="", votes=votes, mine=None
+            )
+        return VoteView(
+            visible=False,
+            anonymous=True,
+            message="Scores and comments reach you with the decision.",
+        )
+    if viewer.is_curator:
+        return VoteView(
+            visible=False,
+            anonymous=False,
+            message="Vote first: other curators' scores stay hidden until you "
+            "have cast yours.",
+        )
+    return VoteView(
+        visible=False,
+        anonymous=True,
+        message="Individual votes are shown to curators and the artist.",
+    )
+
+
+def review_queue(*, curator: User, skip: Iterable[int] = ()) -> QuerySet[Submission]:
+    """Return the submissions `curator` may still vote on, neediest first.
+
+    Leaves out the curator's own work, work for tasks they published, what
+    they already voted on and what they skipped. Extended reviews (their
+    window ran out short of votes) come first, then fewest votes, then
+    oldest.
+    """
+    voted = Vote.objects.filter(submission=OuterRef("pk"), curator=curator)
+    qs = (
+        Submission.objects.filter(state=Submission.State.IN_REVIEW)
+        .exclude(artist=curator)
+        .exclude(task__created_by=curator)
+        .exclude(Exists(voted))
+    )
+    skipped = [int(pk) for pk in skip]
+    if skipped:
+        qs = qs.exclude(pk__in=skipped)
+    extended_first = Case(
+        When(review_extended_at__isnull=False, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return qs.select_related("artist", "task", "seed").order_by(
+        extended_first, "vote_count", "created_at", "id"
+    )
+
+
+def next_for_review(*, curator: User, skip: Iterable[int] = ()) -> Submission | None:
+    return review_queue(curator=curator, skip=skip).first()
+
+
+def open_votes(*, curator: User, limit: int = 20) -> QuerySet[Vote]:
+    """Return `curator`'s votes on work still in review (they may change them)."""
+    return (
+        Vote.objects.filter(
+            curator=curator, submission__state=Submission.State.IN_REVIEW
+        )
+        .select_related("submission")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def scores_visible(*, submission: Submission, viewer: Viewer) -> bool:
+    """Return whether `viewer` may see figures computed from the work's votes.
+
+    The blind-vote rule: once decided, anyone who may see the work; while
+    in review, staff and the curators who have voted on it, never the
+    artist nor a curator who has not voted yet.
+    """
+    if submission.decided_at is not None:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.is_staff:
+        return True
+    return bool(
+        viewer.is_curator and submission.votes.filter(curator_id=viewer.pk).exists()
+    )

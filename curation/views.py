@@ -1,0 +1,90 @@
+"""Pages of curation: the review queue, votes and skips."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.ratelimit import rate_limited
+from art_tasks.models import Submission
+from core.errors import AtelierError
+from core.views import safe_next
+from curation import selectors
+from curation.rules import VotingRule
+from curation.services import cast_vote
+
+SKIP_KEY = "review_skipped"
+
+
+MAX_SKIPPED = 500
+
+
+def _forbidden_unless_curator(request: HttpRequest) -> HttpResponse | None:
+    if request.user.is_curator:
+        return None
+    return render(
+        request,
+        "403.html",
+        {"message": "The review queue is for curators."},
+        status=403,
+    )
+
+
+@login_required
+def curate(request: HttpRequest) -> HttpResponse:
+    if (denied := _forbidden_unless_curator(request)) is not None:
+        return denied
+    skipped = request.session.get(SKIP_KEY, [])
+    queue = selectors.review_queue(curator=request.user, skip=skipped)
+    submission = queue.first()
+    return render(
+        request,
+        "curation/curate.html",
+        {
+            "submission": submission,
+            "remaining": queue.count(),
+            "skipped": len(skipped),
+            "rule": VotingRule.for_task(submission.task) if submission else None,
+            "open_votes": selectors.open_votes(curator=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+@rate_limited("vote")
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_object_or_404(Submission, pk=pk)
+    comment = request.POST.get("comment")
+    try:
+        cast_vote(
+            submission=submission,
+            curator=request.user,
+            score=request.POST.get("score", ""),
+            comment=comment[:2000] if comment is not None else None,
+        )
+        messages.success(request, f"Scored “{submission.title}”.")
+    except AtelierError as exc:
+        messages.error(request, exc.message)
+    return redirect(safe_next(request, "curation:curate"))
+
+
+@login_required
+@require_POST
+def skip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pass over one submission for now; it stays in everyone else's queue."""
+    if (denied := _forbidden_unless_curator(request)) is not None:
+        return denied
+    skipped = [s for s in request.session.get(SKIP_KEY, []) if s != pk]
+    request.session[SKIP_KEY] = (skipped + [pk])[-MAX_SKIPPED:]
+    return redirect("curation:curate")
+
+
+@login_required
+@require_POST
+def reset_skipped(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SKIP_KEY, None)
+    return redirect("curation:curate")
