@@ -40,10 +40,12 @@ test-fast: install
 	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	$(BIN)/pytest -m "not browser and not worker and not fuzz" $(PYTEST_ARGS)
 
-# Static checks CI runs before the tests.
+# Static checks CI runs before the tests: lint, formatting and the import
+# contracts in pyproject.toml (the app layers).
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 lint: check
 

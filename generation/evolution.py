@@ -12,7 +12,7 @@ Everything here is a pure function of its arguments and a `random.Random`
 module imports neither torch nor Django: web processes and the evolution
 simulation (`bench/evolution_sim.py`) use it as they are.
 
-Selection rule of `breed` (documented in docs/architecture.md too):
+Selection rule of `breed` (documented in docs/evolution.md too):
 
 1. Rank the candidate parents by fitness (ties: lower seed id first) and
    keep the top `top_k` (default 8) as the breeding elite.
