@@ -12,20 +12,10 @@ from django.views.decorators.http import require_POST
 from accounts.errors import InvalidImage
 from accounts.ratelimit import rate_limited
 from art_tasks import selectors
-from art_tasks.errors import AlreadyPublished
-from art_tasks.forms import PublishForm, SubmitForm
+from art_tasks.forms import SubmitForm
 from art_tasks.models import Claim, CreationTask
-from art_tasks.services import (
-    claim_task,
-    create_task,
-    publish_task,
-    release_claim,
-    submit_work,
-)
-from core.decorators import staff_required
+from art_tasks.services import claim_task, release_claim, submit_work
 from core.errors import AtelierError
-from generation.models import GenerationJob
-from generation.services import known_styles, seed_source_params
 
 
 def task_list(request: HttpRequest) -> HttpResponse:
@@ -48,22 +38,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "art_tasks/task_detail.html",
         {"task": task, "claim": claim, "form": form, "job": job},
     )
-
-
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress bar fragment that the task page polls while seeds paint.
-
-    A draft is staff's alone, as on the task page; so are the generator's
-    error messages, which may name files and settings.
-    """
-    task = get_object_or_404(CreationTask, pk=pk)
-    if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
-        return render(request, "404.html", status=404)
-    job = GenerationJob.objects.filter(task=task).first()
-    response = render(request, "art_tasks/_progress.html", {"task": task, "job": job})
-    if task.state != CreationTask.State.GENERATING:
-        response["HX-Refresh"] = "true"  # seeds are in: show the open task
-    return response
 
 
 @login_required
@@ -151,40 +125,3 @@ def studio(request: HttpRequest) -> HttpResponse:
             "submissions": selectors.user_submissions(user=request.user),
         },
     )
-
-
-@staff_required
-def publish(request: HttpRequest) -> HttpResponse:
-    from datetime import timedelta
-
-    form = PublishForm(request.POST or None, styles=known_styles())
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
-        hours = values.pop("review_window_hours", None)
-        values["review_window"] = timedelta(hours=hours) if hours else None
-        values["generator"], values["generator_version"] = values.pop("generator")
-        source = values.pop("source") or "fresh"
-        try:
-            values["params"] = {
-                **values.get("params", {}),
-                **seed_source_params(
-                    source=source, style=values["style"], generator=values["generator"]
-                ),
-            }
-            task = create_task(by=request.user, **values)
-            publish_task(task=task, by=request.user)
-        except AlreadyPublished as earlier:  # the form was sent twice
-            messages.info(request, "This form was already published.")
-            return redirect(earlier.task)
-        except AtelierError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Published. The generator is painting the seeds.")
-            return redirect(task)
-    drafts = CreationTask.objects.filter(state=CreationTask.State.DRAFT).exclude(
-        error=""
-    )
-    return render(request, "art_tasks/publish.html", {"form": form, "failed": drafts})

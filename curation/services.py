@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from art_tasks.models import CreationTask, Submission
+from art_tasks.voting import VotingRule
 from core.errors import AtelierError
 from curation.errors import (
     AlreadyVoted,
@@ -22,7 +23,7 @@ from curation.errors import (
 )
 from curation.models import RankingPrior, Vote
 from curation.ranking import bayesian_average, trend_of, wilson_lower_bound
-from curation.rules import Outcome, VotingRule, decide_after_vote, decide_at_window_end
+from curation.rules import Outcome, decide_after_vote, decide_at_window_end
 from curation.signals import submission_decided
 
 
@@ -151,11 +152,6 @@ def cast_vote(
         fields += _apply_decision(submission, rule=rule, outcome=outcome, now=now)
     submission.save(update_fields=fields)
     return vote
-
-
-def review_due_at(*, task: CreationTask, start: datetime) -> datetime:
-    """Return when a submission to `task` entering review at `start` is due."""
-    return start + VotingRule.for_task(task).window
 
 
 @transaction.atomic

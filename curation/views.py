@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.ratelimit import rate_limited
 from art_tasks.models import Submission
+from art_tasks.voting import VotingRule
 from core.errors import AtelierError
 from core.views import safe_next
 from curation import selectors
-from curation.rules import VotingRule
 from curation.services import cast_vote
 
 SKIP_KEY = "review_skipped"

@@ -20,10 +20,10 @@ from art_tasks.models import LICENSE_URLS, License, Submission
 from art_tasks.selectors import can_see_original, can_see_submission
 from art_tasks.selectors import submission_file as find_submission_file
 from art_tasks.storage import private_storage
+from art_tasks.voting import VotingRule
 from core.decorators import staff_required
 from core.errors import AtelierError
 from core.views import safe_next
-from curation.rules import VotingRule
 from curation.selectors import votes_for_viewer
 from gallery import selectors
 from gallery.downloads import attributed_original

@@ -5,8 +5,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from art_tasks.models import CreationTask
-from art_tasks.services import create_task, publish_task
+from art_tasks.services import create_task
 from generation.models import GenerationJob
+from generation.services import publish_task
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,19 +8,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from art_tasks.models import CreationTask, SeedImage, Submission
-from art_tasks.services import (
-    claim_task,
-    create_task,
-    process_submission,
-    publish_task,
-    submit_work,
-)
+from art_tasks.services import claim_task, create_task, process_submission, submit_work
 from curation.services import cast_vote
 from generation import evolution
 from generation.errors import NotEnoughParents
 from generation.models import GenerationJob
 from generation.selectors import breeding_pool, seed_fitness
-from generation.services import run_generation_job, seed_source_params
+from generation.services import publish_task, run_generation_job, seed_source_params
 from tests.accounts.factories import UserFactory
 from tests.conftest import png_bytes
 
