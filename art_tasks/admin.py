@@ -1,6 +1,15 @@
+"""Admin of tasks, seeds, claims and submissions: read what services write.
+
+States and counters are read-only here: they change only through the
+services, so the admin can never put a row into a state the rules forbid.
+The submission admin's actions (accept, reject, hide, restore) belong to
+the apps that own those rules and are added where the admin is registered,
+in `moderation/admin.py`.
+"""
+
 from django.contrib import admin
 
-from art_tasks.models import Claim, CreationTask, SeedImage, Submission, Tag
+from art_tasks.models import Claim, CreationTask, SeedImage, Tag
 
 
 @admin.register(CreationTask)
@@ -8,7 +17,7 @@ class CreationTaskAdmin(admin.ModelAdmin):
     list_display = ("title", "state", "style", "seed_count", "slots", "deadline")
     list_filter = ("state", "style")
     search_fields = ("title",)
-    readonly_fields = ("state", "error", "published_at", "opened_at")
+    readonly_fields = ("state", "error", "published_at", "opened_at", "publish_key")
 
 
 @admin.register(SeedImage)
@@ -21,13 +30,41 @@ class SeedImageAdmin(admin.ModelAdmin):
 class ClaimAdmin(admin.ModelAdmin):
     list_display = ("task", "contributor", "state", "claimed_at", "expires_at")
     list_filter = ("state",)
+    readonly_fields = ("task", "contributor", "state", "claimed_at", "expires_at")
 
 
-@admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
+    """Submissions, read-only where a service owns the value."""
+
     list_display = ("title", "artist", "task", "state", "vote_count", "score")
     list_filter = ("state",)
-    readonly_fields = ("vote_count", "score_sum", "score", "sha256", "phash")
+    search_fields = ("title", "artist__username")
+    readonly_fields = (
+        "claim",
+        "task",
+        "artist",
+        "seed",
+        "state",
+        "error",
+        "sha256",
+        "phash",
+        "palette",
+        "colour_family",
+        "like_count",
+        "view_count",
+        "vote_count",
+        "score_sum",
+        "score",
+        "decision_reason",
+        "decision_rule",
+        "decided_at",
+        "review_due_at",
+        "review_extended_at",
+        "rank_top",
+        "rank_popular",
+        "trend_score",
+        "discover_rank",
+    )
 
 
 admin.site.register(Tag)

@@ -108,8 +108,10 @@ class SubmissionOutput(serializers.Serializer):
     license = serializers.CharField()
     attribution = serializers.CharField()
     state = serializers.CharField()
-    score = serializers.SerializerMethodField(
-        help_text="Mean curator score; hidden (null) while votes are blind."
+    score = serializers.FloatField(
+        source="shown_score",
+        allow_null=True,
+        help_text="Mean curator score; hidden (null) while votes are blind.",
     )
     vote_count = serializers.IntegerField()
     decision_reason = serializers.CharField()
@@ -155,11 +157,6 @@ class SubmissionOutput(serializers.Serializer):
         ):
             return None
         return self._absolute(reverse("gallery:download", kwargs={"pk": submission.pk}))
-
-    def get_score(self, submission: Submission) -> float | None:
-        if submission.state == Submission.State.IN_REVIEW:
-            return None  # votes are blind until the decision
-        return submission.score
 
 
 class TaskDetailApi(APIView):

@@ -401,6 +401,21 @@ class Submission(TimeStampedModel):
         return reverse("gallery:artwork", kwargs={"pk": self.pk})
 
     @property
+    def score_is_blind(self) -> bool:
+        """Whether the mean score is hidden: votes stay blind until the decision.
+
+        The one statement of the blind-score rule for everyone who reads the
+        public mean (pages, the API); who may see individual votes and the
+        figures made from them is `curation.selectors`.
+        """
+        return self.state == self.State.IN_REVIEW
+
+    @property
+    def shown_score(self) -> float | None:
+        """Return the mean score as anyone may see it: None while blind."""
+        return None if self.score_is_blind else self.score
+
+    @property
     def attribution(self) -> str:
         return (
             f"“{self.title}” by {self.artist.shown_name}, on Atelier, "

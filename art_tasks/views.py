@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.errors import InvalidImage
@@ -15,6 +16,7 @@ from art_tasks import selectors
 from art_tasks.forms import SubmitForm
 from art_tasks.models import Claim, CreationTask
 from art_tasks.services import claim_task, release_claim, submit_work
+from core.decorators import errors_as_messages
 from core.errors import AtelierError
 
 
@@ -40,31 +42,32 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _task_page(request: HttpRequest, pk: int) -> str:
+    return reverse("art_tasks:task-detail", kwargs={"pk": pk})
+
+
+def _claimed_task_page(request: HttpRequest, pk: int) -> str:
+    return Claim.objects.get(pk=pk).task.get_absolute_url()
+
+
 @login_required
 @require_POST
 @rate_limited("claim")
+@errors_as_messages(_task_page)
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(CreationTask, pk=pk)
-    try:
-        claim_task(task=task, user=request.user)
-        messages.success(
-            request, "Claimed. The clock is running: submit before it ends."
-        )
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-        return redirect(task)
+    claim_task(task=task, user=request.user)
+    messages.success(request, "Claimed. The clock is running: submit before it ends.")
     return redirect(task)
 
 
 @login_required
 @require_POST
+@errors_as_messages(_claimed_task_page)
 def claim_release(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
-    try:
-        release_claim(claim=claim, user=request.user)
-        messages.info(request, "Claim released; the slot is free for someone else.")
-    except AtelierError as exc:
-        messages.error(request, exc.message)
+    release_claim(claim=claim, user=request.user)
+    messages.info(request, "Claim released; the slot is free for someone else.")
     return redirect(claim.task)
 
 

@@ -1,8 +1,9 @@
 """The voting rule: when curator votes decide a submission, and how.
 
-Pure functions over counters, so the rule reads the same in services, pages,
-tests and docs (docs/curation.md states it in prose). Nothing here touches
-the database.
+Pure functions over counters (and, for who may vote, the rows in hand), so
+the rule reads the same in services, pages, tests and docs (docs/curation.md
+states it in prose). Nothing here touches the database; the values a task
+sets are `art_tasks.voting.VotingRule`.
 
 A task's rule is its quorum ``q``, acceptance threshold ``t`` and review
 window ``w``, each falling back to the site default when the task leaves it
@@ -24,8 +25,16 @@ empty. With ``n`` votes summing to ``S``:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from art_tasks.models import Submission
 from art_tasks.voting import MAX_SCORE, MIN_SCORE, VotingRule
+from core.errors import AtelierError
+from core.roles import is_curator
+from curation.errors import NotACurator, NotInReview, VoteOnOwnTask, VoteOnOwnWork
+
+if TYPE_CHECKING:
+    from art_tasks.models import CreationTask
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
@@ -117,3 +126,34 @@ def decide_at_window_end(
         ),
         trigger="unreviewed",
     )
+
+
+# Who may vote -------------------------------------------------------------------
+
+NOT_A_CURATOR = "Only curators can vote on submissions."
+
+
+def vote_refusal(
+    *, submission: Submission, curator: Any, task: CreationTask
+) -> AtelierError | None:
+    """Return why `curator` may not vote on `submission` (of `task`), or None.
+
+    Curators vote on work in review, never on their own work nor on work
+    for a task they published. The service raises what this returns; pages
+    offer the vote form only where it returns None.
+    """
+    if not is_curator(curator):
+        return NotACurator(NOT_A_CURATOR)
+    if submission.artist_id == curator.pk:
+        return VoteOnOwnWork("You cannot vote on your own work.")
+    if task.created_by_id == curator.pk:
+        return VoteOnOwnTask(
+            "You published this task, so its submissions are for other curators "
+            "to judge."
+        )
+    if submission.state != Submission.State.IN_REVIEW:
+        return NotInReview(
+            f"This submission is {submission.get_state_display().lower()}, "
+            "not in review."
+        )
+    return None

@@ -23,7 +23,8 @@ from art_tasks.storage import private_storage
 from art_tasks.voting import VotingRule
 from core.decorators import staff_required
 from core.errors import AtelierError
-from core.views import safe_next
+from core.views import add_form_error, safe_next
+from curation.rules import vote_refusal
 from curation.selectors import votes_for_viewer
 from gallery import selectors
 from gallery.downloads import attributed_original
@@ -95,13 +96,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
         work.view_count += 1
     work.liked = selectors.has_liked(submission=work, viewer=user)
     task = work.task
-    can_vote = bool(
-        user.is_authenticated
-        and user.is_curator
-        and work.state == Submission.State.IN_REVIEW
-        and work.artist_id != user.pk
-        and task.created_by_id != user.pk
-    )
+    can_vote = vote_refusal(submission=work, curator=user, task=task) is None
     return render(
         request,
         "gallery/artwork.html",
@@ -263,10 +258,8 @@ def collection_new(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 statement=form.cleaned_data["statement"],
             )
-        except AtelierError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (AtelierError, ValidationError) as exc:
+            add_form_error(form, exc)
         else:
             messages.success(request, "Collection created. Add its works.")
             return redirect("gallery:collection-edit", slug=made.slug)

@@ -12,6 +12,7 @@ from art_tasks.errors import AlreadyPublished
 from art_tasks.models import CreationTask, SeedImage
 from core.decorators import staff_required
 from core.errors import AtelierError
+from core.views import add_form_error
 from generation import selectors
 from generation.forms import PublishForm
 from generation.models import GenerationJob
@@ -119,10 +120,8 @@ def publish(request: HttpRequest) -> HttpResponse:
         except AlreadyPublished as earlier:  # the form was sent twice
             messages.info(request, "This form was already published.")
             return redirect(earlier.task)
-        except AtelierError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (AtelierError, ValidationError) as exc:
+            add_form_error(form, exc)
         else:
             messages.success(request, "Published. The generator is painting the seeds.")
             return redirect(task)

@@ -70,5 +70,6 @@ def rule_summary(rule: dict | None) -> str:
         "early": "closed early",
         "window": "decided when the review window ended",
         "unreviewed": "no votes by the end of the window and its extension",
+        "staff": "decided by staff",
     }.get(rule.get("trigger", ""), "")
     return f"{stored.describe()} This work: {how}." if how else stored.describe()
