@@ -9,11 +9,14 @@ in `moderation/admin.py`.
 
 from django.contrib import admin
 
-from art_tasks.models import Claim, CreationTask, SeedImage, Tag
+from art_tasks.models import Claim, CreationTask, SeedImage, Submission, Tag
+from core.admin import ServiceWrittenAdmin
 
 
 @admin.register(CreationTask)
-class CreationTaskAdmin(admin.ModelAdmin):
+class CreationTaskAdmin(ServiceWrittenAdmin):
+    """Tasks are published from the staff page (or the API), not added here."""
+
     list_display = ("title", "state", "style", "seed_count", "slots", "deadline")
     list_filter = ("state", "style")
     search_fields = ("title",)
@@ -21,22 +24,22 @@ class CreationTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(SeedImage)
-class SeedImageAdmin(admin.ModelAdmin):
+class SeedImageAdmin(ServiceWrittenAdmin):
     list_display = ("task", "index", "device", "render_ms")
     readonly_fields = ("recipe", "sha256", "phash")
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ServiceWrittenAdmin):
     list_display = ("task", "contributor", "state", "claimed_at", "expires_at")
     list_filter = ("state",)
     readonly_fields = ("task", "contributor", "state", "claimed_at", "expires_at")
 
 
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ServiceWrittenAdmin):
     """Submissions, read-only where a service owns the value."""
 
-    list_display = ("title", "artist", "task", "state", "vote_count", "score")
+    list_display = ("title", "artist", "task", "state", "vote_count", "mean_score")
     list_filter = ("state",)
     search_fields = ("title", "artist__username")
     readonly_fields = (
@@ -65,6 +68,10 @@ class SubmissionAdmin(admin.ModelAdmin):
         "trend_score",
         "discover_rank",
     )
+
+    @admin.display(description="Score", ordering="score")
+    def mean_score(self, submission: Submission) -> str:
+        return f"{submission.score:.2f}" if submission.score is not None else "—"
 
 
 admin.site.register(Tag)

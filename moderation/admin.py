@@ -17,6 +17,7 @@ from django.http import HttpRequest
 
 from art_tasks.admin import SubmissionAdmin as BaseSubmissionAdmin
 from art_tasks.models import Submission
+from core.admin import ReadOnlyAdmin
 from core.errors import AtelierError
 from core.views import error_text
 from curation.services import decide_submission
@@ -99,31 +100,16 @@ class SubmissionAdmin(BaseSubmissionAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     """Reports, read-only: moderators handle them from the moderation pages."""
 
     list_display = ("submission", "reporter", "reason", "state", "created_at")
     list_filter = ("state", "reason")
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdmin):
     """The audit log, read-only: it records what happened."""
 
     list_display = ("submission", "actor", "action", "created_at")
     list_filter = ("action",)
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False

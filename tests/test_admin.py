@@ -123,3 +123,23 @@ def test_votes_are_read_only_in_the_admin(admin_client, open_task, artist, curat
     )
     assert deleted.status_code == 403
     assert Vote.objects.filter(pk=vote.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "art_tasks/creationtask",
+        "art_tasks/claim",
+        "art_tasks/submission",
+        "art_tasks/seedimage",
+        "generation/generationjob",
+        "community/notification",
+        "community/follow",
+        "community/reputationevent",
+        "moderation/report",
+        "moderation/moderationaction",
+    ],
+)
+def test_rows_only_services_make_cannot_be_added_in_the_admin(admin_client, model):
+    assert admin_client.get(f"/admin/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/{model}/add/").status_code == 403
