@@ -11,9 +11,33 @@ from django.utils import timezone
 from accounts.models import User
 from art_tasks.models import Claim, CreationTask, SeedImage, Submission
 from core.errors import NotFound
+from core.roles import is_signed_in
 
 # Who is looking: a person, a visitor, or nobody (a Celery task).
 Viewer = User | AnonymousUser | None
+
+
+def can_see_task(*, task: CreationTask, viewer: Viewer) -> bool:
+    """Return whether `viewer` may see `task` and what hangs off it.
+
+    A draft is staff's alone: its page, its progress bar, its seeds and its
+    generation job answer as missing to everyone else. Every other state is
+    public. Staff here means `is_staff` on a signed-in account; sign-in
+    already turns inactive accounts away.
+    """
+    if task.state != CreationTask.State.DRAFT:
+        return True
+    return bool(is_signed_in(viewer) and viewer.is_staff)
+
+
+def public_task_q(prefix: str = "") -> Q:
+    """Return the condition "anyone may see this task", for querysets.
+
+    The queryset form of `can_see_task` for a viewer who is not staff:
+    drafts are left out. `prefix` is the path to the task, as in
+    `"task__"` from a seed.
+    """
+    return ~Q(**{f"{prefix}state": CreationTask.State.DRAFT})
 
 
 def _holding_filter() -> Q:

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from art_tasks import selectors as task_selectors
 from art_tasks.api import TaskOutput
 from art_tasks.errors import AlreadyPublished
-from art_tasks.models import CreationTask, License, SeedImage
+from art_tasks.models import License, SeedImage
 from core.api import FileUrlField
 from core.errors import NotFound
 from generation import registry, selectors
@@ -68,7 +68,7 @@ class GenerationJobDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(GenerationJob.objects.select_related("task"), pk=pk)
         staff = request.user.is_staff
-        if job.task.state == CreationTask.State.DRAFT and not staff:
+        if not task_selectors.can_see_task(task=job.task, viewer=request.user):
             raise NotFound("No such generation job.")  # drafts are staff's alone
         return Response(self.OutputSerializer(job, context={"staff": staff}).data)
 
@@ -126,7 +126,7 @@ class SeedDetailApi(APIView):
             seed = selectors.seed_with_relatives(pk=pk)
         except SeedImage.DoesNotExist:
             raise NotFound("No such seed.") from None
-        if seed.task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+        if not task_selectors.can_see_task(task=seed.task, viewer=request.user):
             raise NotFound("No such seed.")
         return Response(self.OutputSerializer(seed, context={"request": request}).data)
 
