@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from art_tasks.models import CreationTask
 from art_tasks.services import create_task
-from generation.services import jobs as services
 from generation.models import GenerationJob
+from generation.services import jobs as services
 from generation.services import publish_task, run_generation_job, stuck_jobs
 
 
