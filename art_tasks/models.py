@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -193,11 +193,31 @@ class SeedImage(TimeStampedModel):
         return f"{self.task_id}#{self.index}"
 
 
+def holding_q(prefix: str = "", *, now: datetime | None = None) -> Q:
+    """Return the condition "the claim holds a slot" as of `now` (default: now).
+
+    A claim holds a slot while it is submitted, or active with `expires_at`
+    in the future; see `claims.md`. `prefix` is the path to the claim, as in
+    `"claims__"` when counting a task's held slots in an annotation.
+    """
+    now = now or timezone.now()
+    return Q(**{f"{prefix}state": Claim.State.SUBMITTED}) | Q(
+        **{f"{prefix}state": Claim.State.ACTIVE, f"{prefix}expires_at__gt": now}
+    )
+
+
+class ClaimQuerySet(models.QuerySet):
+    def holding(self, now: datetime | None = None) -> ClaimQuerySet:
+        """Return the claims that hold a slot as of `now` (`holding_q`)."""
+        return self.filter(holding_q(now=now))
+
+
 class Claim(TimeStampedModel):
     """A contributor's hold on one slot of a task.
 
     A claim holds a slot while it is submitted, or active with `expires_at` in
-    the future; see `claims.md` beside this file.
+    the future (`Claim.objects.holding()`, `holding_q`); see `claims.md`
+    beside this file.
     """
 
     class State(models.TextChoices):
@@ -218,6 +238,8 @@ class Claim(TimeStampedModel):
         max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-claimed_at"]
@@ -246,13 +268,6 @@ class Claim(TimeStampedModel):
     @property
     def is_live(self) -> bool:
         return self.state == self.State.ACTIVE and self.expires_at > timezone.now()
-
-    @classmethod
-    def holding(cls) -> Q:
-        """Return the condition under which a claim occupies a slot, as of now."""
-        return Q(state=cls.State.SUBMITTED) | Q(
-            state=cls.State.ACTIVE, expires_at__gt=timezone.now()
-        )
 
 
 class Submission(TimeStampedModel):

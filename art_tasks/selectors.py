@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from art_tasks.models import Claim, CreationTask, SeedImage, Submission
+from art_tasks.models import Claim, CreationTask, SeedImage, Submission, holding_q
 from core.errors import NotFound
 from core.roles import is_signed_in
 
@@ -38,13 +38,6 @@ def public_task_q(prefix: str = "") -> Q:
     `"task__"` from a seed.
     """
     return ~Q(**{f"{prefix}state": CreationTask.State.DRAFT})
-
-
-def _holding_filter() -> Q:
-    now = timezone.now()
-    return Q(claims__state=Claim.State.SUBMITTED) | Q(
-        claims__state=Claim.State.ACTIVE, claims__expires_at__gt=now
-    )
 
 
 def _in_states(states: list[str]) -> Q:
@@ -76,7 +69,7 @@ def task_list(
     """
     qs = (
         CreationTask.objects.filter(_in_states(states or [CreationTask.State.OPEN]))
-        .annotate(held=Count("claims", filter=_holding_filter(), distinct=True))
+        .annotate(held=Count("claims", filter=holding_q("claims__"), distinct=True))
         .select_related("created_by")
         .prefetch_related(
             "tags",

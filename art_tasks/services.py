@@ -231,7 +231,7 @@ def claim_task(*, task: CreationTask, user: User) -> Claim:
         if live.is_live:
             raise AlreadyClaimed("You already hold a claim on this task.")
         _end_claim(live, Claim.State.EXPIRED)
-    if task.claims.filter(Claim.holding()).count() >= task.slots:
+    if task.claims.holding().count() >= task.slots:
         raise ClaimLimitReached(
             f"All {task.slots} slots of this task are taken. "
             "Try again later: slots free up when claims are released or expire."
