@@ -73,6 +73,7 @@ def seed_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "seed": seed,
             "works": selectors.seed_works(seed=seed),
+            "tree": selectors.family_tree(seed=seed),
             "recipe_json": json.dumps(_readable(seed.recipe), indent=2),
         },
     )
