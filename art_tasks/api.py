@@ -165,7 +165,7 @@ class TaskDetailApi(APIView):
     @extend_schema(summary="Show a task", responses=TaskOutput)
     def get(self, request: Request, pk: int) -> Response:
         task = selectors.get_task(pk=pk)
-        if task.state in (CreationTask.State.DRAFT,) and not request.user.is_staff:
+        if not selectors.can_see_task(task=task, viewer=request.user):
             raise NotFound("No such task.")
         return Response(TaskOutput(task, context={"request": request}).data)
 

@@ -23,6 +23,7 @@ from accounts.services.outbox import (
     queue_depth,
     send_on_commit,
 )
+from art_tasks import limits
 from art_tasks.errors import (
     AlreadyClaimed,
     AlreadyPublished,
@@ -102,8 +103,11 @@ def create_task(
             raise AlreadyPublished(earlier)
     if deadline is not None and deadline <= timezone.now():
         raise ValidationError({"deadline": "The deadline must be in the future."})
-    if claim_ttl < timedelta(minutes=5):
-        raise ValidationError({"claim_ttl": "A claim must last at least 5 minutes."})
+    if claim_ttl < limits.CLAIM_TTL.low:
+        shortest = limits.CLAIM_TTL.in_minutes()[0]
+        raise ValidationError(
+            {"claim_ttl": f"A claim must last at least {shortest} minutes."}
+        )
     task = CreationTask(
         title=title.strip(),
         brief=brief.strip(),
@@ -227,7 +231,7 @@ def claim_task(*, task: CreationTask, user: User) -> Claim:
         if live.is_live:
             raise AlreadyClaimed("You already hold a claim on this task.")
         _end_claim(live, Claim.State.EXPIRED)
-    if task.claims.filter(Claim.holding()).count() >= task.slots:
+    if task.claims.holding().count() >= task.slots:
         raise ClaimLimitReached(
             f"All {task.slots} slots of this task are taken. "
             "Try again later: slots free up when claims are released or expire."

@@ -30,7 +30,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
         selectors.task_list(states=list(CreationTask.State.values)), pk=pk
     )
-    if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+    if not selectors.can_see_task(task=task, viewer=request.user):
         return render(request, "404.html", status=404)
     claim = selectors.live_claim(task=task, user=request.user)
     form = SubmitForm(task=task) if claim else None

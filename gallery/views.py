@@ -41,6 +41,7 @@ from gallery.services import (
     unlike_work,
     update_collection,
 )
+from generation.selectors import family_tree
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -106,6 +107,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
             "votes": votes_for_viewer(submission=work, viewer=user),
             "rule": VotingRule.for_task(task),
             "decision_rule": work.decision_rule,
+            "tree": family_tree(seed=work.seed),
             "can_vote": can_vote,
             "is_artist": user.is_authenticated and user.pk == work.artist_id,
             "can_download": bool(work.original)

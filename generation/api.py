@@ -14,10 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from art_tasks import limits
 from art_tasks import selectors as task_selectors
 from art_tasks.api import TaskOutput
 from art_tasks.errors import AlreadyPublished
-from art_tasks.models import CreationTask, License, SeedImage
+from art_tasks.models import License, SeedImage
 from core.api import FileUrlField
 from core.errors import NotFound
 from generation import registry, selectors
@@ -68,7 +69,7 @@ class GenerationJobDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(GenerationJob.objects.select_related("task"), pk=pk)
         staff = request.user.is_staff
-        if job.task.state == CreationTask.State.DRAFT and not staff:
+        if not task_selectors.can_see_task(task=job.task, viewer=request.user):
             raise NotFound("No such generation job.")  # drafts are staff's alone
         return Response(self.OutputSerializer(job, context={"staff": staff}).data)
 
@@ -126,9 +127,13 @@ class SeedDetailApi(APIView):
             seed = selectors.seed_with_relatives(pk=pk)
         except SeedImage.DoesNotExist:
             raise NotFound("No such seed.") from None
-        if seed.task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+        if not task_selectors.can_see_task(task=seed.task, viewer=request.user):
             raise NotFound("No such seed.")
         return Response(self.OutputSerializer(seed, context={"request": request}).data)
+
+
+CLAIM_MINUTES = limits.CLAIM_TTL.in_minutes()
+REVIEW_HOURS = limits.REVIEW_WINDOW.in_hours()
 
 
 class TaskListApi(APIView):
@@ -141,32 +146,54 @@ class TaskListApi(APIView):
         return [IsAdminUser()] if self.request.method == "POST" else []
 
     class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=120)
-        brief = serializers.CharField(max_length=5000)
+        title = serializers.CharField(max_length=limits.TITLE_MAX_LENGTH)
+        brief = serializers.CharField(max_length=limits.BRIEF_MAX_LENGTH)
         tags = serializers.ListField(
-            child=serializers.SlugField(max_length=40), required=False, default=list
+            child=serializers.SlugField(max_length=limits.TAG_MAX_LENGTH),
+            required=False,
+            default=list,
         )
         license = serializers.ChoiceField(
             choices=License.choices, default=License.CC_BY
         )
-        slots = serializers.IntegerField(min_value=1, max_value=1000, default=10)
+        slots = serializers.IntegerField(
+            min_value=limits.SLOTS.low, max_value=limits.SLOTS.high, default=10
+        )
         claim_ttl_minutes = serializers.IntegerField(
-            min_value=5, max_value=60 * 24 * 14, default=120
+            min_value=CLAIM_MINUTES[0], max_value=CLAIM_MINUTES[1], default=120
         )
         deadline = serializers.DateTimeField(required=False, allow_null=True)
         generator = serializers.CharField(default="cppn")
         generator_version = serializers.CharField(default="1")
         style = serializers.CharField(default="nebula")
-        seed_count = serializers.IntegerField(min_value=1, max_value=64, default=8)
-        image_size = serializers.IntegerField(min_value=64, max_value=2048, default=512)
+        seed_count = serializers.IntegerField(
+            min_value=limits.SEED_COUNT.low, max_value=limits.SEED_COUNT.high, default=8
+        )
+        image_size = serializers.IntegerField(
+            min_value=limits.IMAGE_SIZE.low,
+            max_value=limits.IMAGE_SIZE.high,
+            default=512,
+        )
         vote_quorum = serializers.IntegerField(
-            min_value=1, max_value=25, required=False, allow_null=True, default=None
+            min_value=limits.VOTE_QUORUM.low,
+            max_value=limits.VOTE_QUORUM.high,
+            required=False,
+            allow_null=True,
+            default=None,
         )
         accept_threshold = serializers.FloatField(
-            min_value=1.0, max_value=5.0, required=False, allow_null=True, default=None
+            min_value=limits.ACCEPT_THRESHOLD.low,
+            max_value=limits.ACCEPT_THRESHOLD.high,
+            required=False,
+            allow_null=True,
+            default=None,
         )
         review_window_hours = serializers.IntegerField(
-            min_value=1, max_value=1440, required=False, allow_null=True, default=None
+            min_value=REVIEW_HOURS[0],
+            max_value=REVIEW_HOURS[1],
+            required=False,
+            allow_null=True,
+            default=None,
         )
         source = serializers.ChoiceField(
             choices=["fresh", "bred"],

@@ -6,20 +6,28 @@ import uuid
 
 from django import forms
 
+from art_tasks import limits
 from art_tasks.models import License
+
+CLAIM_MINUTES = limits.CLAIM_TTL.in_minutes()
+REVIEW_HOURS = limits.REVIEW_WINDOW.in_hours()
 
 
 class PublishForm(forms.Form):
-    title = forms.CharField(max_length=120)
-    brief = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    title = forms.CharField(max_length=limits.TITLE_MAX_LENGTH)
+    brief = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=limits.BRIEF_MAX_LENGTH
+    )
     tags = forms.CharField(
         required=False, help_text="Comma-separated, e.g. abstract, colour-study"
     )
     license = forms.ChoiceField(choices=License.choices, initial=License.CC_BY)
-    slots = forms.IntegerField(min_value=1, max_value=1000, initial=10)
+    slots = forms.IntegerField(
+        min_value=limits.SLOTS.low, max_value=limits.SLOTS.high, initial=10
+    )
     claim_ttl_minutes = forms.IntegerField(
-        min_value=5,
-        max_value=60 * 24 * 14,
+        min_value=CLAIM_MINUTES[0],
+        max_value=CLAIM_MINUTES[1],
         initial=120,
         label="Claim time limit (minutes)",
     )
@@ -34,7 +42,10 @@ class PublishForm(forms.Form):
     )
     style = forms.ChoiceField(choices=[], help_text="Used by the CPPN painter only.")
     seed_count = forms.IntegerField(
-        min_value=1, max_value=64, initial=8, label="Seed images"
+        min_value=limits.SEED_COUNT.low,
+        max_value=limits.SEED_COUNT.high,
+        initial=8,
+        label="Seed images",
     )
     image_size = forms.TypedChoiceField(
         coerce=int,
@@ -44,22 +55,22 @@ class PublishForm(forms.Form):
     # Voting rule; empty fields use the site default (docs/curation.md).
     vote_quorum = forms.IntegerField(
         required=False,
-        min_value=1,
-        max_value=25,
+        min_value=limits.VOTE_QUORUM.low,
+        max_value=limits.VOTE_QUORUM.high,
         label="Votes to decide (quorum)",
         help_text="Empty: the site default.",
     )
     accept_threshold = forms.FloatField(
         required=False,
-        min_value=1.0,
-        max_value=5.0,
+        min_value=limits.ACCEPT_THRESHOLD.low,
+        max_value=limits.ACCEPT_THRESHOLD.high,
         label="Mean score to accept (1-5)",
         help_text="Empty: the site default.",
     )
     review_window_hours = forms.IntegerField(
         required=False,
-        min_value=1,
-        max_value=24 * 60,
+        min_value=REVIEW_HOURS[0],
+        max_value=REVIEW_HOURS[1],
         label="Review window (hours)",
         help_text="How long a submission waits for votes; extended once if "
         "too few came. Empty: the site default.",

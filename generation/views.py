@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from art_tasks.errors import AlreadyPublished
 from art_tasks.models import CreationTask, SeedImage
+from art_tasks.selectors import can_see_task
 from core.decorators import staff_required
 from core.errors import AtelierError
 from core.views import add_form_error
@@ -57,7 +58,7 @@ def _public_seed(request: HttpRequest, pk: int) -> SeedImage | None:
         seed = selectors.seed_detail(pk=pk)
     except SeedImage.DoesNotExist:
         return None
-    if seed.task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+    if not can_see_task(task=seed.task, viewer=request.user):
         return None
     return seed
 
@@ -73,6 +74,7 @@ def seed_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "seed": seed,
             "works": selectors.seed_works(seed=seed),
+            "tree": selectors.family_tree(seed=seed),
             "recipe_json": json.dumps(_readable(seed.recipe), indent=2),
         },
     )
@@ -96,7 +98,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     error messages, which may name files and settings.
     """
     task = get_object_or_404(CreationTask, pk=pk)
-    if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+    if not can_see_task(task=task, viewer=request.user):
         return render(request, "404.html", status=404)
     job = GenerationJob.objects.filter(task=task).first()
     response = render(request, "generation/_progress.html", {"task": task, "job": job})

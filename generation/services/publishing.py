@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
+from art_tasks import limits
 from art_tasks.models import CreationTask
 from art_tasks.services import create_task, mark_generating
 from core.roles import require_staff
@@ -46,8 +47,9 @@ def check_generator_recipe(
         name=generator, version=version, is_active=True
     ).exists():
         raise UnknownGenerator(f"There is no active generator {generator}@{version}.")
-    if not 64 <= size <= 2048:
-        raise UnknownGenerator("Image size must be between 64 and 2048 pixels.")
+    low, high = limits.IMAGE_SIZE.low, limits.IMAGE_SIZE.high
+    if not low <= size <= high:
+        raise UnknownGenerator(f"Image size must be between {low} and {high} pixels.")
 
 
 @transaction.atomic
