@@ -127,6 +127,10 @@ def create_task(
         review_window=review_window,
         publish_key=publish_key,
     )
+    try:
+        names = clean_tag_names(tags)
+    except ValidationError as exc:
+        raise ValidationError({"tags": exc.messages}) from None
     task.full_clean()
     try:
         with transaction.atomic():
@@ -138,13 +142,28 @@ def create_task(
         if not publish_key or earlier is None:
             raise
         raise AlreadyPublished(earlier) from None  # a concurrent retry won
-    names = sorted({t.strip().lower() for t in tags if t.strip()})
     if names:
-        tag_objs = [Tag.objects.get_or_create(name=n)[0] for n in names]
-        for tag in tag_objs:
-            tag.full_clean()
-        task.tags.set(tag_objs)
+        task.tags.set([Tag.objects.get_or_create(name=n)[0] for n in names])
     return task
+
+
+def clean_tag_names(tags: Iterable[str]) -> list[str]:
+    """Return `tags` as stored (trimmed, lower case, sorted, once each).
+
+    Raise `ValidationError` naming the first that is not a tag: letters,
+    digits, hyphens and underscores, up to `limits.TAG_MAX_LENGTH`.
+    """
+    names = sorted({t.strip().lower() for t in tags if t.strip()})
+    field = Tag._meta.get_field("name")
+    for name in names:
+        try:
+            field.run_validators(name)
+        except ValidationError:
+            raise ValidationError(
+                f"“{name[:60]}” is not a tag: use letters, digits, hyphens and "
+                f"underscores, up to {limits.TAG_MAX_LENGTH} characters."
+            ) from None
+    return names
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django import forms
 
 from art_tasks import limits
 from art_tasks.models import License
+from art_tasks.services import clean_tag_names
 
 CLAIM_MINUTES = limits.CLAIM_TTL.in_minutes()
 REVIEW_HOURS = limits.REVIEW_WINDOW.in_hours()
@@ -120,6 +121,4 @@ class PublishForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags", "")
-        return [
-            t.strip().lower().replace(" ", "-") for t in raw.split(",") if t.strip()
-        ]
+        return clean_tag_names(t.strip().replace(" ", "-") for t in raw.split(","))

@@ -116,3 +116,32 @@ def test_the_model_refuses_the_same_out_of_range_values(staff, field, value):
         task.full_clean()
 
     assert field in refused.value.message_dict
+
+
+@pytest.mark.parametrize("tag", ["a/b", "x" * 41])
+def test_the_publish_page_refuses_a_tag_that_cannot_be_one(client, staff, tag):
+    client.force_login(staff)
+    form = {
+        "title": "Tagged",
+        "brief": "b",
+        "license": "CC-BY-4.0",
+        "slots": 5,
+        "claim_ttl_minutes": 120,
+        "generator": "cppn@1",
+        "style": "ink",
+        "seed_count": 4,
+        "image_size": 256,
+        "source": "fresh",
+        "tags": f"ok, {tag}",
+    }
+    response = client.post("/staff/publish/", form)
+    assert response.status_code == 200
+    assert "is not a tag: use letters, digits, hyphens" in response.content.decode()
+    assert not CreationTask.objects.filter(title="Tagged").exists()
+
+
+def test_create_task_names_the_tag_it_refuses(staff):
+    with pytest.raises(ValidationError, match="is not a tag") as refused:
+        create_task(by=staff, title="T", brief="b", tags=["fine", "no spaces"])
+    assert "tags" in refused.value.message_dict
+    assert not CreationTask.objects.exists()
