@@ -200,16 +200,27 @@ def holding_q(prefix: str = "", *, now: datetime | None = None) -> Q:
     in the future; see `claims.md`. `prefix` is the path to the claim, as in
     `"claims__"` when counting a task's held slots in an annotation.
     """
+    return Q(**{f"{prefix}state": Claim.State.SUBMITTED}) | live_q(prefix, now=now)
+
+
+def live_q(prefix: str = "", *, now: datetime | None = None) -> Q:
+    """Return the condition "the claim is live": active, its end still ahead.
+
+    A live claim is the one its holder may submit through; `Claim.is_live`
+    says the same of one row.
+    """
     now = now or timezone.now()
-    return Q(**{f"{prefix}state": Claim.State.SUBMITTED}) | Q(
-        **{f"{prefix}state": Claim.State.ACTIVE, f"{prefix}expires_at__gt": now}
-    )
+    return Q(**{f"{prefix}state": Claim.State.ACTIVE, f"{prefix}expires_at__gt": now})
 
 
 class ClaimQuerySet(models.QuerySet):
     def holding(self, now: datetime | None = None) -> ClaimQuerySet:
         """Return the claims that hold a slot as of `now` (`holding_q`)."""
         return self.filter(holding_q(now=now))
+
+    def live(self, now: datetime | None = None) -> ClaimQuerySet:
+        """Return the claims that are live as of `now` (`live_q`)."""
+        return self.filter(live_q(now=now))
 
 
 class Claim(TimeStampedModel):

@@ -92,12 +92,8 @@ def live_claim(*, task: CreationTask, user: User) -> Claim | None:
     if not user.is_authenticated:
         return None
     return (
-        Claim.objects.filter(
-            task=task,
-            contributor=user,
-            state=Claim.State.ACTIVE,
-            expires_at__gt=timezone.now(),
-        )
+        Claim.objects.live()
+        .filter(task=task, contributor=user)
         .select_related("task")
         .first()
     )

@@ -234,9 +234,9 @@ def warn_expiring_claims() -> int:
     now = timezone.now()
     window = timedelta(minutes=settings.ATELIER_CLAIM_WARNING_MINUTES)
     claims = list(
-        Claim.objects.filter(
-            state=Claim.State.ACTIVE, expires_at__gt=now, expires_at__lte=now + window
-        ).select_related("task", "contributor")
+        Claim.objects.live(now)
+        .filter(expires_at__lte=now + window)
+        .select_related("task", "contributor")
     )
     keys = {
         claim.pk: f"claim-expiring:{claim.pk}:{int(claim.expires_at.timestamp())}"
