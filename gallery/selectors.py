@@ -162,7 +162,7 @@ def artist_works(*, artist: User) -> QuerySet[Submission]:
 
 def artwork(*, pk: int) -> Submission:
     """Return one submission with what its page shows (one query)."""
-    return Submission.objects.select_related("artist", "task", "seed").get(pk=pk)
+    return Submission.objects.select_related("artist", "task", "seed__task").get(pk=pk)
 
 
 def public_artwork(*, pk: int) -> Submission:
