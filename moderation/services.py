@@ -97,6 +97,18 @@ def report_work(
     return report
 
 
+def _lock_for_moderation(submission: Submission, actor: User) -> Submission:
+    """Lock `submission` for a moderator's action; nobody moderates their own work."""
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("artist")
+        .get(pk=submission.pk)
+    )
+    if submission.artist_id == actor.pk:
+        raise OwnWork("You cannot moderate your own work.")
+    return submission
+
+
 @transaction.atomic
 def hide_work(
     *, submission: Submission, actor: User, reason: str, report: Report | None = None
@@ -110,13 +122,7 @@ def hide_work(
     reason = _require_reason(
         reason, why="Say why the work is hidden: the artist and the audit log see it."
     )
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("artist")
-        .get(pk=submission.pk)
-    )
-    if submission.artist_id == actor.pk:
-        raise OwnWork("You cannot moderate your own work.")
+    submission = _lock_for_moderation(submission, actor)
     if submission.state == Submission.State.HIDDEN:
         raise AlreadyHidden("This work is already hidden.")
     if report is not None and report.submission_id != submission.pk:
@@ -161,13 +167,7 @@ def restore_work(
     reason = _require_reason(
         reason, why="Say why the work is restored: the audit log keeps it."
     )
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("artist")
-        .get(pk=submission.pk)
-    )
-    if submission.artist_id == actor.pk:
-        raise OwnWork("You cannot moderate your own work.")
+    submission = _lock_for_moderation(submission, actor)
     if submission.state != Submission.State.HIDDEN:
         raise NotHidden("This work is not hidden.")
     hidden = (
