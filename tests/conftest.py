@@ -7,13 +7,12 @@ side by side).
 
 from __future__ import annotations
 
-import io
 import os
-import time
 from datetime import timedelta
 
 import pytest
-from PIL import Image
+
+from tests.images import png_bytes
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls from that thread are still synchronous and safe.
@@ -42,26 +41,6 @@ def fresh_cache(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
-
-
-def wait_for(predicate, *, timeout: float, what: str):
-    """Return `predicate()` once it is truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple = (200, 80, 40)) -> bytes:
-    image = Image.new("RGB", size, colour)
-    for x in range(size[0]):
-        image.putpixel((x, x % size[1]), (20, 40, 220))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 @pytest.fixture

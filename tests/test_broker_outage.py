@@ -27,7 +27,7 @@ from community.models import Notification
 from community.services import follow_artist, notify
 from config.celery import app
 from tests.accounts.factories import UserFactory
-from tests.conftest import png_bytes
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 

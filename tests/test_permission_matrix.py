@@ -34,8 +34,8 @@ from generation.models import GenerationJob
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, TaskFactory
-from tests.conftest import png_bytes
 from tests.gallery.conftest import make_work, vote_all
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from art_tasks.models import CreationTask, SeedImage, Submission
 from art_tasks.services import claim_task, process_submission, submit_work
 from curation.services import cast_vote
 from tests.art_tasks.factories import OpenTaskFactory
-from tests.conftest import png_bytes
+from tests.images import png_bytes
 
 
 def decided_work(

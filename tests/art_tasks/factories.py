@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from art_tasks.models import Claim, CreationTask, SeedImage
 from tests.accounts.factories import UserFactory
-from tests.conftest import png_bytes
+from tests.images import png_bytes
 
 
 class TaskFactory(factory.django.DjangoModelFactory):

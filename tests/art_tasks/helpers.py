@@ -4,7 +4,7 @@ import io
 
 from art_tasks.models import Submission
 from art_tasks.services import claim_task, process_submission, submit_work
-from tests.conftest import png_bytes
+from tests.images import png_bytes
 
 
 def submitted_work(*, task, artist, title="A work", process=True) -> Submission:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts.factories import UserFactory
-from tests.e2e.conftest import REPORT_CSP_VIOLATIONS, login
+from tests.e2e.browser import REPORT_CSP_VIOLATIONS, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,9 @@ from curation.models import Vote
 from gallery.services import add_to_collection, create_collection
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
-from tests.conftest import png_bytes
-from tests.e2e.conftest import login
+from tests.e2e.browser import login
 from tests.gallery.conftest import make_work, vote_all
+from tests.images import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from art_tasks.models import Submission
 from art_tasks.services import claim_task, process_submission, submit_work
 from curation.services import cast_vote
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.conftest import png_bytes
+from tests.images import png_bytes
 
 
 def make_work(

@@ -11,8 +11,8 @@ from art_tasks.models import License
 from gallery.services import layout_discover, like_work
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
-from tests.conftest import png_bytes
 from tests.gallery.conftest import make_work, vote_all
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from generation.models import GenerationJob
 from generation.selectors import breeding_pool, seed_fitness
 from generation.services import run_generation_job, seed_source_params
 from tests.accounts.factories import UserFactory
-from tests.conftest import png_bytes
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 
