@@ -33,8 +33,8 @@ from gallery.models import Collection, CollectionItem
 from generation.models import GenerationJob
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.art_tasks.factories import OpenTaskFactory, TaskFactory
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import OpenTaskFactory, TaskFactory, submitted_work
+from tests.curation.factories import decided_work
 from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -79,10 +79,14 @@ def world(db) -> World:
     task = OpenTaskFactory(created_by=staff, title="Dunes", slots=20)
     other_task = OpenTaskFactory(created_by=staff, title="Tides", slots=20)
     third_task = OpenTaskFactory(created_by=staff, title="Ridges", slots=20)
-    accepted = vote_all(
-        make_work(task=task, artist=owner, title="Accepted"), curators[:3], [4, 4, 4]
+    accepted = decided_work(
+        task=task,
+        artist=owner,
+        title="Accepted",
+        curators=curators[:3],
+        scores=[4, 4, 4],
     )
-    in_review = make_work(
+    in_review = submitted_work(
         task=other_task, artist=owner, title="In review", image=png_bytes((80, 60))
     )
     claim = claim_task(task=third_task, user=owner)

@@ -19,8 +19,7 @@ from curation import selectors as curation_selectors
 from gallery import selectors as gallery_selectors
 from gallery.models import Collection, CollectionItem
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.gallery.conftest import make_work
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def _review_queue(n: int) -> Callable[[], list]:
     curator = CuratorFactory(username="reader")
     task = OpenTaskFactory(slots=50)
     for i in range(n):
-        make_work(task=task, artist=UserFactory(username=f"queued{i}"))
+        submitted_work(task=task, artist=UserFactory(username=f"queued{i}"))
 
     def read() -> list:
         rows = list(curation_selectors.review_queue(curator=curator))
@@ -59,7 +58,7 @@ def _collections(n: int) -> Callable[[], list]:
     staff = UserFactory(username="keeper", is_staff=True)
     task = OpenTaskFactory(slots=50)
     for i in range(n):
-        work = make_work(task=task, artist=UserFactory(username=f"shown{i}"))
+        work = submitted_work(task=task, artist=UserFactory(username=f"shown{i}"))
         collection = Collection.objects.create(
             slug=f"c{i}", title=f"C {i}", curated_by=staff, published=True, cover=work
         )

@@ -29,8 +29,8 @@ from gallery.services import (
     unlike_work,
 )
 from tests.accounts.factories import UserFactory
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
+from tests.curation.factories import decided_work
 
 pytestmark = pytest.mark.django_db
 
@@ -95,10 +95,12 @@ def test_discover_goes_round_robin_over_artists_and_keeps_neighbours_varied():
 @pytest.fixture
 def scored(roomy_task, curators, accepted_work):
     """A [5] decided on one vote after its extension, B [5,4,4], C [3,3,4]."""
-    a = vote_all(
-        make_work(task=roomy_task, artist=UserFactory(username="ann"), title="A"),
-        curators,
-        [5],
+    a = decided_work(
+        task=roomy_task,
+        artist=UserFactory(username="ann"),
+        title="A",
+        curators=curators,
+        scores=[5],
     )
     for _ in range(2):  # window ends, extended once, then decided on one vote
         Submission.objects.filter(pk=a.pk).update(
@@ -195,7 +197,7 @@ def test_unliking_takes_the_like_back_out_of_the_ranks(accepted_work):
 
 
 def test_likes_are_for_gallery_work_by_someone_else(open_task, artist, accepted_work):
-    in_review = make_work(task=open_task, artist=artist)
+    in_review = submitted_work(task=open_task, artist=artist)
     with pytest.raises(NoSuchGalleryWork, match="No such artwork"):
         like_work(submission=in_review, user=UserFactory(username="eager"))
     mine = accepted_work("mine", artist=UserFactory(username="self-liker"))

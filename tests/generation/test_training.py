@@ -23,8 +23,7 @@ from generation.models import GenerationJob, GeneratorModel, TrainingRun
 from generation.services import create_training_run, run_generation_job, start_training
 from generation.tasks import train_generator_task
 from generation.training import train_generator
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.art_tasks.helpers import submitted_work
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
 
 pytestmark = pytest.mark.django_db
 
