@@ -74,3 +74,30 @@ def open_task(db, staff):
     from tests.art_tasks.factories import OpenTaskFactory
 
     return OpenTaskFactory(created_by=staff, slots=5, claim_ttl=timedelta(hours=2))
+
+
+@pytest.fixture
+def roomy_task(db, staff):
+    """An open task with room for many contributors."""
+    from tests.art_tasks.factories import OpenTaskFactory
+
+    return OpenTaskFactory(created_by=staff, title="Roomy", slots=200)
+
+
+@pytest.fixture
+def accepted_work(roomy_task, curators):
+    """Build decided works: `accepted_work("title", [4, 4, 4], artist=...)`."""
+    from tests.accounts.factories import UserFactory
+    from tests.curation.factories import decided_work
+
+    def build(title: str, scores=(4, 4, 4), *, artist=None, task=None):
+        artist = artist or UserFactory(username=f"by-{title}".lower()[:30])
+        return decided_work(
+            task=task or roomy_task,
+            artist=artist,
+            title=title,
+            curators=curators,
+            scores=scores,
+        )
+
+    return build
