@@ -29,12 +29,14 @@ from art_tasks.models import CreationTask
 from art_tasks.services import claim_task
 from community.models import Notification
 from community.services.notifications import notify
-from gallery.models import Collection, CollectionItem
+from gallery.models import Collection
 from generation.models import GenerationJob
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, TaskFactory, submitted_work
 from tests.curation.factories import decided_work
+from tests.gallery.factories import CollectionFactory, CollectionItemFactory
+from tests.generation.factories import GenerationJobFactory
 from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -91,14 +93,12 @@ def world(db) -> World:
     )
     claim = claim_task(task=third_task, user=owner)
     report = report_work(submission=accepted, reporter=member, reason="spam")
-    collection = Collection.objects.create(
+    collection = CollectionFactory(
         slug="picks", title="Picks", curated_by=staff, published=True, cover=accepted
     )
-    CollectionItem.objects.create(
-        collection=collection, submission=accepted, position=1
-    )
+    CollectionItemFactory(collection=collection, submission=accepted, position=1)
     draft = TaskFactory(created_by=staff, title="Draft")
-    job = GenerationJob.objects.create(task=draft, total=2)
+    job = GenerationJobFactory(task=draft, total=2)
     notification = notify(
         recipient=owner,
         kind=Notification.Kind.MODERATION,
