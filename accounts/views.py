@@ -20,8 +20,10 @@ from accounts.forms import ProfileForm, TokenForm
 from accounts.models import SentMail
 from accounts.ratelimit import rate_limited
 from accounts.services import issue_token, revoke_token, rotate_token, update_profile
-from core.decorators import staff_required
+from core.decorators import errors_as_messages, staff_required
 from core.errors import AtelierError
+
+TOKENS = "accounts:token-settings"
 
 MAIL_PAGE = 100
 
@@ -139,12 +141,9 @@ def token_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@errors_as_messages(TOKENS)
 def token_rotate(request: HttpRequest, token_id: int) -> HttpResponse:
-    try:
-        issued = rotate_token(user=request.user, token_id=token_id)
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-        return redirect("accounts:token-settings")
+    issued = rotate_token(user=request.user, token_id=token_id)
     messages.success(
         request,
         f"“{issued.token.name}” has a new secret; the old one no longer works. "
@@ -155,14 +154,11 @@ def token_rotate(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@errors_as_messages(TOKENS)
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    try:
-        token = revoke_token(user=request.user, token_id=token_id)
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.info(request, f"“{token.name}” is revoked.")
-    return redirect("accounts:token-settings")
+    token = revoke_token(user=request.user, token_id=token_id)
+    messages.info(request, f"“{token.name}” is revoked.")
+    return redirect(TOKENS)
 
 
 @staff_required

@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from art_tasks import selectors
-from art_tasks.errors import AlreadyPublished
 from art_tasks.models import Claim, CreationTask, License, SeedImage, Submission
 from art_tasks.selectors import can_see_original, can_see_submission
 from art_tasks.services import (
     claim_task,
-    create_task,
-    publish_task,
     release_claim,
     require_claim_holder,
     submit_work,
 )
 from core.api import FileUrlField
 from core.errors import NotFound
-from generation.services import seed_source_params
 
 
 class SeedOutput(serializers.Serializer):
@@ -72,7 +65,7 @@ class TaskOutput(serializers.Serializer):
     seeds = SeedOutput(many=True)
 
     def get_voting_rule(self, task: CreationTask) -> dict:
-        from curation.rules import VotingRule
+        from art_tasks.voting import VotingRule
 
         return VotingRule.for_task(task).as_dict()
 
@@ -115,8 +108,10 @@ class SubmissionOutput(serializers.Serializer):
     license = serializers.CharField()
     attribution = serializers.CharField()
     state = serializers.CharField()
-    score = serializers.SerializerMethodField(
-        help_text="Mean curator score; hidden (null) while votes are blind."
+    score = serializers.FloatField(
+        source="shown_score",
+        allow_null=True,
+        help_text="Mean curator score; hidden (null) while votes are blind.",
     )
     vote_count = serializers.IntegerField()
     decision_reason = serializers.CharField()
@@ -163,108 +158,6 @@ class SubmissionOutput(serializers.Serializer):
             return None
         return self._absolute(reverse("gallery:download", kwargs={"pk": submission.pk}))
 
-    def get_score(self, submission: Submission) -> float | None:
-        if submission.state == Submission.State.IN_REVIEW:
-            return None  # votes are blind until the decision
-        return submission.score
-
-
-class TaskListApi(APIView):
-    """List open tasks; staff create and publish a task with POST."""
-
-    def get_permissions(self):  # noqa: ANN201
-        return [IsAdminUser()] if self.request.method == "POST" else []
-
-    class InputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=120)
-        brief = serializers.CharField(max_length=5000)
-        tags = serializers.ListField(
-            child=serializers.SlugField(max_length=40), required=False, default=list
-        )
-        license = serializers.ChoiceField(
-            choices=License.choices, default=License.CC_BY
-        )
-        slots = serializers.IntegerField(min_value=1, max_value=1000, default=10)
-        claim_ttl_minutes = serializers.IntegerField(
-            min_value=5, max_value=60 * 24 * 14, default=120
-        )
-        deadline = serializers.DateTimeField(required=False, allow_null=True)
-        generator = serializers.CharField(default="cppn")
-        generator_version = serializers.CharField(default="1")
-        style = serializers.CharField(default="nebula")
-        seed_count = serializers.IntegerField(min_value=1, max_value=64, default=8)
-        image_size = serializers.IntegerField(min_value=64, max_value=2048, default=512)
-        vote_quorum = serializers.IntegerField(
-            min_value=1, max_value=25, required=False, allow_null=True, default=None
-        )
-        accept_threshold = serializers.FloatField(
-            min_value=1.0, max_value=5.0, required=False, allow_null=True, default=None
-        )
-        review_window_hours = serializers.IntegerField(
-            min_value=1, max_value=1440, required=False, allow_null=True, default=None
-        )
-        source = serializers.ChoiceField(
-            choices=["fresh", "bred"],
-            default="fresh",
-            help_text="fresh: random genomes; bred: bred from the fittest scored "
-            "seeds of this style in earlier tasks (a quarter stay fresh).",
-        )
-
-    @extend_schema(
-        summary="List open tasks",
-        parameters=[OpenApiParameter("tag", OpenApiTypes.STR)],
-        responses=TaskOutput(many=True),
-    )
-    def get(self, request: Request) -> Response:
-        tasks = selectors.task_list(tag=request.query_params.get("tag"))
-        return Response(TaskOutput(tasks, many=True, context={"request": request}).data)
-
-    @extend_schema(
-        summary="Create and publish a task",
-        request=InputSerializer,
-        responses={201: TaskOutput, 200: TaskOutput},
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                description="Any string up to 100 characters, new for each task. "
-                "A retry with the same key answers 200 with the task the first "
-                "request made, and publishes nothing new.",
-            )
-        ],
-    )
-    def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
-        hours = values.pop("review_window_hours", None)
-        values["review_window"] = timedelta(hours=hours) if hours else None
-        values["params"] = {
-            **values.get("params", {}),
-            **seed_source_params(
-                source=values.pop("source"),
-                style=values["style"],
-                generator=values["generator"],
-            ),
-        }
-        code = status.HTTP_201_CREATED
-        try:
-            task = create_task(
-                by=request.user,
-                publish_key=request.headers.get("Idempotency-Key", ""),
-                **values,
-            )
-        except AlreadyPublished as earlier:
-            task, code = earlier.task, status.HTTP_200_OK
-        else:
-            publish_task(task=task, by=request.user)
-        task = selectors.get_task(pk=task.pk)
-        return Response(
-            TaskOutput(task, context={"request": request}).data, status=code
-        )
-
 
 class TaskDetailApi(APIView):
     permission_classes: list = []
@@ -272,7 +165,7 @@ class TaskDetailApi(APIView):
     @extend_schema(summary="Show a task", responses=TaskOutput)
     def get(self, request: Request, pk: int) -> Response:
         task = selectors.get_task(pk=pk)
-        if task.state in (CreationTask.State.DRAFT,) and not request.user.is_staff:
+        if not selectors.can_see_task(task=task, viewer=request.user):
             raise NotFound("No such task.")
         return Response(TaskOutput(task, context={"request": request}).data)
 

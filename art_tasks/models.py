@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from art_tasks import limits
 from art_tasks.storage import private_storage
 from core.models import TimeStampedModel
 
@@ -31,7 +31,7 @@ LICENSE_URLS = {
 
 
 class Tag(models.Model):
-    name = models.SlugField(max_length=40, unique=True)
+    name = models.SlugField(max_length=limits.TAG_MAX_LENGTH, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -51,9 +51,11 @@ class CreationTask(TimeStampedModel):
         CLOSED = "closed", "Closed"
         ARCHIVED = "archived", "Archived"
 
-    title = models.CharField(max_length=120, help_text="Short title of the task.")
+    title = models.CharField(
+        max_length=limits.TITLE_MAX_LENGTH, help_text="Short title of the task."
+    )
     brief = models.TextField(
-        max_length=5000, help_text="What contributors should make."
+        max_length=limits.BRIEF_MAX_LENGTH, help_text="What contributors should make."
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tasks")
     license = models.CharField(
@@ -64,7 +66,7 @@ class CreationTask(TimeStampedModel):
     )
     slots = models.PositiveIntegerField(
         default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        validators=limits.SLOTS.validators(),
         help_text="How many contributors may hold or have used a claim.",
     )
     claim_ttl = models.DurationField(
@@ -75,10 +77,10 @@ class CreationTask(TimeStampedModel):
     generator_version = models.CharField(max_length=20, default="1")
     style = models.CharField(max_length=40, default="nebula")
     seed_count = models.PositiveIntegerField(
-        default=8, validators=[MinValueValidator(1), MaxValueValidator(64)]
+        default=8, validators=limits.SEED_COUNT.validators()
     )
     image_size = models.PositiveIntegerField(
-        default=512, validators=[MinValueValidator(64), MaxValueValidator(2048)]
+        default=512, validators=limits.IMAGE_SIZE.validators()
     )
     params = models.JSONField(default=dict, blank=True)
     state = models.CharField(
@@ -94,22 +96,19 @@ class CreationTask(TimeStampedModel):
     vote_quorum = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        validators=limits.VOTE_QUORUM.validators(),
         help_text="Curator votes that decide a submission; empty: site default.",
     )
     accept_threshold = models.FloatField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(1.0), MaxValueValidator(5.0)],
+        validators=limits.ACCEPT_THRESHOLD.validators(),
         help_text="Mean score (1-5) at which work is accepted; empty: site default.",
     )
     review_window = models.DurationField(
         null=True,
         blank=True,
-        validators=[
-            MinValueValidator(timedelta(hours=1)),
-            MaxValueValidator(timedelta(days=60)),
-        ],
+        validators=limits.REVIEW_WINDOW.validators(),
         help_text="How long a submission waits for votes; empty: site default.",
     )
     publish_key = models.CharField(
@@ -123,7 +122,7 @@ class CreationTask(TimeStampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(slots__gte=1), name="task_slots_positive"
+                condition=Q(slots__gte=limits.SLOTS.low), name="task_slots_positive"
             ),
             models.UniqueConstraint(
                 fields=["created_by", "publish_key"],
@@ -131,7 +130,8 @@ class CreationTask(TimeStampedModel):
                 name="task_publish_once_per_key",
             ),
             models.CheckConstraint(
-                condition=Q(seed_count__gte=1) & Q(seed_count__lte=64),
+                condition=Q(seed_count__gte=limits.SEED_COUNT.low)
+                & Q(seed_count__lte=limits.SEED_COUNT.high),
                 name="task_seed_count_range",
             ),
         ]
@@ -193,11 +193,31 @@ class SeedImage(TimeStampedModel):
         return f"{self.task_id}#{self.index}"
 
 
+def holding_q(prefix: str = "", *, now: datetime | None = None) -> Q:
+    """Return the condition "the claim holds a slot" as of `now` (default: now).
+
+    A claim holds a slot while it is submitted, or active with `expires_at`
+    in the future; see `claims.md`. `prefix` is the path to the claim, as in
+    `"claims__"` when counting a task's held slots in an annotation.
+    """
+    now = now or timezone.now()
+    return Q(**{f"{prefix}state": Claim.State.SUBMITTED}) | Q(
+        **{f"{prefix}state": Claim.State.ACTIVE, f"{prefix}expires_at__gt": now}
+    )
+
+
+class ClaimQuerySet(models.QuerySet):
+    def holding(self, now: datetime | None = None) -> ClaimQuerySet:
+        """Return the claims that hold a slot as of `now` (`holding_q`)."""
+        return self.filter(holding_q(now=now))
+
+
 class Claim(TimeStampedModel):
     """A contributor's hold on one slot of a task.
 
     A claim holds a slot while it is submitted, or active with `expires_at` in
-    the future; see `claims.md` beside this file.
+    the future (`Claim.objects.holding()`, `holding_q`); see `claims.md`
+    beside this file.
     """
 
     class State(models.TextChoices):
@@ -218,6 +238,8 @@ class Claim(TimeStampedModel):
         max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-claimed_at"]
@@ -246,13 +268,6 @@ class Claim(TimeStampedModel):
     @property
     def is_live(self) -> bool:
         return self.state == self.State.ACTIVE and self.expires_at > timezone.now()
-
-    @classmethod
-    def holding(cls) -> Q:
-        """Return the condition under which a claim occupies a slot, as of now."""
-        return Q(state=cls.State.SUBMITTED) | Q(
-            state=cls.State.ACTIVE, expires_at__gt=timezone.now()
-        )
 
 
 class Submission(TimeStampedModel):
@@ -399,6 +414,21 @@ class Submission(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("gallery:artwork", kwargs={"pk": self.pk})
+
+    @property
+    def score_is_blind(self) -> bool:
+        """Whether the mean score is hidden: votes stay blind until the decision.
+
+        The one statement of the blind-score rule for everyone who reads the
+        public mean (pages, the API); who may see individual votes and the
+        figures made from them is `curation.selectors`.
+        """
+        return self.state == self.State.IN_REVIEW
+
+    @property
+    def shown_score(self) -> float | None:
+        """Return the mean score as anyone may see it: None while blind."""
+        return None if self.score_is_blind else self.score
 
     @property
     def attribution(self) -> str:

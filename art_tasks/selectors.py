@@ -9,18 +9,35 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from art_tasks.models import Claim, CreationTask, SeedImage, Submission
+from art_tasks.models import Claim, CreationTask, SeedImage, Submission, holding_q
 from core.errors import NotFound
+from core.roles import is_signed_in
 
 # Who is looking: a person, a visitor, or nobody (a Celery task).
 Viewer = User | AnonymousUser | None
 
 
-def _holding_filter() -> Q:
-    now = timezone.now()
-    return Q(claims__state=Claim.State.SUBMITTED) | Q(
-        claims__state=Claim.State.ACTIVE, claims__expires_at__gt=now
-    )
+def can_see_task(*, task: CreationTask, viewer: Viewer) -> bool:
+    """Return whether `viewer` may see `task` and what hangs off it.
+
+    A draft is staff's alone: its page, its progress bar, its seeds and its
+    generation job answer as missing to everyone else. Every other state is
+    public. Staff here means `is_staff` on a signed-in account; sign-in
+    already turns inactive accounts away.
+    """
+    if task.state != CreationTask.State.DRAFT:
+        return True
+    return bool(is_signed_in(viewer) and viewer.is_staff)
+
+
+def public_task_q(prefix: str = "") -> Q:
+    """Return the condition "anyone may see this task", for querysets.
+
+    The queryset form of `can_see_task` for a viewer who is not staff:
+    drafts are left out. `prefix` is the path to the task, as in
+    `"task__"` from a seed.
+    """
+    return ~Q(**{f"{prefix}state": CreationTask.State.DRAFT})
 
 
 def _in_states(states: list[str]) -> Q:
@@ -52,7 +69,7 @@ def task_list(
     """
     qs = (
         CreationTask.objects.filter(_in_states(states or [CreationTask.State.OPEN]))
-        .annotate(held=Count("claims", filter=_holding_filter(), distinct=True))
+        .annotate(held=Count("claims", filter=holding_q("claims__"), distinct=True))
         .select_related("created_by")
         .prefetch_related(
             "tags",

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.outbox import (
-    flush_outbox,
     publish,
     queue_depth,
     send_on_commit,
 )
+from art_tasks import limits
 from art_tasks.errors import (
     AlreadyClaimed,
     AlreadyPublished,
@@ -36,6 +36,8 @@ from art_tasks.errors import (
 from art_tasks.models import Claim, CreationTask, SeedImage, Submission, Tag
 from art_tasks.signals import submission_processing_failed
 from art_tasks.storage import private_storage
+from art_tasks.tasks import process_submission_task
+from art_tasks.voting import VotingRule
 from core.errors import NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -77,7 +79,10 @@ def create_task(
     review_window: timedelta | None = None,
     publish_key: str = "",
 ) -> CreationTask:
-    """Create a draft task; `publish_task` then paints its seeds.
+    """Create a draft task; `generation.services.publish_task` paints its seeds.
+
+    The generator recipe is checked by `generation.services.publish_new_task`,
+    the one way pages and the API publish.
 
     The voting rule (`vote_quorum`, `accept_threshold`, `review_window`)
     falls back to the site default where it is None. A `publish_key` (the
@@ -96,15 +101,13 @@ def create_task(
         ).first()
         if earlier is not None:
             raise AlreadyPublished(earlier)
-    from generation.services import check_generator_recipe
-
-    check_generator_recipe(
-        generator=generator, version=generator_version, style=style, size=image_size
-    )
     if deadline is not None and deadline <= timezone.now():
         raise ValidationError({"deadline": "The deadline must be in the future."})
-    if claim_ttl < timedelta(minutes=5):
-        raise ValidationError({"claim_ttl": "A claim must last at least 5 minutes."})
+    if claim_ttl < limits.CLAIM_TTL.low:
+        shortest = limits.CLAIM_TTL.in_minutes()[0]
+        raise ValidationError(
+            {"claim_ttl": f"A claim must last at least {shortest} minutes."}
+        )
     task = CreationTask(
         title=title.strip(),
         brief=brief.strip(),
@@ -145,11 +148,13 @@ def create_task(
 
 
 @transaction.atomic
-def publish_task(*, task: CreationTask, by: User) -> CreationTask:
-    """Move a draft task to generating and queue the painting of its seeds."""
-    _require_staff(by)
-    from generation.services import start_generation
+def mark_generating(*, task: CreationTask, by: User) -> CreationTask:
+    """Move a draft task to generating; its seeds are about to be painted.
 
+    `generation.services.publish_task` calls it and queues the painting in
+    the same transaction.
+    """
+    _require_staff(by)
     task = CreationTask.objects.select_for_update().get(pk=task.pk)
     if task.state != CreationTask.State.DRAFT:
         raise InvalidTaskState(
@@ -160,7 +165,6 @@ def publish_task(*, task: CreationTask, by: User) -> CreationTask:
     task.error = ""
     task.published_at = timezone.now()
     task.save(update_fields=["state", "error", "published_at", "updated_at"])
-    start_generation(task=task)
     return task
 
 
@@ -227,7 +231,7 @@ def claim_task(*, task: CreationTask, user: User) -> Claim:
         if live.is_live:
             raise AlreadyClaimed("You already hold a claim on this task.")
         _end_claim(live, Claim.State.EXPIRED)
-    if task.claims.filter(Claim.holding()).count() >= task.slots:
+    if task.claims.holding().count() >= task.slots:
         raise ClaimLimitReached(
             f"All {task.slots} slots of this task are taken. "
             "Try again later: slots free up when claims are released or expire."
@@ -328,7 +332,6 @@ def submit_work(
     camera serials, XMP, comments) removed and its pixels untouched.
     """
     from accounts.uploads import inspect_upload
-    from art_tasks.tasks import process_submission_task
 
     require_claim_holder(claim=claim, user=user)
     if seed.task_id != claim.task_id:
@@ -413,10 +416,11 @@ def process_submission(*, submission: Submission) -> Submission:
     submission.palette = variants.palette
     submission.state = Submission.State.IN_REVIEW
     from art_tasks.colours import colour_family
-    from curation.services import review_due_at
 
     submission.colour_family = colour_family(variants.palette)
-    submission.review_due_at = review_due_at(task=submission.task, start=timezone.now())
+    submission.review_due_at = (
+        timezone.now() + VotingRule.for_task(submission.task).window
+    )
     submission.save(
         update_fields=["web", "thumbnail", "phash", "palette", "state", "updated_at"]
         + ["colour_family", "review_due_at"]
@@ -482,7 +486,6 @@ def _idle_processing_submissions() -> list[int]:
     (a busy queue is not flooded with copies). `updated_at` is touched, so
     each is resent at most once per period.
     """
-    from art_tasks.tasks import process_submission_task
 
     now = timezone.now()
     waiting = queue_depth(process_submission_task)
@@ -502,24 +505,14 @@ def _idle_processing_submissions() -> list[int]:
     return pks
 
 
-def sweep_stuck_work() -> dict[str, int]:
-    """Send again the Celery work that was left behind; count what went.
+def resend_idle_submissions() -> int:
+    """Send again the processing of submissions whose worker or message was lost.
 
-    The outbox first (work committed while the broker was down), then
-    submissions and generation jobs whose worker died or whose message was
-    lost: the database still knows the work is pending. The Celery tasks
-    are idempotent, so a resend of work that was only slow changes nothing.
+    Part of the sweeper (`generation.services.sweep_stuck_work`); the Celery
+    task is idempotent, so a resend of work that was only slow changes
+    nothing.
     """
-    from art_tasks.tasks import process_submission_task
-    from generation.services import resume_stuck_jobs
-
-    outbox = flush_outbox()
     stuck = _idle_processing_submissions()
     for pk in stuck:
         publish(process_submission_task, pk)
-    cutoff = timezone.now() - STUCK_AFTER
-    return {
-        "outbox": outbox,
-        "submissions": len(stuck),
-        "jobs": resume_stuck_jobs(older_than=cutoff),
-    }
+    return len(stuck)

@@ -1,17 +1,12 @@
-"""Celery tasks of the creation-task domain: imaging and housekeeping."""
+"""Celery tasks of the creation-task domain: imaging and housekeeping.
+
+Each imports its service inside its body, so `art_tasks.services` can import
+these at the top without a cycle.
+"""
 
 import logging
 
 from celery import shared_task
-
-from art_tasks.models import Submission
-from art_tasks.services import (
-    close_finished_tasks,
-    expire_claims,
-    fail_submission_processing,
-    process_submission,
-    sweep_stuck_work,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +20,9 @@ logger = logging.getLogger(__name__)
 )
 def process_submission_task(submission_id: int) -> None:
     """Make a submission's web variants and hashes, then send it to review."""
+    from art_tasks.models import Submission
+    from art_tasks.services import fail_submission_processing, process_submission
+
     submission = Submission.objects.filter(pk=submission_id).first()
     if submission is None or submission.state != Submission.State.PROCESSING:
         return
@@ -37,14 +35,13 @@ def process_submission_task(submission_id: int) -> None:
 
 @shared_task
 def expire_claims_task() -> int:
+    from art_tasks.services import expire_claims
+
     return expire_claims()
 
 
 @shared_task
 def close_finished_tasks_task() -> int:
+    from art_tasks.services import close_finished_tasks
+
     return close_finished_tasks()
-
-
-@shared_task
-def sweep_stuck_work_task() -> dict[str, int]:
-    return sweep_stuck_work()

@@ -7,16 +7,13 @@ app_name = "art_tasks"
 urlpatterns = [
     path("tasks/", views.task_list, name="task-list"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
-    path("tasks/<int:pk>/progress/", views.task_progress, name="task-progress"),
     path("tasks/<int:pk>/claim/", views.claim_create, name="claim-create"),
     path("claims/<int:pk>/release/", views.claim_release, name="claim-release"),
     path("claims/<int:pk>/submit/", views.submission_create, name="submission-create"),
     path("studio/", views.studio, name="studio"),
-    path("staff/publish/", views.publish, name="publish"),
 ]
 
 api_urlpatterns = [
-    path("tasks/", api.TaskListApi.as_view(), name="task-list"),
     path("tasks/<int:pk>/", api.TaskDetailApi.as_view(), name="task-detail"),
     path("tasks/<int:pk>/claim/", api.ClaimCreateApi.as_view(), name="claim-create"),
     path("claims/", api.ClaimListApi.as_view(), name="claim-list"),

@@ -7,25 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.errors import InvalidImage
 from accounts.ratelimit import rate_limited
 from art_tasks import selectors
-from art_tasks.errors import AlreadyPublished
-from art_tasks.forms import PublishForm, SubmitForm
+from art_tasks.forms import SubmitForm
 from art_tasks.models import Claim, CreationTask
-from art_tasks.services import (
-    claim_task,
-    create_task,
-    publish_task,
-    release_claim,
-    submit_work,
-)
-from core.decorators import staff_required
+from art_tasks.services import claim_task, release_claim, submit_work
+from core.decorators import errors_as_messages
 from core.errors import AtelierError
-from generation.models import GenerationJob
-from generation.services import known_styles, seed_source_params
 
 
 def task_list(request: HttpRequest) -> HttpResponse:
@@ -38,7 +30,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
         selectors.task_list(states=list(CreationTask.State.values)), pk=pk
     )
-    if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+    if not selectors.can_see_task(task=task, viewer=request.user):
         return render(request, "404.html", status=404)
     claim = selectors.live_claim(task=task, user=request.user)
     form = SubmitForm(task=task) if claim else None
@@ -50,47 +42,32 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress bar fragment that the task page polls while seeds paint.
+def _task_page(request: HttpRequest, pk: int) -> str:
+    return reverse("art_tasks:task-detail", kwargs={"pk": pk})
 
-    A draft is staff's alone, as on the task page; so are the generator's
-    error messages, which may name files and settings.
-    """
-    task = get_object_or_404(CreationTask, pk=pk)
-    if task.state == CreationTask.State.DRAFT and not request.user.is_staff:
-        return render(request, "404.html", status=404)
-    job = GenerationJob.objects.filter(task=task).first()
-    response = render(request, "art_tasks/_progress.html", {"task": task, "job": job})
-    if task.state != CreationTask.State.GENERATING:
-        response["HX-Refresh"] = "true"  # seeds are in: show the open task
-    return response
+
+def _claimed_task_page(request: HttpRequest, pk: int) -> str:
+    return Claim.objects.get(pk=pk).task.get_absolute_url()
 
 
 @login_required
 @require_POST
 @rate_limited("claim")
+@errors_as_messages(_task_page)
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(CreationTask, pk=pk)
-    try:
-        claim_task(task=task, user=request.user)
-        messages.success(
-            request, "Claimed. The clock is running: submit before it ends."
-        )
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-        return redirect(task)
+    claim_task(task=task, user=request.user)
+    messages.success(request, "Claimed. The clock is running: submit before it ends.")
     return redirect(task)
 
 
 @login_required
 @require_POST
+@errors_as_messages(_claimed_task_page)
 def claim_release(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
-    try:
-        release_claim(claim=claim, user=request.user)
-        messages.info(request, "Claim released; the slot is free for someone else.")
-    except AtelierError as exc:
-        messages.error(request, exc.message)
+    release_claim(claim=claim, user=request.user)
+    messages.info(request, "Claim released; the slot is free for someone else.")
     return redirect(claim.task)
 
 
@@ -151,40 +128,3 @@ def studio(request: HttpRequest) -> HttpResponse:
             "submissions": selectors.user_submissions(user=request.user),
         },
     )
-
-
-@staff_required
-def publish(request: HttpRequest) -> HttpResponse:
-    from datetime import timedelta
-
-    form = PublishForm(request.POST or None, styles=known_styles())
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
-        hours = values.pop("review_window_hours", None)
-        values["review_window"] = timedelta(hours=hours) if hours else None
-        values["generator"], values["generator_version"] = values.pop("generator")
-        source = values.pop("source") or "fresh"
-        try:
-            values["params"] = {
-                **values.get("params", {}),
-                **seed_source_params(
-                    source=source, style=values["style"], generator=values["generator"]
-                ),
-            }
-            task = create_task(by=request.user, **values)
-            publish_task(task=task, by=request.user)
-        except AlreadyPublished as earlier:  # the form was sent twice
-            messages.info(request, "This form was already published.")
-            return redirect(earlier.task)
-        except AtelierError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Published. The generator is painting the seeds.")
-            return redirect(task)
-    drafts = CreationTask.objects.filter(state=CreationTask.State.DRAFT).exclude(
-        error=""
-    )
-    return render(request, "art_tasks/publish.html", {"form": form, "failed": drafts})

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from community.models import Follow, Notification, ReputationEvent
+from core.admin import ReadOnlyAdmin, ServiceWrittenAdmin
 
 
 @admin.register(ReputationEvent)
-class ReputationEventAdmin(admin.ModelAdmin):
+class ReputationEventAdmin(ReadOnlyAdmin):
     """The ledger is append-only: staff read it, services write it."""
 
     list_display = ("created_at", "user", "points", "reason", "submission", "vote")
@@ -12,18 +13,11 @@ class ReputationEventAdmin(admin.ModelAdmin):
     search_fields = ("user__username",)
     raw_id_fields = ("user", "submission", "vote")
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ServiceWrittenAdmin):
+    """Notifications as sent; `notify` writes them, keyed by their event."""
+
     list_display = ("created_at", "recipient", "kind", "read_at", "emailed_at")
     list_filter = ("kind",)
     search_fields = ("recipient__username", "text")
@@ -31,6 +25,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):
+class FollowAdmin(ServiceWrittenAdmin):
     list_display = ("created_at", "follower", "artist")
     raw_id_fields = ("follower", "artist")

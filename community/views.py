@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.services import set_email_notifications
 from community import selectors
 from community.services import follow_artist, mark_notifications_read, unfollow_artist
-from core.errors import AtelierError
+from core.decorators import errors_as_messages
 from gallery.selectors import artist_works
 
 INBOX_SIZE = 50
@@ -31,17 +32,19 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
+def _artist_page(request: HttpRequest, username: str) -> str:
+    return reverse("community:artist", kwargs={"username": username})
+
+
 @login_required
 @require_POST
+@errors_as_messages(_artist_page)
 def follow(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username, is_active=True)
-    try:
-        follow_artist(follower=request.user, artist=person)
-        messages.success(
-            request, f"You follow {person.shown_name}: new work will reach you."
-        )
-    except AtelierError as exc:
-        messages.error(request, exc.message)
+    follow_artist(follower=request.user, artist=person)
+    messages.success(
+        request, f"You follow {person.shown_name}: new work will reach you."
+    )
     return redirect(person)
 
 

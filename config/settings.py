@@ -365,6 +365,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    # The sweeper is housekeeping: it must run even while GPU workers are busy.
+    "generation.tasks.sweep_stuck_work_task": {"queue": "default"},
     "generation.tasks.*": {"queue": "generation"},
     "art_tasks.tasks.process_submission_task": {"queue": "imaging"},
 }
@@ -398,7 +400,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
     },
     "sweep-stuck-work": {
-        "task": "art_tasks.tasks.sweep_stuck_work_task",
+        "task": "generation.tasks.sweep_stuck_work_task",
         "schedule": timedelta(seconds=30),
     },
     "close-due-reviews": {

@@ -15,6 +15,7 @@ from art_tasks.api import SubmissionOutput
 from art_tasks.models import Submission
 from art_tasks.selectors import visible_submission
 from core.api import FileUrlField
+from core.roles import is_curator
 from curation import selectors
 from curation.errors import NotACurator
 from curation.services import cast_vote
@@ -51,7 +52,7 @@ class ReviewNextApi(APIView):
         responses={200: ReviewItemOutput, 204: None},
     )
     def get(self, request: Request) -> Response:
-        if not request.user.is_curator:
+        if not is_curator(request.user):
             raise NotACurator("Only curators have a review queue.")
         skip = [
             s for s in request.query_params.get("skip", "").split(",") if s.isdecimal()

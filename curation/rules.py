@@ -1,8 +1,9 @@
 """The voting rule: when curator votes decide a submission, and how.
 
-Pure functions over counters, so the rule reads the same in services, pages,
-tests and docs (docs/curation.md states it in prose). Nothing here touches
-the database.
+Pure functions over counters (and, for who may vote, the rows in hand), so
+the rule reads the same in services, pages, tests and docs (docs/curation.md
+states it in prose). Nothing here touches the database; the values a task
+sets are `art_tasks.voting.VotingRule`.
 
 A task's rule is its quorum ``q``, acceptance threshold ``t`` and review
 window ``w``, each falling back to the site default when the task leaves it
@@ -23,91 +24,20 @@ empty. With ``n`` votes summing to ``S``:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from art_tasks.models import Submission
+from art_tasks.voting import MAX_SCORE, MIN_SCORE, VotingRule
+from core.errors import AtelierError
+from core.roles import is_curator
+from curation.errors import NotACurator, NotInReview, VoteOnOwnTask, VoteOnOwnWork
 
 if TYPE_CHECKING:
     from art_tasks.models import CreationTask
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
-MIN_SCORE = 1
-MAX_SCORE = 5
-
-
-@dataclass(frozen=True)
-class VotingRule:
-    """The quorum, threshold and window that decide one task's submissions."""
-
-    quorum: int
-    threshold: float
-    window: timedelta
-
-    @classmethod
-    def site_default(cls) -> VotingRule:
-        """Return the rule the settings give a task that sets nothing."""
-        return cls(
-            quorum=settings.ATELIER_VOTE_QUORUM,
-            threshold=settings.ATELIER_ACCEPT_THRESHOLD,
-            window=timedelta(hours=settings.ATELIER_REVIEW_WINDOW_HOURS),
-        )
-
-    @classmethod
-    def for_task(cls, task: CreationTask) -> VotingRule:
-        """Return `task`'s rule: its own values, the site default elsewhere."""
-        default = cls.site_default()
-        return cls(
-            quorum=task.vote_quorum or default.quorum,
-            threshold=(
-                task.accept_threshold
-                if task.accept_threshold is not None
-                else default.threshold
-            ),
-            window=task.review_window or default.window,
-        )
-
-    @property
-    def early_minimum(self) -> int:
-        """Votes needed before an overwhelming result may close early."""
-        return math.ceil(self.quorum / 2) + 1
-
-    @property
-    def late_minimum(self) -> int:
-        """Votes needed to decide when the window ends, before any extension."""
-        return math.ceil(self.quorum / 2)
-
-    @property
-    def window_hours(self) -> float:
-        return self.window.total_seconds() / 3600
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "quorum": self.quorum,
-            "threshold": self.threshold,
-            "window_hours": round(self.window_hours, 2),
-            "early_minimum": self.early_minimum,
-            "late_minimum": self.late_minimum,
-        }
-
-    def describe(self) -> str:
-        """Return the rule as a sentence for the artist and the curators."""
-        hours = f"{self.window_hours:g}"
-        text = (
-            f"Decided by {self.quorum} curator vote{'s' if self.quorum != 1 else ''}: "
-            f"accepted at a mean score of {self.threshold:g} or more. "
-            f"Votes are collected for {hours} hours; with fewer than "
-            f"{self.late_minimum} by then the window is extended once."
-        )
-        if self.early_minimum < self.quorum:
-            text += (
-                f" From {self.early_minimum} votes on, a result no remaining "
-                "vote could change closes early."
-            )
-        return text
 
 
 @dataclass(frozen=True)
@@ -196,3 +126,34 @@ def decide_at_window_end(
         ),
         trigger="unreviewed",
     )
+
+
+# Who may vote -------------------------------------------------------------------
+
+NOT_A_CURATOR = "Only curators can vote on submissions."
+
+
+def vote_refusal(
+    *, submission: Submission, curator: Any, task: CreationTask
+) -> AtelierError | None:
+    """Return why `curator` may not vote on `submission` (of `task`), or None.
+
+    Curators vote on work in review, never on their own work nor on work
+    for a task they published. The service raises what this returns; pages
+    offer the vote form only where it returns None.
+    """
+    if not is_curator(curator):
+        return NotACurator(NOT_A_CURATOR)
+    if submission.artist_id == curator.pk:
+        return VoteOnOwnWork("You cannot vote on your own work.")
+    if task.created_by_id == curator.pk:
+        return VoteOnOwnTask(
+            "You published this task, so its submissions are for other curators "
+            "to judge."
+        )
+    if submission.state != Submission.State.IN_REVIEW:
+        return NotInReview(
+            f"This submission is {submission.get_state_display().lower()}, "
+            "not in review."
+        )
+    return None

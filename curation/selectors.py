@@ -19,8 +19,8 @@ from django.db.models import (
 from accounts.models import User
 from art_tasks.models import Submission
 from art_tasks.selectors import Viewer
+from art_tasks.voting import VotingRule
 from curation.models import Vote
-from curation.rules import VotingRule
 
 
 def voting_rule(*, submission: Submission) -> dict[str, Any]:

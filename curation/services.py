@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, FloatField, Sum, Value
 from django.db.models.functions import Cast
@@ -12,17 +13,23 @@ from django.utils import timezone
 
 from accounts.models import User
 from art_tasks.models import CreationTask, Submission
+from art_tasks.voting import VotingRule
 from core.errors import AtelierError
+from core.roles import is_curator, require_staff
 from curation.errors import (
     AlreadyVoted,
     NotACurator,
     NotInReview,
-    VoteOnOwnTask,
-    VoteOnOwnWork,
 )
 from curation.models import RankingPrior, Vote
 from curation.ranking import bayesian_average, trend_of, wilson_lower_bound
-from curation.rules import Outcome, VotingRule, decide_after_vote, decide_at_window_end
+from curation.rules import (
+    NOT_A_CURATOR,
+    Outcome,
+    decide_after_vote,
+    decide_at_window_end,
+    vote_refusal,
+)
 from curation.signals import submission_decided
 
 
@@ -92,23 +99,14 @@ def cast_vote(
     stay exact when curators vote at the same moment. Curators never vote on
     their own work or on work for a task they published.
     """
-    if not curator.is_authenticated or not curator.is_curator:
-        raise NotACurator("Only curators can vote on submissions.")
+    if not is_curator(curator):
+        raise NotACurator(NOT_A_CURATOR)
     value = _clean_score(score)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.artist_id == curator.pk:
-        raise VoteOnOwnWork("You cannot vote on your own work.")
     task = CreationTask.objects.get(pk=submission.task_id)
-    if task.created_by_id == curator.pk:
-        raise VoteOnOwnTask(
-            "You published this task, so its submissions are for other curators "
-            "to judge."
-        )
-    if submission.state != Submission.State.IN_REVIEW:
-        raise NotInReview(
-            f"This submission is {submission.get_state_display().lower()}, "
-            "not in review."
-        )
+    refusal = vote_refusal(submission=submission, curator=curator, task=task)
+    if refusal is not None:
+        raise refusal
     now = timezone.now()
     vote = Vote.objects.filter(submission=submission, curator=curator).first()
     if vote is None:
@@ -153,9 +151,33 @@ def cast_vote(
     return vote
 
 
-def review_due_at(*, task: CreationTask, start: datetime) -> datetime:
-    """Return when a submission to `task` entering review at `start` is due."""
-    return start + VotingRule.for_task(task).window
+@transaction.atomic
+def decide_submission(
+    *, submission: Submission, by: User, accept: bool, reason: str
+) -> Submission:
+    """Accept or reject a submission in review by staff decision, on its votes.
+
+    For what the voting rule cannot settle (the admin's accept and reject).
+    The decision records `reason` for the artist and "staff" as its
+    trigger, and has the same effects as any other: ranks, reputation,
+    notifications.
+    """
+    require_staff(by, "Only staff can decide a submission.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why: the artist reads the reason."})
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state != Submission.State.IN_REVIEW:
+        raise NotInReview(
+            f"This submission is {submission.get_state_display().lower()}, "
+            "not in review."
+        )
+    rule = VotingRule.for_task(CreationTask.objects.get(pk=submission.task_id))
+    state = Submission.State.ACCEPTED if accept else Submission.State.REJECTED
+    outcome = Outcome(state=state, reason=reason, trigger="staff")
+    fields = _apply_decision(submission, rule=rule, outcome=outcome, now=timezone.now())
+    submission.save(update_fields=[*fields, "updated_at"])
+    return submission
 
 
 @transaction.atomic

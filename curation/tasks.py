@@ -1,11 +1,14 @@
-"""Celery tasks of curation: review windows (beat)."""
+"""Celery tasks of curation: review windows (beat).
+
+Each imports its service inside its body (see docs/architecture.md).
+"""
 
 from celery import shared_task
-
-from curation.services import close_due_reviews
 
 
 @shared_task
 def close_due_reviews_task() -> dict[str, int]:
     """Decide or extend submissions whose review window has ended."""
+    from curation.services import close_due_reviews
+
     return close_due_reviews()

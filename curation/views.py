@@ -5,38 +5,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_POST
 
 from accounts.ratelimit import rate_limited
 from art_tasks.models import Submission
-from core.errors import AtelierError
+from art_tasks.voting import VotingRule
+from core.decorators import curator_required, errors_as_messages
 from core.views import safe_next
 from curation import selectors
-from curation.rules import VotingRule
 from curation.services import cast_vote
 
+QUEUE_IS_FOR_CURATORS = "The review queue is for curators."
 SKIP_KEY = "review_skipped"
 
 
 MAX_SKIPPED = 500
 
 
-def _forbidden_unless_curator(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_curator:
-        return None
-    return render(
-        request,
-        "403.html",
-        {"message": "The review queue is for curators."},
-        status=403,
-    )
-
-
 @login_required
+@curator_required(QUEUE_IS_FOR_CURATORS)
 def curate(request: HttpRequest) -> HttpResponse:
-    if (denied := _forbidden_unless_curator(request)) is not None:
-        return denied
     skipped = request.session.get(SKIP_KEY, [])
     queue = selectors.review_queue(curator=request.user, skip=skipped)
     submission = queue.first()
@@ -56,28 +45,25 @@ def curate(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @rate_limited("vote")
+@errors_as_messages("curation:curate")
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission, pk=pk)
     comment = request.POST.get("comment")
-    try:
-        cast_vote(
-            submission=submission,
-            curator=request.user,
-            score=request.POST.get("score", ""),
-            comment=comment[:2000] if comment is not None else None,
-        )
-        messages.success(request, f"Scored “{submission.title}”.")
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-    return redirect(safe_next(request, "curation:curate"))
+    cast_vote(
+        submission=submission,
+        curator=request.user,
+        score=request.POST.get("score", ""),
+        comment=comment[:2000] if comment is not None else None,
+    )
+    messages.success(request, f"Scored “{submission.title}”.")
+    return redirect(safe_next(request, resolve_url("curation:curate")))
 
 
 @login_required
 @require_POST
+@curator_required(QUEUE_IS_FOR_CURATORS)
 def skip(request: HttpRequest, pk: int) -> HttpResponse:
     """Pass over one submission for now; it stays in everyone else's queue."""
-    if (denied := _forbidden_unless_curator(request)) is not None:
-        return denied
     skipped = [s for s in request.session.get(SKIP_KEY, []) if s != pk]
     request.session[SKIP_KEY] = (skipped + [pk])[-MAX_SKIPPED:]
     return redirect("curation:curate")

@@ -20,10 +20,11 @@ from art_tasks.models import LICENSE_URLS, License, Submission
 from art_tasks.selectors import can_see_original, can_see_submission
 from art_tasks.selectors import submission_file as find_submission_file
 from art_tasks.storage import private_storage
+from art_tasks.voting import VotingRule
 from core.decorators import staff_required
 from core.errors import AtelierError
-from core.views import safe_next
-from curation.rules import VotingRule
+from core.views import add_form_error, safe_next
+from curation.rules import vote_refusal
 from curation.selectors import votes_for_viewer
 from gallery import selectors
 from gallery.downloads import attributed_original
@@ -40,6 +41,7 @@ from gallery.services import (
     unlike_work,
     update_collection,
 )
+from generation.selectors import family_tree
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -95,13 +97,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
         work.view_count += 1
     work.liked = selectors.has_liked(submission=work, viewer=user)
     task = work.task
-    can_vote = bool(
-        user.is_authenticated
-        and user.is_curator
-        and work.state == Submission.State.IN_REVIEW
-        and work.artist_id != user.pk
-        and task.created_by_id != user.pk
-    )
+    can_vote = vote_refusal(submission=work, curator=user, task=task) is None
     return render(
         request,
         "gallery/artwork.html",
@@ -111,6 +107,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
             "votes": votes_for_viewer(submission=work, viewer=user),
             "rule": VotingRule.for_task(task),
             "decision_rule": work.decision_rule,
+            "tree": family_tree(seed=work.seed),
             "can_vote": can_vote,
             "is_artist": user.is_authenticated and user.pk == work.artist_id,
             "can_download": bool(work.original)
@@ -263,10 +260,8 @@ def collection_new(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 statement=form.cleaned_data["statement"],
             )
-        except AtelierError as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except (AtelierError, ValidationError) as exc:
+            add_form_error(form, exc)
         else:
             messages.success(request, "Collection created. Add its works.")
             return redirect("gallery:collection-edit", slug=made.slug)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ServiceWrittenAdmin
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
 
 
@@ -9,13 +10,28 @@ class GeneratorModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(GenerationJob)
-class GenerationJobAdmin(admin.ModelAdmin):
+class GenerationJobAdmin(ServiceWrittenAdmin):
+    """Jobs as publishing queued them; their progress is the worker's to write."""
+
     list_display = ("task", "state", "done", "total", "device", "created_at")
     list_filter = ("state",)
+    readonly_fields = (
+        "task",
+        "state",
+        "done",
+        "total",
+        "device",
+        "error",
+        "plan",
+        "started_at",
+        "finished_at",
+        "attempts",
+        "heartbeat_at",
+    )
 
 
 @admin.register(TrainingRun)
-class TrainingRunAdmin(admin.ModelAdmin):
+class TrainingRunAdmin(ServiceWrittenAdmin):
     list_display = ("name", "state", "epochs_done", "epochs", "device", "created_at")
     list_filter = ("state",)
     readonly_fields = ("record", "error", "result", "started_at", "finished_at")

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from art_tasks.models import CreationTask, SeedImage
+from art_tasks import limits
+from art_tasks import selectors as task_selectors
+from art_tasks.api import TaskOutput
+from art_tasks.errors import AlreadyPublished
+from art_tasks.models import License, SeedImage
 from core.api import FileUrlField
 from core.errors import NotFound
 from generation import registry, selectors
 from generation.models import GenerationJob, GeneratorModel
+from generation.services import publish_new_task
 
 
 class GeneratorListApi(APIView):
@@ -60,7 +69,7 @@ class GenerationJobDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         job = get_object_or_404(GenerationJob.objects.select_related("task"), pk=pk)
         staff = request.user.is_staff
-        if job.task.state == CreationTask.State.DRAFT and not staff:
+        if not task_selectors.can_see_task(task=job.task, viewer=request.user):
             raise NotFound("No such generation job.")  # drafts are staff's alone
         return Response(self.OutputSerializer(job, context={"staff": staff}).data)
 
@@ -118,6 +127,122 @@ class SeedDetailApi(APIView):
             seed = selectors.seed_with_relatives(pk=pk)
         except SeedImage.DoesNotExist:
             raise NotFound("No such seed.") from None
-        if seed.task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+        if not task_selectors.can_see_task(task=seed.task, viewer=request.user):
             raise NotFound("No such seed.")
         return Response(self.OutputSerializer(seed, context={"request": request}).data)
+
+
+CLAIM_MINUTES = limits.CLAIM_TTL.in_minutes()
+REVIEW_HOURS = limits.REVIEW_WINDOW.in_hours()
+
+
+class TaskListApi(APIView):
+    """List open tasks; staff create and publish a task with POST.
+
+    Publishing composes art_tasks and generation, so the collection lives here.
+    """
+
+    def get_permissions(self):  # noqa: ANN201
+        return [IsAdminUser()] if self.request.method == "POST" else []
+
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=limits.TITLE_MAX_LENGTH)
+        brief = serializers.CharField(max_length=limits.BRIEF_MAX_LENGTH)
+        tags = serializers.ListField(
+            child=serializers.SlugField(max_length=limits.TAG_MAX_LENGTH),
+            required=False,
+            default=list,
+        )
+        license = serializers.ChoiceField(
+            choices=License.choices, default=License.CC_BY
+        )
+        slots = serializers.IntegerField(
+            min_value=limits.SLOTS.low, max_value=limits.SLOTS.high, default=10
+        )
+        claim_ttl_minutes = serializers.IntegerField(
+            min_value=CLAIM_MINUTES[0], max_value=CLAIM_MINUTES[1], default=120
+        )
+        deadline = serializers.DateTimeField(required=False, allow_null=True)
+        generator = serializers.CharField(default="cppn")
+        generator_version = serializers.CharField(default="1")
+        style = serializers.CharField(default="nebula")
+        seed_count = serializers.IntegerField(
+            min_value=limits.SEED_COUNT.low, max_value=limits.SEED_COUNT.high, default=8
+        )
+        image_size = serializers.IntegerField(
+            min_value=limits.IMAGE_SIZE.low,
+            max_value=limits.IMAGE_SIZE.high,
+            default=512,
+        )
+        vote_quorum = serializers.IntegerField(
+            min_value=limits.VOTE_QUORUM.low,
+            max_value=limits.VOTE_QUORUM.high,
+            required=False,
+            allow_null=True,
+            default=None,
+        )
+        accept_threshold = serializers.FloatField(
+            min_value=limits.ACCEPT_THRESHOLD.low,
+            max_value=limits.ACCEPT_THRESHOLD.high,
+            required=False,
+            allow_null=True,
+            default=None,
+        )
+        review_window_hours = serializers.IntegerField(
+            min_value=REVIEW_HOURS[0],
+            max_value=REVIEW_HOURS[1],
+            required=False,
+            allow_null=True,
+            default=None,
+        )
+        source = serializers.ChoiceField(
+            choices=["fresh", "bred"],
+            default="fresh",
+            help_text="fresh: random genomes; bred: bred from the fittest scored "
+            "seeds of this style in earlier tasks (a quarter stay fresh).",
+        )
+
+    @extend_schema(
+        summary="List open tasks",
+        parameters=[OpenApiParameter("tag", OpenApiTypes.STR)],
+        responses=TaskOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        tasks = task_selectors.task_list(tag=request.query_params.get("tag"))
+        return Response(TaskOutput(tasks, many=True, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Create and publish a task",
+        request=InputSerializer,
+        responses={201: TaskOutput, 200: TaskOutput},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Any string up to 100 characters, new for each task. "
+                "A retry with the same key answers 200 with the task the first "
+                "request made, and publishes nothing new.",
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
+        hours = values.pop("review_window_hours", None)
+        values["review_window"] = timedelta(hours=hours) if hours else None
+        code = status.HTTP_201_CREATED
+        try:
+            task = publish_new_task(
+                by=request.user,
+                publish_key=request.headers.get("Idempotency-Key", ""),
+                **values,
+            )
+        except AlreadyPublished as earlier:
+            task, code = earlier.task, status.HTTP_200_OK
+        task = task_selectors.get_task(pk=task.pk)
+        return Response(
+            TaskOutput(task, context={"request": request}).data, status=code
+        )

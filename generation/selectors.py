@@ -18,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Least, Ln, NullIf
 
 from art_tasks.models import CreationTask, SeedImage, Submission
+from art_tasks.selectors import public_task_q
 from generation import evolution, registry
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
 
@@ -196,7 +197,7 @@ def _walk(
         rows = list(
             SeedImage.objects.filter(**{f"{relation}__in": frontier})
             .exclude(pk=seed.pk)
-            .exclude(task__state=CreationTask.State.DRAFT)
+            .filter(public_task_q("task__"))
             .select_related("task")
             .distinct()
             .order_by("task_id", "index")
@@ -245,7 +246,7 @@ def seed_with_relatives(*, pk: int) -> SeedImage:
             Prefetch("parents", queryset=relatives),
             Prefetch(
                 "children",
-                queryset=relatives.exclude(task__state=CreationTask.State.DRAFT),
+                queryset=relatives.filter(public_task_q("task__")),
             ),
         )
         .get(pk=pk)

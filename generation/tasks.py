@@ -1,11 +1,12 @@
-"""Celery tasks of the `generation` queue."""
+"""Celery tasks of generation: the `generation` queue, and the sweeper on `default`.
+
+Each imports its service inside its body, so the services can import these
+at the top without a cycle.
+"""
 
 from celery import shared_task
 
 from django.utils import timezone
-
-from generation.models import GenerationJob, TrainingRun
-from generation.services import TRAINING_STALE_AFTER, run_generation_job
 
 
 @shared_task(
@@ -20,6 +21,9 @@ def generate_seeds_task(job_id: int) -> None:
     Past the soft time limit the job fails and its task returns to draft
     with the error; the hard limit only catches a worker stuck in C code.
     """
+    from generation.models import GenerationJob
+    from generation.services import run_generation_job
+
     job = GenerationJob.objects.filter(pk=job_id).first()
     if job is None or job.state in (
         GenerationJob.State.DONE,
@@ -38,6 +42,9 @@ def train_generator_task(self, run_id: int) -> None:
     once; once that worker has gone quiet, the run resumes from its last
     checkpoint.
     """
+    from generation.models import TrainingRun
+    from generation.services import TRAINING_STALE_AFTER
+
     run = TrainingRun.objects.filter(pk=run_id).first()
     if run is None or run.state in (TrainingRun.State.DONE, TrainingRun.State.FAILED):
         return
@@ -47,3 +54,11 @@ def train_generator_task(self, run_id: int) -> None:
     from generation.training import train_generator
 
     train_generator(run=run)
+
+
+@shared_task
+def sweep_stuck_work_task() -> dict[str, int]:
+    """Resend work left behind: the outbox, idle submissions, stalled jobs (beat)."""
+    from generation.services import sweep_stuck_work
+
+    return sweep_stuck_work()

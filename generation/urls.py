@@ -5,6 +5,8 @@ from generation import api, training_views, views
 app_name = "generation"
 
 urlpatterns = [
+    path("staff/publish/", views.publish, name="publish"),
+    path("tasks/<int:pk>/progress/", views.task_progress, name="task-progress"),
     path("staff/status/", views.system_status, name="status"),
     path("seeds/<int:pk>/", views.seed_detail, name="seed-detail"),
     path("seeds/<int:pk>/recipe.json", views.seed_recipe, name="seed-recipe"),
@@ -12,6 +14,8 @@ urlpatterns = [
 ]
 
 api_urlpatterns = [
+    # Listing open tasks and publishing one (staff) share the collection.
+    path("tasks/", api.TaskListApi.as_view(), name="task-list"),
     path("generators/", api.GeneratorListApi.as_view(), name="generator-list"),
     path("seeds/<int:pk>/", api.SeedDetailApi.as_view(), name="seed-detail"),
     path(

@@ -1,13 +1,23 @@
 """Pages of generation: system status for staff, seed pages for everyone."""
 
 import json
+from datetime import timedelta
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from art_tasks.errors import AlreadyPublished
 from art_tasks.models import CreationTask, SeedImage
+from art_tasks.selectors import can_see_task
 from core.decorators import staff_required
+from core.errors import AtelierError
+from core.views import add_form_error
 from generation import selectors
+from generation.forms import PublishForm
+from generation.models import GenerationJob
+from generation.services import known_styles, publish_new_task
 
 
 @staff_required
@@ -48,7 +58,7 @@ def _public_seed(request: HttpRequest, pk: int) -> SeedImage | None:
         seed = selectors.seed_detail(pk=pk)
     except SeedImage.DoesNotExist:
         return None
-    if seed.task.state == CreationTask.State.DRAFT and not request.user.is_staff:
+    if not can_see_task(task=seed.task, viewer=request.user):
         return None
     return seed
 
@@ -64,6 +74,7 @@ def seed_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "seed": seed,
             "works": selectors.seed_works(seed=seed),
+            "tree": selectors.family_tree(seed=seed),
             "recipe_json": json.dumps(_readable(seed.recipe), indent=2),
         },
     )
@@ -78,3 +89,45 @@ def seed_recipe(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"atelier-seed-{seed.pk}-recipe.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar fragment that the task page polls while seeds paint.
+
+    A draft is staff's alone, as on the task page; so are the generator's
+    error messages, which may name files and settings.
+    """
+    task = get_object_or_404(CreationTask, pk=pk)
+    if not can_see_task(task=task, viewer=request.user):
+        return render(request, "404.html", status=404)
+    job = GenerationJob.objects.filter(task=task).first()
+    response = render(request, "generation/_progress.html", {"task": task, "job": job})
+    if task.state != CreationTask.State.GENERATING:
+        response["HX-Refresh"] = "true"  # seeds are in: show the open task
+    return response
+
+
+@staff_required
+def publish(request: HttpRequest) -> HttpResponse:
+    form = PublishForm(request.POST or None, styles=known_styles())
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
+        hours = values.pop("review_window_hours", None)
+        values["review_window"] = timedelta(hours=hours) if hours else None
+        values["generator"], values["generator_version"] = values.pop("generator")
+        values["source"] = values.pop("source") or "fresh"
+        try:
+            task = publish_new_task(by=request.user, **values)
+        except AlreadyPublished as earlier:  # the form was sent twice
+            messages.info(request, "This form was already published.")
+            return redirect(earlier.task)
+        except (AtelierError, ValidationError) as exc:
+            add_form_error(form, exc)
+        else:
+            messages.success(request, "Published. The generator is painting the seeds.")
+            return redirect(task)
+    drafts = CreationTask.objects.filter(state=CreationTask.State.DRAFT).exclude(
+        error=""
+    )
+    return render(request, "generation/publish.html", {"form": form, "failed": drafts})

@@ -14,13 +14,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.ratelimit import rate_limited
 from art_tasks.models import Submission
+from core.decorators import errors_as_messages
 from core.errors import AtelierError
 from core.roles import is_moderator
-from core.views import safe_next
+from core.views import add_form_error, safe_next
 from moderation import selectors, services
 from moderation.models import Report
 
 LOG_PAGE_SIZE = 50
+QUEUE = "moderation:queue"
 
 
 class ReportForm(forms.Form):
@@ -46,8 +48,8 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    return redirect(safe_next(request, reverse(default)))
+def _back(request: HttpRequest) -> HttpResponse:
+    return redirect(safe_next(request, reverse(QUEUE)))
 
 
 @login_required
@@ -68,12 +70,9 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
             )
-        except AtelierError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            status = 400
+        except (AtelierError, ValidationError) as exc:
+            add_form_error(form, exc)
+            status = getattr(exc, "status", 400)
         else:
             messages.success(
                 request, "Thank you. The moderators will look at your report."
@@ -105,6 +104,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@errors_as_messages(QUEUE)
 def hide(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Submission, pk=pk)
     report_id = request.POST.get("report", "")
@@ -113,49 +113,38 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
         if report_id.isdecimal()
         else None
     )
-    try:
-        services.hide_work(
-            submission=work,
-            actor=request.user,
-            reason=request.POST.get("reason", ""),
-            report=report,
-        )
-        messages.success(request, f"“{work.title}” is hidden.")
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return _back(request, "moderation:queue")
+    services.hide_work(
+        submission=work,
+        actor=request.user,
+        reason=request.POST.get("reason", ""),
+        report=report,
+    )
+    messages.success(request, f"“{work.title}” is hidden.")
+    return _back(request)
 
 
 @login_required
 @require_POST
+@errors_as_messages(QUEUE)
 def restore(request: HttpRequest, pk: int) -> HttpResponse:
     work = get_object_or_404(Submission, pk=pk)
-    try:
-        services.restore_work(
-            submission=work, actor=request.user, reason=request.POST.get("reason", "")
-        )
-        messages.success(request, f"“{work.title}” is restored.")
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return _back(request, "moderation:queue")
+    services.restore_work(
+        submission=work, actor=request.user, reason=request.POST.get("reason", "")
+    )
+    messages.success(request, f"“{work.title}” is restored.")
+    return _back(request)
 
 
 @login_required
 @require_POST
+@errors_as_messages(QUEUE)
 def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    try:
-        services.dismiss_report(
-            report=report, actor=request.user, reason=request.POST.get("reason", "")
-        )
-        messages.info(request, "Report dismissed; the work stays in the gallery.")
-    except AtelierError as exc:
-        messages.error(request, exc.message)
-    return _back(request, "moderation:queue")
+    services.dismiss_report(
+        report=report, actor=request.user, reason=request.POST.get("reason", "")
+    )
+    messages.info(request, "Report dismissed; the work stays in the gallery.")
+    return _back(request)
 
 
 @login_required

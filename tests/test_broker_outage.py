@@ -21,10 +21,10 @@ from rest_framework.test import APIClient
 from accounts.models import OutboxMessage
 from art_tasks.models import CreationTask, Submission
 from art_tasks.services import claim_task
-from art_tasks.services import sweep_stuck_work as sweep
 from community.models import Notification
 from community.services import follow_artist, notify
 from config.celery import app
+from generation.services import sweep_stuck_work as sweep
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import submitted_work
 from tests.images import png_bytes

@@ -104,3 +104,40 @@ def test_the_kit_checks_catch_conftest_imports_and_helpers(tmp_path):
         "tests/test_relative.py:1",
     ]
     assert not_fixtures(tests / "conftest.py") == ["make_cart"]
+
+
+APPS = ("core", "accounts", "art_tasks", "curation", "generation", "gallery")
+APPS += ("moderation", "community")
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_celery_tasks_import_their_services_inside_their_bodies():
+    """Services import Celery tasks at the top, so tasks must not import services
+    there: the two modules would form an import cycle."""
+    offenders = []
+    for app in APPS:
+        tasks = ROOT / app / "tasks.py"
+        if not tasks.exists():
+            continue
+        imported = _top_level_imports(tasks)
+        offenders += [
+            f"{app}/tasks.py imports {name} at module level"
+            for name in imported
+            if name.split(".")[0] in APPS
+            and ".services" in f".{name}."
+            or name.endswith(".services")
+            or ".services." in name
+        ]
+    assert offenders == []

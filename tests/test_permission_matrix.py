@@ -174,7 +174,7 @@ def entry(name: str, *calls: Call) -> None:
 
 # API ------------------------------------------------------------------------
 entry(
-    "api:art_tasks:task-list",
+    "api:generation:task-list",
     Call("GET", lambda w: "/api/v1/tasks/", PUBLIC),
     Call(
         "POST",
@@ -445,7 +445,7 @@ entry(
     Call("GET", lambda w: f"/tasks/{w.draft.pk}/", {**same(404), "staff": 200}),
 )
 entry(
-    "art_tasks:task-progress",
+    "generation:task-progress",
     Call("GET", lambda w: f"/tasks/{w.task.pk}/progress/", PUBLIC),
     Call(
         "GET",
@@ -474,7 +474,7 @@ entry(
     ),
 )
 entry("art_tasks:studio", Call("GET", lambda w: "/studio/", PAGE_FOR_MEMBERS))
-entry("art_tasks:publish", Call("GET", lambda w: "/staff/publish/", STAFF_PAGE))
+entry("generation:publish", Call("GET", lambda w: "/staff/publish/", STAFF_PAGE))
 entry("generation:status", Call("GET", lambda w: "/staff/status/", STAFF_PAGE))
 entry("generation:generators", Call("GET", lambda w: "/staff/generators/", STAFF_PAGE))
 entry("generation:seed-detail", Call("GET", lambda w: f"/seeds/{w.seed.pk}/", PUBLIC))

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from art_tasks import selectors as task_selectors
 from art_tasks.errors import (
     AlreadyClaimed,
     ClaimLimitReached,
@@ -55,6 +56,29 @@ def test_an_expired_claim_frees_its_slot_before_any_cleanup_runs(open_task):
     )
     claim = claim_task(task=open_task, user=UserFactory(username="newcomer"))
     assert claim.state == Claim.State.ACTIVE
+
+
+def test_the_task_list_counts_the_claims_that_hold_a_slot(open_task):
+    """Submitted and live claims hold a slot; expired and released ones do not."""
+    now = timezone.now()
+    past = {"claimed_at": now - timedelta(hours=3)}
+    live = ClaimFactory(task=open_task)
+    submitted = ClaimFactory(
+        task=open_task,
+        state=Claim.State.SUBMITTED,
+        expires_at=now - timedelta(hours=1),
+        **past,
+    )
+    ClaimFactory(task=open_task, expires_at=now - timedelta(seconds=1), **past)
+    ClaimFactory(task=open_task, state=Claim.State.RELEASED)
+    ClaimFactory(task=open_task, state=Claim.State.EXPIRED)
+
+    holding = set(Claim.objects.holding().values_list("pk", flat=True))
+    later = now + timedelta(hours=3)
+
+    assert holding == {live.pk, submitted.pk}
+    assert list(open_task.claims.holding(now=later)) == [submitted]
+    assert task_selectors.get_task(pk=open_task.pk).held == 2
 
 
 def test_release_frees_the_slot_for_someone_else(open_task):

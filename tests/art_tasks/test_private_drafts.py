@@ -2,11 +2,14 @@
 
 import pytest
 
+from django.contrib.auth.models import AnonymousUser
 from rest_framework.test import APIClient
 
 from art_tasks.models import CreationTask
-from art_tasks.services import create_task, publish_task
+from art_tasks.selectors import can_see_task
+from art_tasks.services import create_task
 from generation.models import GenerationJob
+from generation.services import publish_task
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +66,15 @@ def test_generation_errors_never_reach_the_public(client, failed):
     page = client.get(f"/tasks/{failed.pk}/progress/").content.decode()
     assert "Generation failed" in page
     assert ERROR not in page
+
+
+def test_a_draft_is_staffs_alone_and_every_other_state_is_public(failed, staff):
+    nosy = UserFactory(username="nosy")
+    outsiders = [None, AnonymousUser(), nosy]
+
+    assert [can_see_task(task=failed, viewer=v) for v in outsiders] == [False] * 3
+    assert can_see_task(task=failed, viewer=staff) is True
+    for state in CreationTask.State.values:
+        if state != CreationTask.State.DRAFT:
+            failed.state = state
+            assert can_see_task(task=failed, viewer=None) is True, state

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from art_tasks.models import Submission
 from art_tasks.services import create_task
+from art_tasks.voting import VotingRule
 from curation.errors import NotInReview, VoteOnOwnTask
-from curation.rules import VotingRule, decide_after_vote, decide_at_window_end
+from curation.rules import decide_after_vote, decide_at_window_end
 from curation.selectors import review_queue
 from curation.services import cast_vote, close_due_reviews, close_review
 from tests.accounts.factories import CuratorFactory, UserFactory

@@ -7,12 +7,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from art_tasks.models import CreationTask, SeedImage, Submission
-from art_tasks.services import create_task, publish_task
+from art_tasks.services import create_task
 from generation import evolution
 from generation.errors import NotEnoughParents
 from generation.models import GenerationJob
 from generation.selectors import breeding_pool, seed_fitness
-from generation.services import run_generation_job, seed_source_params
+from generation.services import publish_task, run_generation_job, seed_source_params
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import submitted_work
 from tests.curation.factories import decided_work

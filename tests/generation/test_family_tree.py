@@ -4,11 +4,12 @@ import json
 
 import pytest
 
+from django.template.loader import render_to_string
 from rest_framework.test import APIClient
 
 from art_tasks.models import CreationTask
 from curation.services import cast_vote
-from generation.selectors import family_tree
+from generation.selectors import family_tree, seed_detail
 from tests.art_tasks.factories import OpenTaskFactory, submitted_work
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,32 @@ def test_a_fresh_seed_without_children_has_an_empty_tree_in_two_queries(
         tree = family_tree(seed=seed)
 
     assert tree.is_empty is True
+
+
+def test_the_family_tree_include_runs_no_queries(lineage, django_assert_num_queries):
+    """The views fetch the tree; the template only shows it."""
+    tree = family_tree(seed=seed_detail(pk=lineage["Focus"][0].pk))
+
+    with django_assert_num_queries(0):
+        html = render_to_string("generation/_family_tree.html", {"tree": tree})
+
+    assert "Great-great-grandparents" in html
+    assert f'href="{url(lineage["Children"][1])}"' in html
+
+
+def test_the_seed_and_artwork_pages_cost_a_fixed_number_of_queries(
+    client, lineage, artist, curators, django_assert_num_queries
+):
+    focus = lineage["Focus"][0]
+    work = submitted_work(task=focus.task, artist=artist, title="Descendant")
+    for curator in curators:
+        cast_vote(submission=work, curator=curator, score=4)
+
+    with django_assert_num_queries(9):  # the seed, seven tree levels, its works
+        assert client.get(url(focus)).status_code == 200
+    # the work, its view count, seven tree levels, the seed's task
+    with django_assert_num_queries(10):
+        assert client.get(work.get_absolute_url()).status_code == 200
 
 
 def test_the_seed_page_links_four_generations_up_and_three_down(client, lineage):

@@ -14,10 +14,10 @@ import pytest
 from django.utils import timezone
 
 from art_tasks.models import CreationTask
-from art_tasks.services import create_task, publish_task
-from generation import services
+from art_tasks.services import create_task
 from generation.models import GenerationJob
-from generation.services import run_generation_job, stuck_jobs
+from generation.services import jobs as services
+from generation.services import publish_task, run_generation_job, stuck_jobs
 
 
 def _published(staff, seed_count=3):

@@ -4,10 +4,10 @@ import pytest
 from PIL import Image
 
 from art_tasks.models import CreationTask
-from art_tasks.services import create_task, publish_task
+from art_tasks.services import create_task
 from generation.errors import UnknownGenerator
 from generation.models import GenerationJob
-from generation.services import run_generation_job
+from generation.services import publish_new_task, publish_task, run_generation_job
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +89,10 @@ def test_a_failed_generation_returns_the_task_to_draft_with_the_error(
     assert GenerationJob.objects.get(task=task).state == "failed"
 
 
-def test_unknown_styles_are_refused_when_creating_a_task(staff):
+def test_unknown_styles_are_refused_when_publishing_a_task(staff):
     with pytest.raises(UnknownGenerator, match="Unknown style"):
-        _task(staff, style="no-such-style")
+        publish_new_task(by=staff, title="Tiny", brief="b", style="no-such-style")
+    assert not CreationTask.objects.exists()
 
 
 def test_web_code_paths_never_import_torch():

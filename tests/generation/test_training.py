@@ -14,13 +14,18 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from art_tasks.models import CreationTask
-from art_tasks.services import create_task, publish_task
+from art_tasks.services import create_task
 from core.errors import NotAllowed
 from curation.services import cast_vote
 from generation import dcgan
 from generation.errors import NotEnoughTrainingImages
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
-from generation.services import create_training_run, run_generation_job, start_training
+from generation.services import (
+    create_training_run,
+    publish_task,
+    run_generation_job,
+    start_training,
+)
 from generation.tasks import train_generator_task
 from generation.training import train_generator
 from tests.art_tasks.factories import OpenTaskFactory, submitted_work

@@ -18,13 +18,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.services import make_curator, register_user, verify_email_address
 from art_tasks.models import CreationTask, Submission
-from art_tasks.services import (
-    claim_task,
-    create_task,
-    process_submission,
-    publish_task,
-    submit_work,
-)
+from art_tasks.services import claim_task, create_task, process_submission, submit_work
 from community.services import follow_artist
 from curation.services import cast_vote
 from gallery.services import (
@@ -36,7 +30,7 @@ from gallery.services import (
     refresh_gallery_layout,
 )
 from generation.models import GenerationJob
-from generation.services import run_generation_job
+from generation.services import publish_task, run_generation_job
 
 ACCOUNTS = [
     # username, password, role, display name

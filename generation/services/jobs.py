@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -23,55 +22,39 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.services.outbox import publish, send_on_commit
+from accounts.services.outbox import flush_outbox, publish, send_on_commit
 from art_tasks.models import CreationTask, SeedImage
-from core.errors import NotAllowed
-from generation import evolution, registry
+from art_tasks.services import (
+    STUCK_AFTER,
+    fail_task_generation,
+    open_task,
+    resend_idle_submissions,
+)
+from generation import registry
 from generation.errors import (
-    InvalidTrainingRequest,
-    NotEnoughParents,
-    NotEnoughTrainingImages,
     UnknownGenerator,
 )
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
+from generation.services.breeding import plan_seeds
+from generation.tasks import generate_seeds_task, train_generator_task
 
 logger = logging.getLogger(__name__)
 
+
 SEED_THUMB = 320
+
+
 # A running job's worker touches `heartbeat_at` this often; a job silent for
 # `JOB_STALE_AFTER` has lost its worker (killed, or cut off), and the sweeper
 # sends it again. A queued job whose message went missing is sent again after
 # `JOB_LOST_AFTER` (the outbox already covers a broker that was down).
 JOB_HEARTBEAT_EVERY = timedelta(seconds=10)
+
+
 JOB_STALE_AFTER = timedelta(seconds=30)
+
+
 JOB_LOST_AFTER = timedelta(minutes=10)
-
-
-def known_styles() -> list[str]:
-    """Return the CPPN style names, without importing torch."""
-    return list(registry.CPPN_STYLES)
-
-
-def check_generator_recipe(
-    *, generator: str, version: str, style: str, size: int
-) -> None:
-    """Raise a clear error for an unknown generator, version, style or size."""
-    if generator == registry.CPPN:
-        if version != registry.CPPN_VERSION:
-            raise UnknownGenerator(
-                f"The CPPN painter has version {registry.CPPN_VERSION}, not {version}."
-            )
-        if style not in registry.CPPN_STYLES:
-            raise UnknownGenerator(
-                f"Unknown style “{style}”. Choose one of: {', '.join(known_styles())}."
-            )
-    elif not GeneratorModel.objects.filter(
-        name=generator, version=version, is_active=True
-    ).exists():
-        raise UnknownGenerator(f"There is no active generator {generator}@{version}.")
-    if not 64 <= size <= 2048:
-        raise UnknownGenerator("Image size must be between 64 and 2048 pixels.")
 
 
 def start_generation(*, task: CreationTask) -> GenerationJob:
@@ -81,119 +64,11 @@ def start_generation(*, task: CreationTask) -> GenerationJob:
     a rerun or a redelivered message paints exactly the same seeds. Raise
     `NotEnoughParents` for a bred task with fewer than two scored seeds.
     """
-    from generation.tasks import generate_seeds_task
 
     plan = plan_seeds(task=task)
     job = GenerationJob.objects.create(task=task, total=task.seed_count, plan=plan)
     send_on_commit(generate_seeds_task, job.pk)
     return job
-
-
-# Seed plans and breeding -------------------------------------------------------
-
-SOURCE_FRESH, SOURCE_BRED = "fresh", "bred"
-SEED_SOURCES = {
-    SOURCE_FRESH: "Fresh random genomes",
-    SOURCE_BRED: "Bred from the fittest seeds of earlier tasks",
-}
-
-
-def _scored_seed_count(style: str, exclude: CreationTask | None = None) -> int:
-    from generation.selectors import breeding_pool
-
-    return breeding_pool(style=style, exclude_task=exclude).count()
-
-
-def _refuse_small_pool(style: str, pool: int) -> None:
-    if pool < 2:
-        seeds = "seed has" if pool == 1 else "seeds have"
-        raise NotEnoughParents(
-            f"Breeding needs at least 2 {style} seeds whose works curators have "
-            f"scored; {pool} {seeds} been scored so far. Publish fresh seeds, or "
-            "choose a style with scored seeds."
-        )
-
-
-def seed_source_params(
-    *,
-    source: str,
-    style: str,
-    generator: str = registry.CPPN,
-    fresh_fraction: float = evolution.DEFAULT_FRESH_FRACTION,
-) -> dict:
-    """Return the task params that record where its seeds come from.
-
-    ``fresh`` paints random genomes; ``bred`` breeds the task's seeds from
-    the fittest scored seeds of `style` (see `generation.evolution`). Call
-    it before `create_task`, so a refused source leaves no draft behind:
-    raise `NotEnoughParents` when fewer than two seeds of `style` have
-    curator scores, `UnknownGenerator` for a source the generator lacks.
-    """
-    if source not in SEED_SOURCES:
-        raise UnknownGenerator(
-            f"Unknown seed source “{source}”; choose {' or '.join(SEED_SOURCES)}."
-        )
-    if source == SOURCE_FRESH:
-        return {"source": SOURCE_FRESH}
-    if generator != registry.CPPN:
-        raise UnknownGenerator("Only the CPPN painter can breed seeds.")
-    if not 0 <= fresh_fraction <= 1:
-        raise UnknownGenerator("The fresh fraction must be between 0 and 1.")
-    pool = _scored_seed_count(style)
-    _refuse_small_pool(style, pool)
-    return {"source": SOURCE_BRED, "fresh_fraction": fresh_fraction, "pool": pool}
-
-
-def plan_seeds(*, task: CreationTask) -> list[dict]:
-    """Return `[{"index", "recipe", "parents"}]` for every seed of a CPPN task.
-
-    Fresh tasks get the recipes `generation.cppn.make_recipe` makes for
-    seeds `seed_base + index`. Bred tasks (``params["source"] == "bred"``)
-    get `evolution.breed` over the fittest scored seeds of the task's style
-    from other tasks, seeded by the task id, and record the size of that
-    pool in the task's params. Other generators plan nothing: their
-    recipes are made while painting.
-    """
-    if task.generator != registry.CPPN:
-        return []
-    if task.params.get("source") != SOURCE_BRED:
-        base = int(task.params.get("seed_base", task.pk * 1000))
-        return [
-            {
-                "index": i,
-                "recipe": evolution.random_genome(
-                    style=task.style, seed=base + i, size=task.image_size
-                ),
-                "parents": [],
-            }
-            for i in range(task.seed_count)
-        ]
-    from generation.selectors import breeding_pool
-
-    pool = breeding_pool(style=task.style, exclude_task=task)
-    size = pool.count()
-    _refuse_small_pool(task.style, size)
-    elite = [
-        evolution.Candidate(seed.pk, seed.recipe, seed.fitness)
-        for seed in pool[: evolution.TOP_K]
-    ]
-    fresh_fraction = float(
-        task.params.get("fresh_fraction", evolution.DEFAULT_FRESH_FRACTION)
-    )
-    bred = evolution.breed(
-        elite,
-        count=task.seed_count,
-        fresh_fraction=fresh_fraction,
-        rng=int(task.params.get("breed_seed", task.pk)),
-        size=task.image_size,
-        style=task.style,
-    )
-    task.params = {**task.params, "fresh_fraction": fresh_fraction, "pool": size}
-    task.save(update_fields=["params", "updated_at"])
-    return [
-        {"index": i, "recipe": genome, "parents": parents}
-        for i, (genome, parents) in enumerate(bred)
-    ]
 
 
 def _fixed_plan(job: GenerationJob) -> dict[int, dict]:
@@ -334,7 +209,6 @@ def run_generation_job(
     from django.conf import settings
 
     from art_tasks.imaging import difference_hash
-    from art_tasks.services import fail_task_generation, open_task
     from generation import cppn
 
     batch_size = batch_size or settings.ATELIER_GENERATION_BATCH
@@ -445,7 +319,6 @@ def resume_stuck_jobs(*, older_than: datetime) -> int:
     Jobs follow `stuck_jobs`; a training run is stalled when its row has not
     moved since `older_than`.
     """
-    from generation.tasks import generate_seeds_task, train_generator_task
 
     stuck = stuck_jobs()
     for pk in stuck:
@@ -461,16 +334,6 @@ def resume_stuck_jobs(*, older_than: datetime) -> int:
     for pk in runs:
         publish(train_generator_task, pk)
     return len(stuck) + len(runs)
-
-
-# Trained generators -------------------------------------------------------------
-
-TRAINING_MIN_IMAGES = 8
-TRAINING_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-TRAINING_MAX_EPOCHS = 1000
-# A live training run touches its row every few seconds; one silent for
-# longer is taken as crashed, and a redelivered message may resume it.
-TRAINING_STALE_AFTER = timedelta(minutes=3)
 
 
 def _checkpoint_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
@@ -523,66 +386,19 @@ def _render(recipes: list[dict], device: object) -> list:
     return images
 
 
-def create_training_run(
-    *,
-    name: str,
-    size: int,
-    epochs: int,
-    batch_size: int = 64,
-    params: dict | None = None,
-    requested_by: User | None = None,
-) -> TrainingRun:
-    """Check a training request and record it as a queued run.
+def sweep_stuck_work() -> dict[str, int]:
+    """Send again the Celery work that was left behind; count what went.
 
-    The caller trains it: `start_training` through the generation queue,
-    the ``train_generator`` command in its own process.
+    The outbox first (work committed while the broker was down), then
+    submissions and generation jobs whose worker died or whose message was
+    lost: the database still knows the work is pending. The Celery tasks
+    are idempotent, so a resend of work that was only slow changes nothing.
     """
-    name = name.strip().lower()
-    if name == registry.CPPN or not TRAINING_NAME.match(name):
-        raise InvalidTrainingRequest(
-            "Name the generator with lower-case letters, digits and hyphens "
-            "(up to 40), other than “cppn”."
-        )
-    if size not in registry.DCGAN_SIZES:
-        sizes = ", ".join(f"{s}" for s in registry.DCGAN_SIZES)
-        raise InvalidTrainingRequest(f"Train at {sizes} px, not {size}.")
-    if not 1 <= epochs <= TRAINING_MAX_EPOCHS:
-        raise InvalidTrainingRequest(
-            f"Epochs must be between 1 and {TRAINING_MAX_EPOCHS}."
-        )
-    if not 2 <= batch_size <= 1024:
-        raise InvalidTrainingRequest("The batch size must be between 2 and 1024.")
-    from generation import selectors
-
-    count = selectors.training_image_count()
-    if count < TRAINING_MIN_IMAGES:
-        raise NotEnoughTrainingImages(
-            f"Training needs at least {TRAINING_MIN_IMAGES} images from accepted "
-            f"work and CPPN seeds; there are {count}."
-        )
-    run = TrainingRun(
-        name=name,
-        size=size,
-        epochs=epochs,
-        params={**(params or {}), "batch_size": batch_size},
-        requested_by=requested_by,
-    )
-    run.full_clean()
-    run.save()
-    return run
-
-
-@transaction.atomic
-def start_training(
-    *, by: User, name: str, size: int, epochs: int, batch_size: int = 64
-) -> TrainingRun:
-    """Queue a training run on the generation queue once the caller commits."""
-    from generation.tasks import train_generator_task
-
-    if not (by.is_authenticated and by.is_staff):
-        raise NotAllowed("Only staff can train generators.")
-    run = create_training_run(
-        name=name, size=size, epochs=epochs, batch_size=batch_size, requested_by=by
-    )
-    send_on_commit(train_generator_task, run.pk)
-    return run
+    outbox = flush_outbox()
+    submissions = resend_idle_submissions()
+    cutoff = timezone.now() - STUCK_AFTER
+    return {
+        "outbox": outbox,
+        "submissions": submissions,
+        "jobs": resume_stuck_jobs(older_than=cutoff),
+    }

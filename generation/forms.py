@@ -1,0 +1,125 @@
+"""Forms of the task pages: publishing and submitting."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+from art_tasks import limits
+from art_tasks.models import License
+
+CLAIM_MINUTES = limits.CLAIM_TTL.in_minutes()
+REVIEW_HOURS = limits.REVIEW_WINDOW.in_hours()
+
+
+class PublishForm(forms.Form):
+    title = forms.CharField(max_length=limits.TITLE_MAX_LENGTH)
+    brief = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=limits.BRIEF_MAX_LENGTH
+    )
+    tags = forms.CharField(
+        required=False, help_text="Comma-separated, e.g. abstract, colour-study"
+    )
+    license = forms.ChoiceField(choices=License.choices, initial=License.CC_BY)
+    slots = forms.IntegerField(
+        min_value=limits.SLOTS.low, max_value=limits.SLOTS.high, initial=10
+    )
+    claim_ttl_minutes = forms.IntegerField(
+        min_value=CLAIM_MINUTES[0],
+        max_value=CLAIM_MINUTES[1],
+        initial=120,
+        label="Claim time limit (minutes)",
+    )
+    deadline = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Optional; UTC.",
+    )
+    generator = forms.ChoiceField(
+        choices=[],
+        help_text="The CPPN painter, or a version trained on the accepted gallery.",
+    )
+    style = forms.ChoiceField(choices=[], help_text="Used by the CPPN painter only.")
+    seed_count = forms.IntegerField(
+        min_value=limits.SEED_COUNT.low,
+        max_value=limits.SEED_COUNT.high,
+        initial=8,
+        label="Seed images",
+    )
+    image_size = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(256, "256 px"), (512, "512 px"), (768, "768 px"), (1024, "1024 px")],
+        initial=512,
+    )
+    # Voting rule; empty fields use the site default (docs/curation.md).
+    vote_quorum = forms.IntegerField(
+        required=False,
+        min_value=limits.VOTE_QUORUM.low,
+        max_value=limits.VOTE_QUORUM.high,
+        label="Votes to decide (quorum)",
+        help_text="Empty: the site default.",
+    )
+    accept_threshold = forms.FloatField(
+        required=False,
+        min_value=limits.ACCEPT_THRESHOLD.low,
+        max_value=limits.ACCEPT_THRESHOLD.high,
+        label="Mean score to accept (1-5)",
+        help_text="Empty: the site default.",
+    )
+    review_window_hours = forms.IntegerField(
+        required=False,
+        min_value=REVIEW_HOURS[0],
+        max_value=REVIEW_HOURS[1],
+        label="Review window (hours)",
+        help_text="How long a submission waits for votes; extended once if "
+        "too few came. Empty: the site default.",
+    )
+    source = forms.ChoiceField(
+        label="Seeds",
+        choices=[
+            ("fresh", "Fresh random genomes"),
+            ("bred", "Bred from the fittest seeds of earlier tasks"),
+        ],
+        initial="fresh",
+        required=False,  # left out: fresh
+        widget=forms.RadioSelect,
+        help_text="Bred seeds descend from the seeds of this style whose works "
+        "curators scored highest; a quarter stay fresh for variety.",
+    )
+
+    publish_key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=100,
+        required=False,
+        help_text="A token per filled-in form, so sending it twice publishes once.",
+    )
+
+    def __init__(self, *args, styles: list[str], **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["publish_key"].initial = uuid.uuid4().hex
+        from generation import registry
+        from generation.palettes import STYLES
+        from generation.selectors import trained_generators
+
+        cppn = f"{registry.CPPN}@{registry.CPPN_VERSION}"
+        self.fields["generator"].choices = [(cppn, "CPPN painter")] + [
+            (f"{g.name}@{g.version}", f"{g.name}@{g.version} — {g.description}")
+            for g in trained_generators()
+        ]
+        self.fields["style"].choices = [
+            (s, f"{s.replace('-', ' ').title()} — {STYLES[s].description}")
+            for s in styles
+        ]
+
+    def clean_generator(self) -> tuple[str, str]:
+        """Return the chosen generator as (name, version)."""
+        from generation.registry import split_choice
+
+        return split_choice(self.cleaned_data["generator"])
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data.get("tags", "")
+        return [
+            t.strip().lower().replace(" ", "-") for t in raw.split(",") if t.strip()
+        ]
