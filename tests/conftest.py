@@ -7,13 +7,12 @@ side by side).
 
 from __future__ import annotations
 
-import io
 import os
-import time
 from datetime import timedelta
 
 import pytest
-from PIL import Image
+
+from tests.images import png_bytes
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls from that thread are still synchronous and safe.
@@ -42,26 +41,6 @@ def fresh_cache(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
-
-
-def wait_for(predicate, *, timeout: float, what: str):
-    """Return `predicate()` once it is truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple = (200, 80, 40)) -> bytes:
-    image = Image.new("RGB", size, colour)
-    for x in range(size[0]):
-        image.putpixel((x, x % size[1]), (20, 40, 220))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -95,3 +74,30 @@ def open_task(db, staff):
     from tests.art_tasks.factories import OpenTaskFactory
 
     return OpenTaskFactory(created_by=staff, slots=5, claim_ttl=timedelta(hours=2))
+
+
+@pytest.fixture
+def roomy_task(db, staff):
+    """An open task with room for many contributors."""
+    from tests.art_tasks.factories import OpenTaskFactory
+
+    return OpenTaskFactory(created_by=staff, title="Roomy", slots=200)
+
+
+@pytest.fixture
+def accepted_work(roomy_task, curators):
+    """Build decided works: `accepted_work("title", [4, 4, 4], artist=...)`."""
+    from tests.accounts.factories import UserFactory
+    from tests.curation.factories import decided_work
+
+    def build(title: str, scores=(4, 4, 4), *, artist=None, task=None):
+        artist = artist or UserFactory(username=f"by-{title}".lower()[:30])
+        return decided_work(
+            task=task or roomy_task,
+            artist=artist,
+            title=title,
+            curators=curators,
+            scores=scores,
+        )
+
+    return build

@@ -13,7 +13,7 @@ from curation.models import Vote
 from curation.services import cast_vote
 from moderation.models import ModerationAction
 from tests.accounts.factories import UserFactory
-from tests.gallery.conftest import make_work
+from tests.art_tasks.factories import submitted_work
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def _act(client: Client, action: str, *works: Submission):
 
 
 def test_staff_accept_a_work_in_review_from_the_admin(admin_client, open_task, artist):
-    work = make_work(task=open_task, artist=artist, title="Dune sea")
+    work = submitted_work(task=open_task, artist=artist, title="Dune sea")
     page = _act(admin_client, "accept", work)
     work.refresh_from_db()
     assert work.state == Submission.State.ACCEPTED
@@ -57,7 +57,7 @@ def test_staff_accept_a_work_in_review_from_the_admin(admin_client, open_task, a
 def test_staff_reject_from_the_admin_and_a_decided_work_is_refused(
     admin_client, open_task, artist
 ):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     _act(admin_client, "reject", work)
     work.refresh_from_db()
     assert work.state == Submission.State.REJECTED
@@ -70,7 +70,7 @@ def test_staff_reject_from_the_admin_and_a_decided_work_is_refused(
 def test_hide_and_restore_from_the_admin_are_logged(
     admin_client, boss, open_task, artist
 ):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     _act(admin_client, "accept", work)
     _act(admin_client, "hide", work)
     work.refresh_from_db()
@@ -87,7 +87,7 @@ def test_hide_and_restore_from_the_admin_are_logged(
 
 
 def test_the_admin_cannot_write_a_state_or_a_counter(admin_client, open_task, artist):
-    work = make_work(task=open_task, artist=artist, title="Kept")
+    work = submitted_work(task=open_task, artist=artist, title="Kept")
     url = f"{CHANGELIST}{work.pk}/change/"
     form = admin_client.get(url)
     assert form.status_code == 200
@@ -111,7 +111,7 @@ def test_the_admin_cannot_write_a_state_or_a_counter(admin_client, open_task, ar
 
 
 def test_votes_are_read_only_in_the_admin(admin_client, open_task, artist, curators):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     vote = cast_vote(submission=work, curator=curators[0], score=4)
     assert admin_client.get("/admin/curation/vote/add/").status_code == 403
     url = f"/admin/curation/vote/{vote.pk}/change/"

@@ -62,24 +62,27 @@ def world(open_task, curators, staff):
     from django.test import Client
 
     from gallery.services import add_to_collection, create_collection
-    from generation.models import GenerationJob
     from moderation.models import Report
     from tests.accounts.factories import CuratorFactory, UserFactory
-    from tests.art_tasks.factories import TaskFactory
-    from tests.gallery.conftest import make_work, vote_all
+    from tests.art_tasks.factories import TaskFactory, submitted_work
+    from tests.curation.factories import decided_work
+    from tests.generation.factories import GenerationJobFactory
+    from tests.moderation.factories import ReportFactory
 
     cache.clear()  # a fresh throttle window for each operation
     contributor = UserFactory(username="fuzzer")
     moderator = CuratorFactory(username="moderator", is_staff=True)
     painter = UserFactory(username="painter")
-    accepted = vote_all(make_work(task=open_task, artist=painter), curators, [5, 4, 4])
-    in_review = make_work(task=open_task, artist=contributor, title="In review")
+    accepted = decided_work(
+        task=open_task, artist=painter, curators=curators, scores=[5, 4, 4]
+    )
+    in_review = submitted_work(task=open_task, artist=contributor, title="In review")
     claim = open_task.claims.filter(contributor=contributor).first()
-    report = Report.objects.create(
+    report = ReportFactory(
         submission=accepted, reporter=contributor, reason=Report.Reason.SPAM
     )
     draft = TaskFactory(created_by=staff, title="Draft")
-    job = GenerationJob.objects.create(task=open_task, total=2, done=2)
+    job = GenerationJobFactory(task=open_task, total=2, done=2)
     collection = create_collection(by=staff, title="Fuzz", published=True)
     add_to_collection(collection=collection, by=staff, submission=accepted)
     tokens = {"anonymous": None}

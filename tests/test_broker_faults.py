@@ -38,7 +38,8 @@ from config.celery import app as celery_app
 from generation.models import GenerationJob
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
-from tests.conftest import png_bytes, wait_for
+from tests.images import png_bytes
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).parent / "celery")

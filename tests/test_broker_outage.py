@@ -8,7 +8,6 @@ Redis and a real worker is in `test_broker_faults.py`.
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
@@ -21,13 +20,14 @@ from rest_framework.test import APIClient
 
 from accounts.models import OutboxMessage
 from art_tasks.models import CreationTask, Submission
-from art_tasks.services import claim_task, process_submission, submit_work
+from art_tasks.services import claim_task
 from community.models import Notification
 from community.services import follow_artist, notify
 from config.celery import app
 from generation.services import sweep_stuck_work as sweep
 from tests.accounts.factories import UserFactory
-from tests.conftest import png_bytes
+from tests.art_tasks.factories import submitted_work
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -130,18 +130,7 @@ def test_the_deciding_vote_in_an_outage_notifies_everyone_exactly_once(
     fans = [UserFactory(username=f"fan{i}") for i in range(3)]
     for fan in fans:
         follow_artist(follower=fan, artist=artist)
-    claim = claim_task(task=open_task, user=artist)
-    upload = io.BytesIO(png_bytes((96, 64)))
-    upload.name = "work.png"
-    work = submit_work(
-        claim=claim,
-        user=artist,
-        seed=open_task.seeds.first(),
-        image=upload,
-        title="Voted in the dark",
-        license=open_task.license,
-    )
-    process_submission(submission=work)
+    work = submitted_work(task=open_task, artist=artist, title="Voted in the dark")
     OutboxMessage.objects.all().delete()  # the processing message went out
 
     broker.up = False

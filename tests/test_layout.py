@@ -1,11 +1,13 @@
 """Guards on the project's layout (see DESIGN.md, Layout)."""
 
+import ast
 import importlib
 import sys
 import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
 
 
 def test_import_platform_is_still_the_standard_library_module():
@@ -33,6 +35,75 @@ def test_no_top_level_package_shadows_the_standard_library():
         "moderation",
     ]
     assert not set(packages) & set(sys.stdlib_module_names)
+
+
+# The test kit: conftest modules hold fixtures, helpers live in modules -------
+
+
+def conftest_imports(folder: Path) -> list[str]:
+    """Return `path:line` of each import of a conftest module under `folder`."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                names = [module, *(f"{module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            if any("conftest" in name.split(".") for name in names):
+                found.append(f"{path.relative_to(folder.parent)}:{node.lineno}")
+    return found
+
+
+def not_fixtures(conftest: Path) -> list[str]:
+    """Return the top-level names in `conftest` that are neither fixture nor hook."""
+    found = []
+    for node in ast.parse(conftest.read_text(), filename=str(conftest)).body:
+        if isinstance(node, ast.ClassDef):
+            found.append(node.name)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            fixture = any("fixture" in ast.unparse(d) for d in node.decorator_list)
+            if not fixture and not node.name.startswith("pytest_"):
+                found.append(node.name)
+    return found
+
+
+def test_no_test_module_imports_from_a_conftest_module():
+    assert conftest_imports(TESTS) == []
+
+
+def test_conftest_modules_hold_fixtures_only():
+    conftests = sorted(TESTS.rglob("conftest.py"))
+    assert conftests
+    assert {str(c.relative_to(ROOT)): not_fixtures(c) for c in conftests} == {
+        str(c.relative_to(ROOT)): [] for c in conftests
+    }
+
+
+def test_the_kit_checks_catch_conftest_imports_and_helpers(tmp_path):
+    tests = tmp_path / "tests"
+    (tests / "shop").mkdir(parents=True)
+    (tests / "shop" / "test_cart.py").write_text(
+        "from tests.shop.conftest import make_cart\n"
+    )
+    (tests / "test_late.py").write_text("def test_x():\n    import tests.conftest\n")
+    (tests / "test_relative.py").write_text("from . import conftest\n")
+    (tests / "test_fine.py").write_text("from tests.images import png_bytes\n")
+    (tests / "conftest.py").write_text(
+        "import pytest\n\n"
+        "@pytest.fixture\ndef cart():\n    return []\n\n"
+        "def pytest_configure(config):\n    pass\n\n"
+        "def make_cart():\n    return []\n"
+    )
+
+    assert conftest_imports(tests) == [
+        "tests/shop/test_cart.py:1",
+        "tests/test_late.py:2",
+        "tests/test_relative.py:1",
+    ]
+    assert not_fixtures(tests / "conftest.py") == ["make_cart"]
 
 
 APPS = ("core", "accounts", "art_tasks", "curation", "generation", "gallery")

@@ -29,13 +29,15 @@ from art_tasks.models import CreationTask
 from art_tasks.services import claim_task
 from community.models import Notification
 from community.services.notifications import notify
-from gallery.models import Collection, CollectionItem
+from gallery.models import Collection
 from generation.models import GenerationJob
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.art_tasks.factories import OpenTaskFactory, TaskFactory
-from tests.conftest import png_bytes
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import OpenTaskFactory, TaskFactory, submitted_work
+from tests.curation.factories import decided_work
+from tests.gallery.factories import CollectionFactory, CollectionItemFactory
+from tests.generation.factories import GenerationJobFactory
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -79,22 +81,24 @@ def world(db) -> World:
     task = OpenTaskFactory(created_by=staff, title="Dunes", slots=20)
     other_task = OpenTaskFactory(created_by=staff, title="Tides", slots=20)
     third_task = OpenTaskFactory(created_by=staff, title="Ridges", slots=20)
-    accepted = vote_all(
-        make_work(task=task, artist=owner, title="Accepted"), curators[:3], [4, 4, 4]
+    accepted = decided_work(
+        task=task,
+        artist=owner,
+        title="Accepted",
+        curators=curators[:3],
+        scores=[4, 4, 4],
     )
-    in_review = make_work(
+    in_review = submitted_work(
         task=other_task, artist=owner, title="In review", image=png_bytes((80, 60))
     )
     claim = claim_task(task=third_task, user=owner)
     report = report_work(submission=accepted, reporter=member, reason="spam")
-    collection = Collection.objects.create(
+    collection = CollectionFactory(
         slug="picks", title="Picks", curated_by=staff, published=True, cover=accepted
     )
-    CollectionItem.objects.create(
-        collection=collection, submission=accepted, position=1
-    )
+    CollectionItemFactory(collection=collection, submission=accepted, position=1)
     draft = TaskFactory(created_by=staff, title="Draft")
-    job = GenerationJob.objects.create(task=draft, total=2)
+    job = GenerationJobFactory(task=draft, total=2)
     notification = notify(
         recipient=owner,
         kind=Notification.Kind.MODERATION,

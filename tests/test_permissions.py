@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 from art_tasks.models import CreationTask
 from art_tasks.services import claim_task
 from tests.accounts.factories import UserFactory
-from tests.art_tasks.factories import TaskFactory
-from tests.art_tasks.helpers import submitted_work
+from tests.art_tasks.factories import TaskFactory, submitted_work
 
 pytestmark = pytest.mark.django_db
 

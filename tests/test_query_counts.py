@@ -1,7 +1,8 @@
 """List selectors cost the same number of queries for one row as for many.
 
-Each case builds a small and a larger list, reads every field its page
-shows, and pins the number of queries: a page that grew an N+1 would fail.
+Each case builds a list of 1, N = 3 and 2N = 6 rows, reads every field its
+page shows, and pins the number of queries: a page that grew an N+1 would
+fail, since the same pin has to hold for every length.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
+from accounts import selectors as account_selectors
+from accounts.services import issue_token
 from art_tasks import selectors as task_selectors
 from art_tasks.models import Tag
 from community import selectors as community_selectors
@@ -17,15 +20,56 @@ from community.models import Notification
 from community.services.notifications import notify
 from curation import selectors as curation_selectors
 from gallery import selectors as gallery_selectors
-from gallery.models import Collection, CollectionItem
+from gallery.selectors import GalleryQuery
+from generation import selectors as generation_selectors
+from generation.models import GeneratorModel
+from moderation import selectors as moderation_selectors
+from moderation.services import hide_work
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.gallery.conftest import make_work
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
+from tests.curation.factories import VoteFactory, decided_work
+from tests.gallery.factories import (
+    CollectionFactory,
+    CollectionItemFactory,
+    LikeFactory,
+)
+from tests.generation.factories import (
+    GenerationJobFactory,
+    GeneratorModelFactory,
+    TrainingRunFactory,
+)
+from tests.moderation.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
 
+Reader = Callable[[], list]
 
-def _tasks(n: int) -> Callable[[], list]:
+
+def _accepted(n: int, *, artist=None, task=None, seeds=None) -> list:
+    """Return `n` accepted works by as many artists on `task`, or all by `artist`.
+
+    One person submits once to a task, so each work of `artist` has a task of
+    its own; others share `task` (a new one by default), on `seeds` if given.
+    """
+    curators = [CuratorFactory(username=f"judge{i}") for i in range(3)]
+    task = task or OpenTaskFactory(slots=50)
+    return [
+        decided_work(
+            task=OpenTaskFactory(title=f"Task {i}") if artist else task,
+            seed=seeds[i] if seeds else None,
+            artist=artist or UserFactory(username=f"maker{i}"),
+            title=f"Work {i}",
+            curators=curators,
+            scores=(5, 4, 4),
+        )
+        for i in range(n)
+    ]
+
+
+# art_tasks ----------------------------------------------------------------------
+
+
+def _tasks(n: int) -> Reader:
     for i in range(n):
         task = OpenTaskFactory(title=f"Task {i}")
         task.tags.add(Tag.objects.create(name=f"tag{i}"))
@@ -40,11 +84,59 @@ def _tasks(n: int) -> Callable[[], list]:
     return read
 
 
-def _review_queue(n: int) -> Callable[[], list]:
+def _user_claims(n: int) -> Reader:
+    person = UserFactory(username="claimer")
+    for i in range(n):
+        submitted_work(task=OpenTaskFactory(title=f"Task {i}"), artist=person)
+
+    def read() -> list:
+        rows = list(task_selectors.user_claims(user=person))
+        for claim in rows:
+            _ = (claim.task.title, claim.state, claim.submission.title)
+        return rows
+
+    return read
+
+
+def _user_submissions(n: int) -> Reader:
+    person = UserFactory(username="painter")
+    for i in range(n):
+        submitted_work(task=OpenTaskFactory(title=f"Task {i}"), artist=person)
+
+    def read() -> list:
+        rows = list(task_selectors.user_submissions(user=person))
+        for work in rows:
+            _ = (work.task.title, work.seed.index, work.artist.username, work.state)
+        return rows
+
+    return read
+
+
+# accounts -----------------------------------------------------------------------
+
+
+def _api_tokens(n: int) -> Reader:
+    person = UserFactory(username="scripter")
+    for i in range(n):
+        issue_token(user=person, name=f"script {i}")
+
+    def read() -> list:
+        rows = list(account_selectors.api_tokens(user=person))
+        for token in rows:
+            _ = (token.name, token.created_at, token.last_used_at)
+        return rows
+
+    return read
+
+
+# curation -----------------------------------------------------------------------
+
+
+def _review_queue(n: int) -> Reader:
     curator = CuratorFactory(username="reader")
     task = OpenTaskFactory(slots=50)
     for i in range(n):
-        make_work(task=task, artist=UserFactory(username=f"queued{i}"))
+        submitted_work(task=task, artist=UserFactory(username=f"queued{i}"))
 
     def read() -> list:
         rows = list(curation_selectors.review_queue(curator=curator))
@@ -55,17 +147,70 @@ def _review_queue(n: int) -> Callable[[], list]:
     return read
 
 
-def _collections(n: int) -> Callable[[], list]:
+def _open_votes(n: int) -> Reader:
+    curator = CuratorFactory(username="reader")
+    VoteFactory.create_batch(n, curator=curator)
+
+    def read() -> list:
+        rows = list(curation_selectors.open_votes(curator=curator))
+        for vote in rows:
+            _ = (vote.score, vote.submission.title, vote.submission.state)
+        return rows
+
+    return read
+
+
+# gallery ------------------------------------------------------------------------
+
+
+def _gallery(n: int) -> Reader:
+    fan = UserFactory(username="fan")
+    for work in _accepted(n)[::2]:
+        LikeFactory(submission=work, user=fan)
+
+    def read() -> list:
+        rows = list(gallery_selectors.gallery_list(viewer=fan))
+        for work in rows:
+            _ = (work.artist.username, work.task.title, work.seed.index, work.liked)
+        return rows
+
+    return read
+
+
+def _gallery_page(n: int) -> Reader:
+    _accepted(n)
+
+    def read() -> list:
+        page = gallery_selectors.gallery_page(query=GalleryQuery(order="new"))
+        for work in page.items:
+            _ = (work.artist.username, work.task.title, work.seed.index, work.liked)
+        return page.items
+
+    return read
+
+
+def _artist_works(n: int) -> Reader:
+    artist = UserFactory(username="prolific")
+    _accepted(n, artist=artist)
+
+    def read() -> list:
+        rows = list(gallery_selectors.artist_works(artist=artist))
+        for work in rows:
+            _ = (work.artist.username, work.task.title, work.seed.index)
+        return rows
+
+    return read
+
+
+def _collections(n: int) -> Reader:
     staff = UserFactory(username="keeper", is_staff=True)
     task = OpenTaskFactory(slots=50)
     for i in range(n):
-        work = make_work(task=task, artist=UserFactory(username=f"shown{i}"))
-        collection = Collection.objects.create(
+        work = submitted_work(task=task, artist=UserFactory(username=f"shown{i}"))
+        collection = CollectionFactory(
             slug=f"c{i}", title=f"C {i}", curated_by=staff, published=True, cover=work
         )
-        CollectionItem.objects.create(
-            collection=collection, submission=work, position=1
-        )
+        CollectionItemFactory(collection=collection, submission=work, position=1)
 
     def read() -> list:
         rows = list(gallery_selectors.collection_list())
@@ -77,7 +222,59 @@ def _collections(n: int) -> Callable[[], list]:
     return read
 
 
-def _inbox(n: int) -> Callable[[], list]:
+# moderation ---------------------------------------------------------------------
+
+
+def _report_queue(n: int) -> Reader:
+    for work in _accepted(n):
+        ReportFactory.create_batch(2, submission=work)
+
+    def read() -> list:
+        rows = list(moderation_selectors.report_queue())
+        for work in rows:
+            _ = (work.open_reports, work.first_reported_at)
+            _ = (work.artist.username, work.task.title)
+            _ = [report.reporter.username for report in work.open_report_list]
+        return rows
+
+    return read
+
+
+def _hidden_works(n: int) -> Reader:
+    moderator = UserFactory(username="warden", is_staff=True)
+    for work in _accepted(n):
+        hide_work(submission=work, actor=moderator, reason="Copied.")
+
+    def read() -> list:
+        rows = list(moderation_selectors.hidden_works())
+        for work in rows:
+            _ = (work.hidden_at, work.hidden_reason, work.hidden_by)
+            _ = (work.artist.username, work.task.title)
+        return rows
+
+    return read
+
+
+def _moderation_log(n: int) -> Reader:
+    moderator = UserFactory(username="warden", is_staff=True)
+    for work in _accepted(n):
+        report = ReportFactory(submission=work)
+        hide_work(submission=work, actor=moderator, reason="Copied.", report=report)
+
+    def read() -> list:
+        rows = list(moderation_selectors.moderation_log())
+        for action in rows:
+            _ = (action.actor.username, action.submission.title)
+            _ = (action.submission.artist.username, action.report.reporter.username)
+        return rows
+
+    return read
+
+
+# community ----------------------------------------------------------------------
+
+
+def _inbox(n: int) -> Reader:
     person = UserFactory(username="reader")
     for i in range(n):
         notify(
@@ -96,15 +293,126 @@ def _inbox(n: int) -> Callable[[], list]:
     return read
 
 
-CASES = {
+def _leaderboard(n: int) -> Reader:
+    _accepted(n)
+
+    def read() -> list:
+        rows = community_selectors.leaderboard(board="contributors", period="week")
+        for row in rows:
+            _ = (row.rank, row.user.username, row.user.display_name, row.points)
+        return rows
+
+    return read
+
+
+# generation ---------------------------------------------------------------------
+
+
+def _recent_jobs(n: int) -> Reader:
+    GenerationJobFactory.create_batch(n)
+
+    def read() -> list:
+        rows = list(generation_selectors.recent_jobs())
+        for job in rows:
+            _ = (job.task.title, job.state, job.percent)
+        return rows
+
+    return read
+
+
+def _generators(selector: Callable, kind: str) -> Callable[[int], Reader]:
+    def build(n: int) -> Reader:
+        made = {g.pk for g in GeneratorModelFactory.create_batch(n, kind=kind)}
+
+        def read() -> list:
+            rows = [g for g in selector() if g.pk in made]  # not the built-in ones
+            for generator in rows:
+                _ = (str(generator), generator.kind, generator.params)
+            return rows
+
+        return read
+
+    return build
+
+
+def _training_runs(n: int) -> Reader:
+    for i in range(n):
+        TrainingRunFactory(result=GeneratorModelFactory(name=f"trained{i}"))
+
+    def read() -> list:
+        rows = list(generation_selectors.recent_training_runs())
+        for run in rows:
+            _ = (run.state, run.requested_by.username, str(run.result))
+        return rows
+
+    return read
+
+
+def _seed_fitness(n: int) -> Reader:
+    task = OpenTaskFactory(slots=50, seed_count=n)
+    _accepted(n, task=task, seeds=list(task.seeds.all()))
+
+    def read() -> list:
+        rows = list(generation_selectors.seed_fitness(seeds=task.seeds.all()))
+        for seed in rows:
+            _ = (seed.fitness, seed.votes, seed.likes, seed.works, seed.site_mean)
+        return rows
+
+    return read
+
+
+def _seed_works(n: int) -> Reader:
+    task = OpenTaskFactory(slots=50, seed_count=1)
+    seed = task.seeds.get()
+    _accepted(n, task=task)
+
+    def read() -> list:
+        rows = list(generation_selectors.seed_works(seed=seed))
+        for work in rows:
+            _ = (work.artist.username, work.task.title, work.seed.index)
+        return rows
+
+    return read
+
+
+CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "task list": (_tasks, 3),  # tasks with held slots, tags, seeds
+    "user claims": (_user_claims, 1),
+    "user submissions": (_user_submissions, 1),
+    "api tokens": (_api_tokens, 1),
     "review queue": (_review_queue, 1),
+    "open votes": (_open_votes, 1),
+    "gallery list": (_gallery, 1),
+    "gallery page": (_gallery_page, 1),
+    "artist works": (_artist_works, 1),
     "collections": (_collections, 1),
+    "report queue": (_report_queue, 2),  # works, their open reports
+    "hidden works": (_hidden_works, 1),
+    "moderation log": (_moderation_log, 1),
     "inbox": (_inbox, 1),
+    "leaderboard": (_leaderboard, 1),
+    "recent jobs": (_recent_jobs, 1),
+    "active generators": (
+        _generators(generation_selectors.active_generators, GeneratorModel.Kind.CODE),
+        1,
+    ),
+    "trained generators": (
+        _generators(
+            generation_selectors.trained_generators, GeneratorModel.Kind.CHECKPOINT
+        ),
+        1,
+    ),
+    "generator versions": (
+        _generators(generation_selectors.generator_versions, GeneratorModel.Kind.CODE),
+        1,
+    ),
+    "recent training runs": (_training_runs, 1),
+    "seed fitness": (_seed_fitness, 1),
+    "seed works": (_seed_works, 1),
 }
 
 
-@pytest.mark.parametrize("rows", [1, 6])
+@pytest.mark.parametrize("rows", [1, 3, 6])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_a_list_selector_costs_the_same_queries_for_any_length(
     name, rows, django_assert_num_queries

@@ -9,7 +9,8 @@ from rest_framework.test import APIClient
 
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import submitted_work
+from tests.curation.factories import cast_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_a_nul_byte_in_a_page_query_is_a_clear_400(client, url):
 
 def test_a_nul_byte_in_a_form_post_is_a_clear_400(client, open_task, artist, curators):
 
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     client.force_login(curators[0])
     url = f"/curate/{work.pk}/vote/"
     vote = client.post(url, {"score": "4", "comment": "a\x00"})  # multipart
@@ -68,7 +69,7 @@ def test_a_nul_byte_in_a_form_post_is_a_clear_400(client, open_task, artist, cur
     )
     assert plain.status_code == 400
     assert not work.votes.exists()
-    vote_all(work, curators, [5, 5, 5])
+    cast_votes(work, curators, [5, 5, 5])
     fan = UserFactory(username="fan")
     report = report_work(submission=work, reporter=fan, reason="spam")
     hide = client.post(f"/moderation/works/{work.pk}/hide/", {"reason": "\x00"})
@@ -153,7 +154,7 @@ def test_odd_numbers_in_a_query_are_ignored_like_other_junk(url):
 
 
 def test_a_superscript_score_is_refused_with_a_message(client, open_task, artist):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     client.force_login(CuratorFactory(username="judge"))
     page = client.post(f"/curate/{work.pk}/vote/", {"score": "²"}, follow=True)
     assert page.status_code == 200

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.conftest import wait_for
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,10 +1,15 @@
 """Factories for tasks, seeds, claims and submissions.
 
 Seeds are small Pillow images so that most tests need no generator; the
-generation tests and the worker test paint real ones.
+generation tests and the worker test paint real ones. Submitted work goes
+through the real services (`submitted_work`), so its files and states are
+those a contributor's upload gets.
 """
 
+from __future__ import annotations
+
 import hashlib
+import io
 from datetime import timedelta
 
 import factory
@@ -12,9 +17,10 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from art_tasks.models import Claim, CreationTask, SeedImage
+from art_tasks.models import Claim, CreationTask, SeedImage, Submission
+from art_tasks.services import claim_task, process_submission, submit_work
 from tests.accounts.factories import UserFactory
-from tests.conftest import png_bytes
+from tests.images import png_bytes
 
 
 class TaskFactory(factory.django.DjangoModelFactory):
@@ -68,3 +74,48 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     contributor = factory.SubFactory(UserFactory)
     claimed_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=2))
+
+
+def bred_seed(*parents: SeedImage) -> SeedImage:
+    """Return the first seed of a new open task, recorded as bred from `parents`."""
+    seed = OpenTaskFactory(seed_count=1).seeds.get()
+    seed.parents.set(parents)
+    return seed
+
+
+def submitted_work(
+    *,
+    artist,
+    task: CreationTask | None = None,
+    seed: SeedImage | None = None,
+    title: str = "A work",
+    image: bytes | None = None,
+    filename: str = "work.png",
+    process: bool = True,
+) -> Submission:
+    """Claim a task as `artist` and submit a work through the real services.
+
+    The work is made from `seed`, or from the first seed of `task` (by default
+    `seed`'s task, or a new open task). The upload is `image` (a small PNG
+    unless given) named `filename`. Imaging runs too, so the work ends up in
+    review, unless `process=False` leaves it submitted.
+    """
+    if seed is None:
+        task = task or OpenTaskFactory()
+        seed = task.seeds.first()
+    elif task is None:
+        task = seed.task
+    claim = claim_task(task=task, user=artist)
+    upload = io.BytesIO(image if image is not None else png_bytes((96, 64)))
+    upload.name = filename
+    submission = submit_work(
+        claim=claim,
+        user=artist,
+        seed=seed,
+        image=upload,
+        title=title,
+        license=task.license,
+    )
+    if process:
+        submission = process_submission(submission=submission)
+    return submission

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from art_tasks.models import Claim, Submission
 from art_tasks.tasks import process_submission_task
 from community.models import Notification
-from tests.art_tasks.helpers import submitted_work
-from tests.conftest import png_bytes
+from tests.art_tasks.factories import submitted_work
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from art_tasks.models import CreationTask, Submission
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.conftest import png_bytes
-from tests.e2e.conftest import login
+from tests.e2e.browser import login
+from tests.images import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

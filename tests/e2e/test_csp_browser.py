@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.accounts.factories import UserFactory
-from tests.e2e.conftest import REPORT_CSP_VIOLATIONS, login
+from tests.e2e.browser import REPORT_CSP_VIOLATIONS, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +72,7 @@ def test_a_signed_in_page_loads_htmx_and_the_sites_script(new_page):
 
 def test_htmx_likes_work_and_a_429_shows_its_message(new_page, settings, eager_celery):
     from tests.accounts.factories import CuratorFactory
-    from tests.accounts.helpers import decided_work
+    from tests.curation.factories import decided_work
 
     settings.ATELIER_RATE_LIMITS = {**settings.ATELIER_RATE_LIMITS, "like": "2/minute"}
     curators = [CuratorFactory(username=f"judge{i}") for i in range(1, 4)]

@@ -9,10 +9,10 @@ from art_tasks.models import License, Submission
 from curation.models import Vote
 from gallery.services import add_to_collection, create_collection
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.conftest import png_bytes
-from tests.e2e.conftest import login
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
+from tests.curation.factories import cast_votes, decided_work
+from tests.e2e.browser import login
+from tests.images import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,11 +37,11 @@ def test_a_curator_votes_through_the_queue_with_the_keyboard(
     task = OpenTaskFactory(created_by=staff, title="Harbour lights", slots=20)
     titles = ["Quay at dusk", "Lantern rain", "Fog horn"]
     works = [
-        make_work(task=task, artist=UserFactory(username=f"maker{i}"), title=title)
+        submitted_work(task=task, artist=UserFactory(username=f"maker{i}"), title=title)
         for i, title in enumerate(titles)
     ]
     # Another curator already scored the first work: blind until we vote.
-    vote_all(works[0], curators[1:2], [2])
+    cast_votes(works[0], curators[1:2], [2])
 
     page = new_page()
     login(page, "curator0")
@@ -116,13 +116,15 @@ def test_a_visitor_scrolls_filters_and_likes_in_the_gallery(
     works = []
     for i, (colour, where) in enumerate(specs):
         artist = UserFactory(username=f"painter{i}", display_name=f"Painter {i}")
-        work = make_work(
+        work = decided_work(
             task=where,
             artist=artist,
             title=f"{colour.title()} study {i}",
             image=png_bytes((360, 240), COLOURS[colour]),
+            curators=curators,
+            scores=[5, 4, 4] if i % 2 else [4, 4, 3],
         )
-        works.append(vote_all(work, curators, [5, 4, 4] if i % 2 else [4, 4, 3]))
+        works.append(work)
     assert {w.state for w in works} == {Submission.State.ACCEPTED}
     collection = create_collection(
         by=staff, title="Three reds", statement="Warm starts.", published=True

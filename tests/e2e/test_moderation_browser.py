@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from art_tasks.models import Submission
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.accounts.helpers import decided_work
-from tests.e2e.conftest import login
+from tests.curation.factories import decided_work
+from tests.e2e.browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

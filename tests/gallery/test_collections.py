@@ -15,7 +15,7 @@ from gallery.services import (
     reorder_collection,
     update_collection,
 )
-from tests.gallery.conftest import make_work
+from tests.art_tasks.factories import submitted_work
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_collections_refuse_duplicates_unaccepted_work_and_non_staff(
 ):
     with pytest.raises(CollectionConflict, match="already in the collection"):
         add_to_collection(collection=show, by=staff, submission=works[0])
-    pending = make_work(task=open_task, artist=artist)
+    pending = submitted_work(task=open_task, artist=artist)
     with pytest.raises(NotInGallery, match="Only accepted work"):
         add_to_collection(collection=show, by=staff, submission=pending)
     with pytest.raises(NotStaff):

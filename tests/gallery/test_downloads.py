@@ -9,7 +9,8 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import UserFactory
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import submitted_work
+from tests.curation.factories import decided_work
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +35,15 @@ def artist_zoe(db):
 
 
 def accepted(task, artist, curators, data: bytes, name: str):
-    work = make_work(
-        task=task, artist=artist, title="Nuit bleue", image=data, filename=name
+    return decided_work(
+        task=task,
+        artist=artist,
+        title="Nuit bleue",
+        image=data,
+        filename=name,
+        curators=curators,
+        scores=[5, 4, 4],
     )
-    return vote_all(work, curators, [5, 4, 4])
 
 
 def download(client, work) -> tuple[bytes, object]:
@@ -135,7 +141,7 @@ def test_public_domain_work_is_marked_unrestricted(client, staff, artist_zoe, cu
 
 
 def test_work_in_review_cannot_be_downloaded_by_visitors(client, open_task, artist):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     assert client.get(f"/art/{work.pk}/download/").status_code == 404
     client.force_login(artist)
     assert client.get(f"/art/{work.pk}/download/").status_code == 200
@@ -168,7 +174,7 @@ def test_the_provenance_record_traces_the_work_to_its_seed_and_decision(
 
 
 def test_provenance_of_unpublished_work_is_not_public(client, open_task, artist):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     assert client.get(f"/art/{work.pk}/provenance.json").status_code == 404
     assert (
         APIClient().get(f"/api/v1/submissions/{work.pk}/provenance/").status_code == 404

@@ -6,8 +6,8 @@ from rest_framework.test import APIClient
 
 from curation.services import cast_vote
 from tests.accounts.factories import UserFactory
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.art_tasks.helpers import submitted_work
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
+from tests.curation.factories import decided_work
 
 pytestmark = pytest.mark.django_db
 
@@ -16,15 +16,16 @@ pytestmark = pytest.mark.django_db
 def accepted(open_task, curators):
     """Five accepted works scoring 5.0, 4.67, 4.33, 4.0 and 3.67."""
     scores = [[5, 5, 5], [5, 5, 4], [5, 4, 4], [4, 4, 4], [4, 4, 3]]
-    works = []
-    for i, triple in enumerate(scores):
-        work = submitted_work(
-            task=open_task, artist=UserFactory(username=f"g{i}"), title=f"w{i}"
+    return [
+        decided_work(
+            task=open_task,
+            artist=UserFactory(username=f"g{i}"),
+            title=f"w{i}",
+            curators=curators,
+            scores=triple,
         )
-        for curator, score in zip(curators, triple, strict=True):
-            cast_vote(submission=work, curator=curator, score=score)
-        works.append(work)
-    return works
+        for i, triple in enumerate(scores)
+    ]
 
 
 def test_cursor_pages_walk_the_whole_gallery_without_repeats(accepted):

@@ -10,9 +10,9 @@ from art_tasks.colours import colour_family, family_of
 from art_tasks.models import License
 from gallery.services import layout_discover, like_work
 from tests.accounts.factories import UserFactory
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.conftest import png_bytes
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
+from tests.curation.factories import decided_work
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,16 @@ def gallery(staff, curators, roomy_task):
     for title, task, colour, scores in specs:
         artist = UserFactory(username=title.replace(" ", "-"))
         image = png_bytes((96, 64), colour)
-        work = make_work(task=task, artist=artist, title=title, image=image)
-        works.append(vote_all(work, curators, scores))
+        works.append(
+            decided_work(
+                task=task,
+                artist=artist,
+                title=title,
+                image=image,
+                curators=curators,
+                scores=scores,
+            )
+        )
     layout_discover()
     return works
 
@@ -142,10 +150,12 @@ def test_list_pages_cost_a_fixed_number_of_queries(
     }
     for i in range(8):
         artist = UserFactory(username=f"more{i}")
-        vote_all(
-            make_work(task=roomy_task, artist=artist, title=f"more{i}"),
-            curators,
-            [4, 4, 4],
+        decided_work(
+            task=roomy_task,
+            artist=artist,
+            title=f"more{i}",
+            curators=curators,
+            scores=[4, 4, 4],
         )
     like_work(submission=gallery[0], user=fan)
     with django_assert_num_queries(3):  # works, tags, tasks
@@ -202,7 +212,7 @@ def test_the_like_api_likes_and_unlikes(gallery):
 
 
 def test_work_in_review_cannot_be_liked(open_task, artist):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     fan = APIClient()
     fan.force_authenticate(UserFactory(username="early"))
     response = fan.post(f"/api/v1/submissions/{work.pk}/like/")

@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from art_tasks.models import Submission
 from moderation.services import hide_work
 from tests.accounts.factories import UserFactory
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import submitted_work
+from tests.curation.factories import cast_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +26,12 @@ def _path(url: str) -> str:
 
 @pytest.fixture
 def in_review(open_task, artist):
-    return make_work(task=open_task, artist=artist, title="Quiet harbour")
+    return submitted_work(task=open_task, artist=artist, title="Quiet harbour")
 
 
 @pytest.fixture
 def accepted(in_review, curators):
-    return vote_all(in_review, curators, [5, 4, 4])
+    return cast_votes(in_review, curators, [5, 4, 4])
 
 
 def test_no_submission_file_is_under_public_media(in_review, media_root, client):
@@ -54,7 +55,7 @@ def test_the_original_is_only_for_the_artist_staff_and_curators_in_review(
         assert "private" in response["Cache-Control"]
         with in_review.original.open("rb") as fh:
             assert b"".join(response.streaming_content) == fh.read()
-    vote_all(in_review, curators, [5, 4, 4])  # accepted: out of review
+    cast_votes(in_review, curators, [5, 4, 4])  # accepted: out of review
     client.force_login(curators[0])
     assert client.get(url).status_code == 404
     client.force_login(in_review.artist)
@@ -109,7 +110,7 @@ def test_hiding_a_work_makes_all_its_files_unreachable_at_once(
 
 
 def test_rejected_work_files_are_not_public(in_review, curators, client):
-    rejected = vote_all(in_review, curators, [1, 2, 1])
+    rejected = cast_votes(in_review, curators, [1, 2, 1])
     assert rejected.state == Submission.State.REJECTED
     assert client.get(rejected.web.url).status_code == 404
     assert client.get(f"/art/{rejected.pk}/download/").status_code == 404

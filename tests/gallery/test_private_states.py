@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from moderation.services import hide_work
 from tests.accounts.factories import UserFactory
-from tests.gallery.conftest import make_work
+from tests.art_tasks.factories import submitted_work
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def fan_api() -> APIClient:
 
 @pytest.fixture
 def in_review(open_task, artist):
-    return make_work(task=open_task, artist=artist, title="Unseen")
+    return submitted_work(task=open_task, artist=artist, title="Unseen")
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Seed fitness from curator votes, and tasks whose seeds are bred from it."""
 
-import io
 import math
 
 import pytest
@@ -8,15 +7,16 @@ import pytest
 from rest_framework.test import APIClient
 
 from art_tasks.models import CreationTask, SeedImage, Submission
-from art_tasks.services import claim_task, create_task, process_submission, submit_work
-from curation.services import cast_vote
+from art_tasks.services import create_task
 from generation import evolution
 from generation.errors import NotEnoughParents
 from generation.models import GenerationJob
 from generation.selectors import breeding_pool, seed_fitness
 from generation.services import publish_task, run_generation_job, seed_source_params
 from tests.accounts.factories import UserFactory
-from tests.conftest import png_bytes
+from tests.art_tasks.factories import submitted_work
+from tests.curation.factories import decided_work
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,26 +40,21 @@ def painted_task(staff, *, style="ink", seed_count=4, **extra):
 
 def work_from(seed, *, artist) -> Submission:
     """Claim the seed's task as `artist` and submit a processed work from `seed`."""
-    claim = claim_task(task=seed.task, user=artist)
-    upload = io.BytesIO(png_bytes((80, 64)))
-    upload.name = "work.png"
-    work = submit_work(
-        claim=claim,
-        user=artist,
-        seed=seed,
-        image=upload,
-        title=f"From seed {seed.index}",
-        license=seed.task.license,
-    )
-    return process_submission(submission=work)
+    return submitted_work(**from_seed(seed), artist=artist)
 
 
 def scored(seed, scores, curators, *, artist) -> Submission:
-    work = work_from(seed, artist=artist)
-    for curator, score in zip(curators, scores, strict=False):
-        cast_vote(submission=work, curator=curator, score=score)
-    work.refresh_from_db()
-    return work
+    return decided_work(
+        **from_seed(seed), artist=artist, curators=curators, scores=scores
+    )
+
+
+def from_seed(seed) -> dict:
+    return {
+        "seed": seed,
+        "title": f"From seed {seed.index}",
+        "image": png_bytes((80, 64)),
+    }
 
 
 def set_counters(work, *, votes, total, likes=0, state=Submission.State.ACCEPTED):

@@ -10,8 +10,7 @@ from rest_framework.test import APIClient
 from art_tasks.models import CreationTask
 from curation.services import cast_vote
 from generation.selectors import family_tree, seed_detail
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.art_tasks.helpers import submitted_work
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
 
 pytestmark = pytest.mark.django_db
 

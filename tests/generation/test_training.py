@@ -28,8 +28,7 @@ from generation.services import (
 )
 from generation.tasks import train_generator_task
 from generation.training import train_generator
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.art_tasks.helpers import submitted_work
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from rest_framework.test import APIClient
 
 from curation.services import cast_vote
 from tests.accounts.factories import UserFactory
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import submitted_work
+from tests.curation.factories import cast_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def api(user=None) -> APIClient:
 
 @pytest.fixture
 def work(open_task, artist, curators):
-    work = make_work(task=open_task, artist=artist, title="Blind")
+    work = submitted_work(task=open_task, artist=artist, title="Blind")
     cast_vote(submission=work, curator=curators[0], score=2, comment="Too dark.")
     return work
 
@@ -68,7 +69,7 @@ def test_the_artist_gets_the_comments_unsigned_once_decided(work, artist, curato
     waiting = api(artist).get(url).json()
     assert waiting["visible"] is False
     assert "with the decision" in waiting["message"]
-    vote_all(work, curators[1:], [4, 4])
+    cast_votes(work, curators[1:], [4, 4])
     feedback = api(artist).get(url).json()
     assert feedback["visible"] is True
     assert [v["comment"] for v in feedback["votes"]] == ["Too dark.", "", ""]
@@ -78,7 +79,7 @@ def test_the_artist_gets_the_comments_unsigned_once_decided(work, artist, curato
 def test_the_artist_reads_the_feedback_on_the_artwork_page(
     client, work, artist, curators
 ):
-    vote_all(work, curators[1:], [4, 4])
+    cast_votes(work, curators[1:], [4, 4])
     client.force_login(artist)
     page = client.get(f"/art/{work.pk}/").content.decode()
     assert "Feedback from the curators" in page
@@ -91,7 +92,7 @@ def test_visitors_never_see_individual_votes(work, curators):
     url = f"/api/v1/submissions/{work.pk}/votes/"
     assert api().get(url).status_code in (401, 403)
     assert api(UserFactory(username="stranger")).get(url).status_code == 404
-    vote_all(work, curators[1:], [5, 5])  # accepted: public from now on
+    cast_votes(work, curators[1:], [5, 5])  # accepted: public from now on
     public = api(UserFactory(username="fan")).get(url).json()
     assert public["visible"] is False
     assert public["votes"] == []

@@ -8,7 +8,7 @@ from art_tasks.models import Submission
 from curation.selectors import review_queue
 from curation.services import cast_vote
 from tests.accounts.factories import UserFactory
-from tests.gallery.conftest import make_work
+from tests.art_tasks.factories import submitted_work
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def three(open_task, curators):
     works = [
-        make_work(task=open_task, artist=UserFactory(username=f"q{i}"), title=f"q{i}")
+        submitted_work(
+            task=open_task, artist=UserFactory(username=f"q{i}"), title=f"q{i}"
+        )
         for i in range(3)
     ]
     return works

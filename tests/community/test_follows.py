@@ -12,7 +12,7 @@ from community.selectors import artist_standing
 from community.services import follow_artist, notify_followers, unfollow_artist
 from core.errors import NotAllowed
 from tests.accounts.factories import UserFactory
-from tests.accounts.helpers import decided_work
+from tests.curation.factories import decided_work
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from community.services import email_notification, notify, warn_expiring_claims
 from community.tasks import send_notification_email_task
 from config.celery import app
 from tests.accounts.factories import UserFactory
-from tests.accounts.helpers import decided_work
+from tests.curation.factories import decided_work
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from rest_framework.test import APIClient
 
 from curation.services import cast_vote
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import submitted_work
+from tests.curation.factories import cast_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def api(user=None) -> APIClient:
 @pytest.fixture
 def work(open_task, artist, curators):
     """A work in review with one 5 from the first curator."""
-    work = make_work(task=open_task, artist=artist, title="Blind")
+    work = submitted_work(task=open_task, artist=artist, title="Blind")
     cast_vote(submission=work, curator=curators[0], score=5)
     return work
 
@@ -42,7 +43,7 @@ def test_seed_fitness_leaves_out_the_votes_on_work_in_review(work, curators):
 
 
 def test_seed_fitness_counts_the_votes_once_the_work_is_decided(work, curators):
-    vote_all(work, curators[1:], [4, 4])
+    cast_votes(work, curators[1:], [4, 4])
     fitness = seed_fitness_json(work.seed)
     assert fitness["votes"] == 3
     assert fitness["score_total"] == 13
@@ -82,7 +83,7 @@ def test_provenance_shows_the_mean_to_voters_and_staff_during_review(
 
 
 def test_provenance_shows_the_mean_to_everyone_once_decided(work, artist, curators):
-    vote_all(work, curators[1:], [4, 3])
+    cast_votes(work, curators[1:], [4, 3])
     assert provenance_means(work, artist) == (4.0, 4.0)
     public = api().get(f"/api/v1/submissions/{work.pk}/provenance/").json()
     assert public["decision"]["mean_score"] == 4.0

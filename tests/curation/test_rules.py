@@ -14,8 +14,8 @@ from curation.rules import decide_after_vote, decide_at_window_end
 from curation.selectors import review_queue
 from curation.services import cast_vote, close_due_reviews, close_review
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.art_tasks.factories import OpenTaskFactory
-from tests.gallery.conftest import make_work, vote_all
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
+from tests.curation.factories import cast_votes, decided_work
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +94,8 @@ def test_a_task_overrides_the_site_default_only_where_it_sets_a_value(settings):
 
 def test_the_task_rule_decides_its_submissions(staff, artist, curators):
     task = OpenTaskFactory(created_by=staff, vote_quorum=2, accept_threshold=4.0)
-    strict = make_work(task=task, artist=artist)
-    work = vote_all(strict, curators, [4, 3])
+    strict = submitted_work(task=task, artist=artist)
+    work = cast_votes(strict, curators, [4, 3])
     assert work.state == Submission.State.REJECTED
     assert work.decision_rule["quorum"] == 2
     assert work.decision_rule["threshold"] == 4.0
@@ -123,10 +123,10 @@ def test_a_quorum_of_five_closes_early_after_four_certain_votes(
     staff, artist, many_curators
 ):
     task = OpenTaskFactory(created_by=staff, vote_quorum=5)
-    work = make_work(task=task, artist=artist)
-    work = vote_all(work, many_curators[:3], [5, 5, 5])
+    work = submitted_work(task=task, artist=artist)
+    work = cast_votes(work, many_curators[:3], [5, 5, 5])
     assert work.state == Submission.State.IN_REVIEW
-    work = vote_all(work, many_curators[3:4], [4])
+    work = cast_votes(work, many_curators[3:4], [4])
     assert work.state == Submission.State.ACCEPTED
     assert work.decision_reason.startswith("Closed early: mean score 4.75 from 4 of 5")
     assert work.decision_rule["trigger"] == "early"
@@ -135,7 +135,7 @@ def test_a_quorum_of_five_closes_early_after_four_certain_votes(
 
 
 def test_a_changed_vote_keeps_the_counters_exact(open_task, artist, curators):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     cast_vote(submission=work, curator=curators[0], score=2, comment="Muddy.")
     cast_vote(submission=work, curator=curators[1], score=4)
     cast_vote(submission=work, curator=curators[0], score=5)  # comment kept
@@ -150,7 +150,9 @@ def test_a_changed_vote_keeps_the_counters_exact(open_task, artist, curators):
 
 
 def test_votes_cannot_change_after_the_decision(open_task, artist, curators):
-    work = vote_all(make_work(task=open_task, artist=artist), curators, [4, 4, 4])
+    work = decided_work(
+        task=open_task, artist=artist, curators=curators, scores=[4, 4, 4]
+    )
     with pytest.raises(NotInReview, match="accepted, not in review"):
         cast_vote(submission=work, curator=curators[0], score=1)
     work.refresh_from_db()
@@ -160,7 +162,7 @@ def test_votes_cannot_change_after_the_decision(open_task, artist, curators):
 def test_a_curator_never_votes_on_a_task_they_published(artist):
     publisher = CuratorFactory(username="publisher", is_staff=True)
     task = OpenTaskFactory(created_by=publisher)
-    work = make_work(task=task, artist=artist)
+    work = submitted_work(task=task, artist=artist)
     with pytest.raises(VoteOnOwnTask, match="You published this task"):
         cast_vote(submission=work, curator=publisher, score=5)
     assert list(review_queue(curator=publisher)) == []
@@ -169,7 +171,7 @@ def test_a_curator_never_votes_on_a_task_they_published(artist):
 def test_entering_review_starts_the_task_window(staff, artist):
     task = OpenTaskFactory(created_by=staff, review_window=timedelta(hours=5))
     before = timezone.now()
-    work = make_work(task=task, artist=artist)
+    work = submitted_work(task=task, artist=artist)
     assert before + timedelta(hours=5) <= work.review_due_at
     assert work.review_due_at <= timezone.now() + timedelta(hours=5)
 
@@ -184,7 +186,7 @@ def _due(work: Submission, *, hours_ago: float = 1) -> None:
 
 
 def test_when_the_window_ends_the_votes_in_hand_decide(open_task, artist, curators):
-    work = vote_all(make_work(task=open_task, artist=artist), curators, [4, 5])
+    work = decided_work(task=open_task, artist=artist, curators=curators, scores=[4, 5])
     _due(work)
     counts = close_due_reviews()
     work.refresh_from_db()
@@ -199,8 +201,10 @@ def test_when_the_window_ends_the_votes_in_hand_decide(open_task, artist, curato
 def test_too_few_votes_send_the_work_back_to_the_top_of_the_queue_once(
     open_task, curators
 ):
-    older = make_work(task=open_task, artist=UserFactory(username="old"), title="old")
-    lonely = make_work(
+    older = submitted_work(
+        task=open_task, artist=UserFactory(username="old"), title="old"
+    )
+    lonely = submitted_work(
         task=open_task, artist=UserFactory(username="lone"), title="lone"
     )
     cast_vote(submission=lonely, curator=curators[0], score=2)
@@ -222,7 +226,7 @@ def test_too_few_votes_send_the_work_back_to_the_top_of_the_queue_once(
 
 
 def test_work_nobody_voted_on_is_not_accepted_after_its_extension(open_task, artist):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     _due(work)
     close_due_reviews()
     _due(work)
@@ -236,7 +240,7 @@ def test_work_nobody_voted_on_is_not_accepted_after_its_extension(open_task, art
 def test_closing_reviews_leaves_work_that_is_not_due_and_is_idempotent(
     open_task, artist, curators
 ):
-    work = vote_all(make_work(task=open_task, artist=artist), curators, [4])
+    work = decided_work(task=open_task, artist=artist, curators=curators, scores=[4])
     assert close_review(submission=work).state == Submission.State.IN_REVIEW
     _due(work)
     close_due_reviews()
@@ -248,7 +252,9 @@ def test_closing_reviews_leaves_work_that_is_not_due_and_is_idempotent(
 
 
 def test_the_artist_sees_the_rule_and_the_reason(client, open_task, artist, curators):
-    work = vote_all(make_work(task=open_task, artist=artist), curators, [2, 2, 3])
+    work = decided_work(
+        task=open_task, artist=artist, curators=curators, scores=[2, 2, 3]
+    )
     client.force_login(artist)
     studio = client.get("/studio/").content.decode()
     assert "Mean score 2.33 from 3 curators" in studio
@@ -261,7 +267,7 @@ def test_the_artist_sees_the_rule_and_the_reason(client, open_task, artist, cura
 def test_the_artist_sees_when_review_is_due_and_that_it_was_extended(
     client, open_task, artist
 ):
-    work = make_work(task=open_task, artist=artist)
+    work = submitted_work(task=open_task, artist=artist)
     _due(work)
     close_due_reviews()
     client.force_login(artist)

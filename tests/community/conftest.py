@@ -1,4 +1,4 @@
-"""Fixtures for the community tests (accounts and moderation)."""
+"""Fixtures for the community tests."""
 
 import pytest
 

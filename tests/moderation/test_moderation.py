@@ -22,8 +22,8 @@ from moderation.models import ModerationAction, Report
 from moderation.selectors import hidden_works, moderation_log, report_queue
 from moderation.services import dismiss_report, hide_work, report_work, restore_work
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.accounts.helpers import decided_work
-from tests.art_tasks.helpers import submitted_work
+from tests.art_tasks.factories import submitted_work
+from tests.curation.factories import decided_work
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from community.selectors import artist_standing, leaderboard, period_start
 from community.services import award_decision, record_decision_outcome
 from curation.models import Vote
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.accounts.helpers import bred_seed, decided_work
-from tests.art_tasks.factories import OpenTaskFactory
+from tests.art_tasks.factories import OpenTaskFactory, bred_seed
+from tests.curation.factories import decided_work
 
 pytestmark = pytest.mark.django_db
 

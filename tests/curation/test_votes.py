@@ -8,7 +8,7 @@ from curation.selectors import next_for_review, review_queue
 from curation.services import cast_vote
 from gallery.selectors import gallery_list
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.art_tasks.helpers import submitted_work
+from tests.art_tasks.factories import submitted_work
 
 pytestmark = pytest.mark.django_db
 
