@@ -70,7 +70,9 @@ class CreationTask(TimeStampedModel):
         help_text="How many contributors may hold or have used a claim.",
     )
     claim_ttl = models.DurationField(
-        default=timedelta(hours=2), help_text="How long a claim lasts."
+        default=timedelta(hours=2),
+        validators=limits.CLAIM_TTL.validators(),
+        help_text="How long a claim lasts.",
     )
     deadline = models.DateTimeField(null=True, blank=True, help_text="Closing time.")
     generator = models.CharField(max_length=40, default="cppn")

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('brief', models.TextField(help_text='What contributors should make.', max_length=5000)),
                 ('license', models.CharField(choices=[('CC-BY-4.0', 'Creative Commons Attribution 4.0'), ('CC-BY-SA-4.0', 'Creative Commons Attribution-ShareAlike 4.0'), ('CC-BY-NC-4.0', 'Creative Commons Attribution-NonCommercial 4.0'), ('CC0-1.0', 'CC0 1.0 (public domain dedication)')], default='CC-BY-4.0', help_text='Default license offered for submissions.', max_length=16)),
                 ('slots', models.PositiveIntegerField(default=10, help_text='How many contributors may hold or have used a claim.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1000)])),
-                ('claim_ttl', models.DurationField(default=datetime.timedelta(seconds=7200), help_text='How long a claim lasts.')),
+                ('claim_ttl', models.DurationField(default=datetime.timedelta(seconds=7200), help_text='How long a claim lasts.', validators=[django.core.validators.MinValueValidator(datetime.timedelta(seconds=300)), django.core.validators.MaxValueValidator(datetime.timedelta(days=14))])),
                 ('deadline', models.DateTimeField(blank=True, help_text='Closing time.', null=True)),
                 ('generator', models.CharField(default='cppn', max_length=40)),
                 ('generator_version', models.CharField(default='1', max_length=20)),

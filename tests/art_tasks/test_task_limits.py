@@ -107,6 +107,8 @@ def test_a_claim_shorter_than_five_minutes_is_refused_with_the_reason(staff):
         ("accept_threshold", 5.5),
         ("review_window", timedelta(minutes=59)),
         ("review_window", timedelta(days=60, seconds=1)),
+        ("claim_ttl", timedelta(minutes=4)),
+        ("claim_ttl", timedelta(days=14, seconds=1)),
     ],
 )
 def test_the_model_refuses_the_same_out_of_range_values(staff, field, value):
