@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max
@@ -90,15 +91,33 @@ def unlike_work(*, submission: Submission, user: User) -> Submission:
     return submission
 
 
-def record_view(*, submission: Submission, viewer: User | AnonymousUser) -> bool:
+VIEW_WINDOW = timedelta(days=1)
+
+
+def record_view(
+    *,
+    submission: Submission,
+    viewer: User | AnonymousUser,
+    visitor: str = "",
+) -> bool:
     """Count one view of an accepted work and re-rank it, in one UPDATE.
 
-    The artist's own views are not counted. The statement reads the row's
-    current counters, so it needs no lock and never loses a concurrent like.
+    A person (or, signed out, the browser session or address in `visitor`)
+    counts once per work per day, so reloading a page cannot move a work in
+    "Popular". The day's mark is one cache key set with `add`, which is
+    atomic, so two reloads racing still count once; the database sees no
+    extra query. The artist's own views are not counted. The statement reads
+    the row's current counters, so it needs no lock and never loses a
+    concurrent like.
     """
     if submission.state != Submission.State.ACCEPTED:
         return False
     if viewer.is_authenticated and viewer.pk == submission.artist_id:
+        return False
+    who = f"u{viewer.pk}" if viewer.is_authenticated else f"a{visitor}"
+    day = timezone.now().date().isoformat()
+    key = f"gallery:view:{submission.pk}:{who}:{day}"
+    if not cache.add(key, 1, timeout=int(VIEW_WINDOW.total_seconds())):
         return False
     updated = Submission.objects.filter(
         pk=submission.pk, state=Submission.State.ACCEPTED

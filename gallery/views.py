@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 
 from django.conf import settings
@@ -85,6 +86,18 @@ def gallery(request: HttpRequest) -> HttpResponse:
 # One work -----------------------------------------------------------------------
 
 
+def _visitor(request: HttpRequest) -> str:
+    """Name a signed-out visitor for view counting without storing anything.
+
+    The session key when the browser has one, else a digest of the address
+    and the browser's name: enough to tell reloads from new people.
+    """
+    if request.session.session_key:
+        return request.session.session_key
+    seen = request.META.get("REMOTE_ADDR", "") + request.META.get("HTTP_USER_AGENT", "")
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]
+
+
 def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         work = selectors.artwork(pk=pk)
@@ -93,7 +106,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if not can_see_submission(submission=work, viewer=user):
         return _not_found(request)
-    if record_view(submission=work, viewer=user):
+    if record_view(submission=work, viewer=user, visitor=_visitor(request)):
         work.view_count += 1
     work.liked = selectors.has_liked(submission=work, viewer=user)
     task = work.task

@@ -3,9 +3,11 @@ trending and discover, on hand-computed examples.
 """
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
@@ -36,8 +38,8 @@ def test_popular_is_the_wilson_bound_of_likes_over_views(accepted_work):
     for work, likes, views in [(a, 2, 2), (b, 6, 8), (c, 3, 4)]:
         for fan in fans[:likes]:
             like_work(submission=work, user=fan)
-        for _ in range(views):
-            record_view(submission=work, viewer=fans[0])
+        for visitor in range(views):
+            record_view(submission=work, viewer=AnonymousUser(), visitor=f"v{visitor}")
     ranks = [Submission.objects.get(pk=w.pk).rank_popular for w in (a, b, c)]
     assert ranks == pytest.approx([0.3424, 0.4093, 0.3006], abs=1e-4)
     assert (
@@ -59,7 +61,7 @@ def test_a_view_updates_the_count_and_the_popular_rank_in_one_statement(
     visitor = UserFactory(username="visitor")
     with django_assert_num_queries(1):
         assert record_view(submission=work, viewer=visitor) is True
-    record_view(submission=work, viewer=visitor)
+    record_view(submission=work, viewer=UserFactory(username="second"))
     record_view(submission=work, viewer=work.artist)  # the artist's own: not counted
     work.refresh_from_db()
     assert work.view_count == 2
@@ -175,3 +177,32 @@ def test_the_set_based_and_batched_trend_decay_agree(accepted_work):
     in_sql = [Submission.objects.get(pk=w.pk).trend_score for w in works]
     assert in_sql == pytest.approx(batched, rel=1e-9)
     assert batched[0] > batched[1] > batched[2] > 0
+
+
+def test_reloading_a_work_counts_one_view_a_day_and_two_people_count_two(
+    accepted_work, client, django_assert_num_queries
+):
+    work = accepted_work("reloaded")
+    for _ in range(25):
+        assert client.get(work.get_absolute_url()).status_code == 200
+    work.refresh_from_db()
+    assert work.view_count == 1
+    ana, ben = UserFactory(username="ana"), UserFactory(username="ben")
+    for person in (ana, ben, ana, ben):
+        record_view(submission=work, viewer=person)
+    with django_assert_num_queries(0):
+        assert record_view(submission=work, viewer=ana) is False
+    work.refresh_from_db()
+    assert work.view_count == 3
+    assert work.rank_popular == pytest.approx(wilson_lower_bound(likes=0, views=3))
+
+
+def test_the_next_day_the_same_person_counts_again(accepted_work):
+    work = accepted_work("daily")
+    fan = UserFactory(username="daily-fan")
+    record_view(submission=work, viewer=fan)
+    tomorrow = timezone.now() + timedelta(days=1)
+    with mock.patch("gallery.services.timezone.now", return_value=tomorrow):
+        assert record_view(submission=work, viewer=fan) is True
+    work.refresh_from_db()
+    assert work.view_count == 2

@@ -228,8 +228,12 @@ class Command(BaseCommand):
         for title, views in DEMO_VIEWS.items():
             work = accepted.get(title)
             if work is not None and work.view_count == 0:
-                for _ in range(views):
-                    record_view(submission=work, viewer=AnonymousUser())
+                for visitor in range(views):
+                    record_view(
+                        submission=work,
+                        viewer=AnonymousUser(),
+                        visitor=f"demo-{visitor}",
+                    )
         spec = DEMO_COLLECTION
         if not Collection.objects.filter(title=spec["title"]).exists():
             collection = create_collection(
