@@ -90,8 +90,13 @@ def gallery_list(
     license: str | None = None,  # noqa: A002 - the domain's word
     colour: str | None = None,
     viewer: Viewer = None,
+    artist_id: int | None = None,
 ) -> QuerySet[Submission]:
     """Return accepted work in the requested order, with artist, task and seed.
+
+    `artist` is what a person types: it finds the username exactly or any
+    part of the display name, in any case ("ada" finds "Ada Lovelace").
+    `artist_id` picks one artist outright (their own page).
 
     One query: everything shown on a card is joined in, and, for a signed-in
     viewer, whether they like each work (`liked`).
@@ -104,7 +109,12 @@ def gallery_list(
     if task:
         qs = qs.filter(task_id=task)
     if artist:
-        qs = qs.filter(artist__username=artist)
+        qs = qs.filter(
+            Q(artist__username__iexact=artist)
+            | Q(artist__display_name__icontains=artist)
+        )
+    if artist_id is not None:
+        qs = qs.filter(artist_id=artist_id)
     if license:
         qs = qs.filter(license=license)
     if colour:
@@ -154,7 +164,7 @@ def gallery_filter_choices() -> dict[str, Any]:
 
 
 def artist_works(*, artist: User) -> QuerySet[Submission]:
-    return gallery_list(order="new", artist=artist.username)
+    return gallery_list(order="new", artist_id=artist.pk)
 
 
 # One work -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from art_tasks.colours import colour_family, family_of
 from art_tasks.models import License
+from gallery.selectors import gallery_list
 from gallery.services import layout_discover, like_work
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, submitted_work
@@ -70,6 +71,24 @@ def test_filters_by_tag_task_artist_licence_and_colour(gallery):
     assert api_titles("/api/v1/gallery/?tag=harbour&colour=red") == ["red dawn"]
     assert api_titles("/api/v1/gallery/?artist=green-field") == ["green field"]
     assert api_titles("/api/v1/gallery/?colour=mauve") == [w.title for w in gallery]
+
+
+def test_the_artist_filter_finds_display_names_in_any_case_in_one_query(
+    client, gallery, django_assert_num_queries
+):
+    artist = gallery[1].artist
+    artist.display_name = "Ada Lovelace"
+    artist.save(update_fields=["display_name"])
+    assert api_titles("/api/v1/gallery/?artist=ada") == ["blue hour"]
+    assert api_titles("/api/v1/gallery/?artist=LOVELACE") == ["blue hour"]
+    assert api_titles("/api/v1/gallery/?artist=Green-Field") == ["green field"]
+    assert api_titles("/api/v1/gallery/?artist=door") == ["red door"]  # Red-Door
+    assert api_titles("/api/v1/gallery/?artist=nobody") == []
+    with django_assert_num_queries(1):
+        assert [w.title for w in gallery_list(artist="ada lovelace")] == ["blue hour"]
+    page = client.get("/?artist=Ada").content.decode()
+    assert "blue hour" in page
+    assert "red dawn" not in page
 
 
 def test_the_page_filters_too_and_says_when_nothing_matches(client, gallery):
