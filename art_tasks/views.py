@@ -16,6 +16,7 @@ from art_tasks import selectors
 from art_tasks.forms import SubmitForm
 from art_tasks.models import Claim, CreationTask
 from art_tasks.services import claim_task, release_claim, submit_work
+from art_tasks.voting import rule_text
 from core.decorators import errors_as_messages
 from core.errors import AtelierError
 
@@ -118,6 +119,14 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def studio(request: HttpRequest) -> HttpResponse:
+    submissions = list(selectors.user_submissions(user=request.user))
+    # The voting rule is said once for the page (once per distinct rule when
+    # tasks differ), not repeated on every row.
+    rules: dict[str, list[str]] = {}
+    for submission in submissions:
+        titles = rules.setdefault(rule_text(submission), [])
+        if submission.task.title not in titles:
+            titles.append(submission.task.title)
     return render(
         request,
         "art_tasks/studio.html",
@@ -125,6 +134,7 @@ def studio(request: HttpRequest) -> HttpResponse:
             "claims": selectors.user_claims(user=request.user).filter(
                 state=Claim.State.ACTIVE
             ),
-            "submissions": selectors.user_submissions(user=request.user),
+            "submissions": submissions,
+            "rules": list(rules.items()),
         },
     )

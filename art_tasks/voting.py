@@ -90,3 +90,19 @@ class VotingRule:
                 "vote could change closes early."
             )
         return text
+
+
+def stored_rule(rule: dict) -> VotingRule:
+    """Return the voting rule a decided work recorded (`decision_rule`)."""
+    return VotingRule(
+        quorum=int(rule.get("quorum", 0)),
+        threshold=float(rule.get("threshold", 0)),
+        window=timedelta(hours=float(rule.get("window_hours", 0))),
+    )
+
+
+def rule_text(submission: Any) -> str:
+    """Describe the rule that decides (or decided) `submission`, in words."""
+    if submission.decision_rule:
+        return stored_rule(submission.decision_rule).describe()
+    return VotingRule.for_task(submission.task).describe()

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 
-from art_tasks.voting import VotingRule
+from art_tasks.voting import VotingRule, stored_rule
 
 register = template.Library()
 
@@ -55,21 +55,26 @@ def voting_rule(task: Any) -> VotingRule:
     return VotingRule.for_task(task)
 
 
+DECIDED_HOW = {
+    "quorum": "decided at quorum",
+    "early": "closed early",
+    "window": "decided when the review window ended",
+    "unreviewed": "no votes by the end of the window and its extension",
+    "staff": "decided by staff",
+}
+
+
+@register.filter
+def decided_how(rule: dict | None) -> str:
+    """Say how a stored decision came about ("decided at quorum"), or ""."""
+    return DECIDED_HOW.get((rule or {}).get("trigger", ""), "")
+
+
 @register.filter
 def rule_summary(rule: dict | None) -> str:
     """Describe a stored decision rule (`Submission.decision_rule`) in words."""
     if not rule:
         return ""
-    stored = VotingRule(
-        quorum=int(rule.get("quorum", 0)),
-        threshold=float(rule.get("threshold", 0)),
-        window=timedelta(hours=float(rule.get("window_hours", 0))),
-    )
-    how = {
-        "quorum": "decided at quorum",
-        "early": "closed early",
-        "window": "decided when the review window ended",
-        "unreviewed": "no votes by the end of the window and its extension",
-        "staff": "decided by staff",
-    }.get(rule.get("trigger", ""), "")
-    return f"{stored.describe()} This work: {how}." if how else stored.describe()
+    how = decided_how(rule)
+    text = stored_rule(rule).describe()
+    return f"{text} This work: {how}." if how else text

@@ -264,6 +264,21 @@ def test_the_artist_sees_the_rule_and_the_reason(client, open_task, artist, cura
     assert "decided at quorum" in page
 
 
+def test_the_studio_states_the_voting_rule_once_not_on_every_row(
+    client, roomy_task, artist, curators
+):
+    for title in ("one", "two"):
+        task = OpenTaskFactory(created_by=roomy_task.created_by, title=title)
+        submitted_work(task=task, artist=artist, title=title)
+    decided_work(task=roomy_task, artist=artist, curators=curators, scores=[4, 4, 4])
+    client.force_login(artist)
+    studio = client.get("/studio/").content.decode()
+    rule = VotingRule.for_task(roomy_task).describe()
+    assert studio.count(rule) == 1
+    assert "How works are decided" in studio
+    assert "Decided at quorum." in studio  # the row says only how it ended
+
+
 def test_the_artist_sees_when_review_is_due_and_that_it_was_extended(
     client, open_task, artist
 ):
