@@ -42,6 +42,17 @@ ORDER_LABELS = {
     "new": "Newest",
     "discover": "Discover",
 }
+# One line under the orders, saying what the chosen one shows.
+ORDER_HELP = {
+    "top": "The best-scored work first; works with few votes are weighed "
+    "towards the site's average.",
+    "popular": "The work people like most for how often it is seen.",
+    "trending": "Work gathering votes and likes now; older favourites fade.",
+    "new": "The most recently accepted work first.",
+    "discover": "Variety among the better half of the gallery: each artist's "
+    "best work first, one artist at a time, mixing tasks and styles; "
+    "refreshed every few minutes.",
+}
 MAX_PAGE_SIZE = 100
 
 

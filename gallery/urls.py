@@ -11,6 +11,7 @@ urlpatterns = [
     path("art/<int:pk>/unlike/", views.unlike, name="unlike"),
     path("art/<int:pk>/download/", views.download, name="download"),
     path("art/<int:pk>/provenance.json", views.provenance, name="provenance"),
+    path("art/<int:pk>/provenance/", views.provenance_page, name="provenance-page"),
     # Submission files in private storage (art_tasks/storage.py PRIVATE_URL).
     path("files/<path:name>", views.submission_file, name="submission-file"),
     path("collections/", views.collection_list, name="collections"),

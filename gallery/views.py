@@ -76,6 +76,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
     context.update(
         selectors.gallery_filter_choices(),
         orders=selectors.ORDER_LABELS,
+        order_help=selectors.ORDER_HELP.get(query.order, ""),
         licenses=License.choices,
         colours=FAMILIES,
         first_page=not request.GET.get("cursor"),
@@ -237,6 +238,23 @@ def provenance(request: HttpRequest, pk: int) -> HttpResponse:
     return JsonResponse(
         selectors.provenance(submission=work, viewer=request.user, base_url=base),
         json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+
+
+def provenance_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a work's provenance record as a page; the JSON is one link away."""
+    try:
+        work = selectors.artwork(pk=pk)
+    except Submission.DoesNotExist:
+        return _not_found(request)
+    if not can_see_submission(submission=work, viewer=request.user):
+        return _not_found(request)
+    base = request.build_absolute_uri("/").rstrip("/")
+    record = selectors.provenance(submission=work, viewer=request.user, base_url=base)
+    return render(
+        request,
+        "gallery/provenance.html",
+        {"work": work, "record": record, "license_url": LICENSE_URLS.get(work.license)},
     )
 
 

@@ -514,6 +514,15 @@ entry(
     ),
 )
 entry(
+    "gallery:provenance-page",
+    Call("GET", lambda w: f"/art/{w.accepted.pk}/provenance/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/art/{w.in_review.pk}/provenance/",
+        {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
+    ),
+)
+entry(
     "gallery:provenance",
     Call("GET", lambda w: f"/art/{w.accepted.pk}/provenance.json", PUBLIC),
     Call(

@@ -1,9 +1,11 @@
 """Template filters for Atelier's pages: durations, images, voting rules."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from art_tasks.voting import VotingRule, stored_rule
 
@@ -47,6 +49,28 @@ def duration(value: timedelta | None) -> str:
         if amount:
             parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
     return " ".join(parts) or "under a minute"
+
+
+PAINTERS = {
+    "cppn": "the pattern painter",
+    "dcgan": "the painter trained on the gallery",
+}
+
+
+@register.filter
+def painter(name: str) -> str:
+    """Name a generator in words for visitors ("the pattern painter")."""
+    return PAINTERS.get(name or "", "a generator")
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """Say how long ago `moment` was: "just now" under a minute, not "0 minutes"."""
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 @register.filter

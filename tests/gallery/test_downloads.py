@@ -190,3 +190,39 @@ def test_the_artwork_page_links_the_download_and_the_provenance(
     assert f'href="/art/{work.pk}/provenance.json"' in page
     assert "“Nuit bleue” by Zoë Ōtani, on Atelier, licensed CC-BY-4.0" in page
     assert "1 view" in page
+
+
+def test_the_provenance_page_reads_in_words_with_the_json_one_click_away(
+    client, open_task, artist_zoe, curators
+):
+    work = accepted(open_task, artist_zoe, curators, encoded("PNG"), "a.png")
+    artwork = client.get(f"/art/{work.pk}/").content.decode()
+    assert f'href="/art/{work.pk}/provenance/"' in artwork
+    page = client.get(f"/art/{work.pk}/provenance/").content.decode()
+    assert "Where “Nuit bleue” came from" in page
+    assert "Zoë Ōtani" in page
+    assert f"Seed {work.seed.index + 1}</a>, painted by the pattern painter" in page
+    assert "3 curator votes, mean score 4.33 of 5" in page
+    assert f'href="/art/{work.pk}/provenance.json"' in page
+    assert work.sha256 in page  # the fingerprints, behind "Technical details"
+    assert "cppn@" not in page.split("<details")[0]
+    pending = submitted_work(task=open_task, artist=UserFactory(username="newcomer"))
+    assert client.get(f"/art/{pending.pk}/provenance/").status_code == 404
+
+
+def test_visitors_read_seeds_and_works_in_plain_words(
+    client, open_task, artist_zoe, curators
+):
+    work = accepted(open_task, artist_zoe, curators, encoded("PNG"), "a.png")
+    seed_page = client.get(f"/seeds/{work.seed.pk}/").content.decode()
+    visible = seed_page.split("<details")[0]
+    for jargon in ("cppn@", "Fitness", " on cpu"):
+        assert jargon not in visible, jargon
+    assert "Painted by</dt><dd>The pattern painter" in seed_page
+    assert "Random number" in seed_page
+    assert f'href="/seeds/{work.seed.pk}/recipe.json"' in seed_page
+    artwork = client.get(f"/art/{work.pk}/").content.decode()
+    assert "top rank" not in artwork
+    assert "cppn@" not in artwork
+    task_page = client.get(open_task.get_absolute_url()).content.decode()
+    assert "cppn@" not in task_page
