@@ -17,7 +17,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet $(FIND_LINKS) -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed
+# axe-core (package.json, pinned in package-lock.json) for the browser tests'
+# accessibility check; skipped where npm is missing.
+node_modules/.installed: package.json package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility browser test needs it (apt-get install npm)"; fi
+
+install: $(BIN)/.installed node_modules/.installed
 
 migrate: install
 	mkdir -p var/media var/broker var/broker-processed var/broker-control
