@@ -139,8 +139,10 @@ def test_the_same_event_key_notifies_once(artist):
 
 
 def ends_in(claim, minutes: int):
+    """Make `claim` a two-hour claim with `minutes` left."""
     claim.expires_at = timezone.now() + timedelta(minutes=minutes)
-    claim.save(update_fields=["expires_at"])
+    claim.claimed_at = claim.expires_at - timedelta(hours=2)
+    claim.save(update_fields=["expires_at", "claimed_at"])
     return claim
 
 
@@ -178,7 +180,7 @@ def test_a_claim_whose_end_moved_later_is_warned_again_before_the_new_end(
 ):
     claim = ends_in(claim_task(task=open_task, user=artist), 10)
     assert warn_expiring_claims() == 1
-    ends_in(claim, 14)  # extended; soon due again
+    ends_in(claim, 9)  # the end moved; due again
     assert warn_expiring_claims() == 1
     assert artist.notifications.count() == 2
 
