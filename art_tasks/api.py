@@ -7,19 +7,29 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from art_tasks import selectors
-from art_tasks.models import Claim, CreationTask, License, SeedImage, Submission
+from art_tasks.models import (
+    Claim,
+    CreationTask,
+    License,
+    SeedImage,
+    Submission,
+    SubmissionDraft,
+)
 from art_tasks.selectors import can_see_original, can_see_submission
 from art_tasks.services import (
+    change_deadline,
     claim_task,
+    extend_claim,
     release_claim,
     require_claim_holder,
-    submit_work,
+    submit_draft,
+    submit_work_or_keep_draft,
 )
 from core.api import FileUrlField
 from core.errors import NotFound
@@ -45,6 +55,9 @@ class TaskOutput(serializers.Serializer):
     slots = serializers.IntegerField()
     slots_taken = serializers.SerializerMethodField()
     claim_ttl_minutes = serializers.SerializerMethodField()
+    claim_extensions = serializers.IntegerField(
+        help_text="How many times a claim may be extended by the claim time."
+    )
     deadline = serializers.DateTimeField(allow_null=True)
     generator = serializers.CharField()
     generator_version = serializers.CharField()
@@ -89,6 +102,19 @@ class ClaimOutput(serializers.Serializer):
     claimed_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     seconds_left = serializers.SerializerMethodField()
+    extensions_used = serializers.IntegerField(
+        help_text="How many times the claim was extended."
+    )
+    extensions_left = serializers.IntegerField(
+        help_text="How many more extensions the task allows this claim."
+    )
+    extended_at = serializers.DateTimeField(allow_null=True)
+    extends_to = serializers.DateTimeField(
+        source="extension_end",
+        allow_null=True,
+        help_text="Where an extension would move the end (clipped to the "
+        "deadline); null when the claim cannot be extended.",
+    )
 
     def get_seconds_left(self, claim: Claim) -> int:
         from django.utils import timezone
@@ -202,8 +228,106 @@ class ClaimReleaseApi(APIView):
         return Response(ClaimOutput(claim).data)
 
 
+class ClaimExtendApi(APIView):
+    """Extend a live claim by the task's claim time, never past its deadline."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Extend a claim", request=None, responses=ClaimOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        claim = extend_claim(claim=get_object_or_404(Claim, pk=pk), user=request.user)
+        return Response(ClaimOutput(claim).data)
+
+
+class TaskDeadlineApi(APIView):
+    """Move a task's deadline (staff); never before the end of a live claim."""
+
+    permission_classes = [IsAdminUser]
+
+    class InputSerializer(serializers.Serializer):
+        deadline = serializers.DateTimeField(
+            allow_null=True, help_text="The new deadline; null for none."
+        )
+
+    @extend_schema(
+        summary="Change a task's deadline",
+        request=InputSerializer,
+        responses=TaskOutput,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = change_deadline(
+            task=get_object_or_404(CreationTask, pk=pk),
+            by=request.user,
+            deadline=data.validated_data["deadline"],
+        )
+        task = selectors.get_task(pk=task.pk)
+        return Response(TaskOutput(task, context={"request": request}).data)
+
+
+class DraftOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    task = serializers.IntegerField(source="task_id")
+    seed = serializers.IntegerField(source="seed_id")
+    title = serializers.CharField()
+    statement = serializers.CharField()
+    license = serializers.CharField()
+    format = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    kept_until = serializers.DateTimeField(
+        help_text="When the draft and its file are deleted."
+    )
+    file = serializers.SerializerMethodField(help_text="The kept file (yours only).")
+
+    def get_file(self, draft: SubmissionDraft) -> str:
+        url = reverse("art_tasks:draft-file", kwargs={"pk": draft.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class DraftListApi(APIView):
+    """Uploads of mine that arrived after their claim ended, kept for a day."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="List my drafts", responses=DraftOutput(many=True))
+    def get(self, request: Request) -> Response:
+        drafts = selectors.user_drafts(user=request.user)
+        return Response(
+            DraftOutput(drafts, many=True, context={"request": request}).data
+        )
+
+
+class DraftSubmitApi(APIView):
+    """Claim the draft's task again and submit the draft, in one step."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "submit"
+
+    @extend_schema(
+        summary="Claim again and submit a draft",
+        request=None,
+        responses={201: SubmissionOutput},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        draft = get_object_or_404(SubmissionDraft, pk=pk, contributor=request.user)
+        submission = submit_draft(draft=draft, user=request.user)
+        return Response(
+            SubmissionOutput(submission, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
 class SubmissionCreateApi(APIView):
-    """Submit an artwork for a live claim (multipart upload)."""
+    """Submit an artwork for a live claim (multipart upload).
+
+    An upload that arrives after the claim ended is kept as a draft for a
+    day: the answer is 409 `claim_ended_draft_kept` with the draft's id;
+    `POST /api/v1/drafts/<id>/submit/` claims again and submits it.
+    """
 
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
@@ -237,7 +361,7 @@ class SubmissionCreateApi(APIView):
         ).first()
         if seed is None:
             raise NotFound("That seed does not belong to this claim's task.")
-        submission = submit_work(
+        submission = submit_work_or_keep_draft(
             claim=claim,
             user=request.user,
             seed=seed,

@@ -19,6 +19,30 @@ class ClaimNotLive(Conflict):
     code = "claim_not_live"
 
 
+class NoExtensionLeft(Conflict):
+    code = "no_extension_left"
+
+
+class DeadlineReached(Conflict):
+    code = "deadline_reached"
+
+
+class DeadlineBeforeLiveClaim(Conflict):
+    code = "deadline_before_live_claim"
+
+
+class ClaimEndedDraftKept(Conflict):
+    """An upload arrived after its claim ended; it was kept as a draft."""
+
+    code = "claim_ended_draft_kept"
+
+
+class NotYourDraft(NotFound):
+    """Someone else's draft answers as missing, so its existence stays private."""
+
+    code = "not_found"
+
+
 class NotYourClaim(NotAllowed):
     code = "not_your_claim"
 

@@ -23,3 +23,18 @@ class SubmitForm(forms.Form):
         self.fields["seed"].queryset = task.seeds.all()
         self.fields["seed"].label_from_instance = lambda s: f"Seed {s.index + 1}"
         self.fields["license"].initial = task.license
+
+
+class DeadlineForm(forms.Form):
+    """Staff's form to move a task's deadline (UTC; empty: no deadline)."""
+
+    deadline = forms.DateTimeField(
+        required=False,
+        label="New deadline (UTC)",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+        help_text="Leave empty for no deadline. It cannot be earlier than the "
+        "end of a live claim.",
+    )

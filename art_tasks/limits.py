@@ -50,6 +50,8 @@ TAG_MAX_LENGTH = 40
 SLOTS = Bounds(1, 1000)
 # How long one claim lasts.
 CLAIM_TTL = Bounds(timedelta(minutes=5), timedelta(days=14))
+# How many times a contributor may extend a claim by the claim time (0: never).
+CLAIM_EXTENSIONS = Bounds(0, 5)
 # Seed images painted per task, and their side in pixels.
 SEED_COUNT = Bounds(1, 64)
 IMAGE_SIZE = Bounds(64, 2048)

@@ -74,6 +74,12 @@ class CreationTask(TimeStampedModel):
         validators=limits.CLAIM_TTL.validators(),
         help_text="How long a claim lasts.",
     )
+    claim_extensions = models.PositiveSmallIntegerField(
+        default=1,
+        validators=limits.CLAIM_EXTENSIONS.validators(),
+        help_text="How many times a claim may be extended by the claim time "
+        "(never past the deadline); 0 allows none.",
+    )
     deadline = models.DateTimeField(null=True, blank=True, help_text="Closing time.")
     generator = models.CharField(max_length=40, default="cppn")
     generator_version = models.CharField(max_length=20, default="1")
@@ -251,6 +257,12 @@ class Claim(TimeStampedModel):
         max_length=10, choices=State.choices, default=State.ACTIVE, db_index=True
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+    extensions_used = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times the claim was extended."
+    )
+    extended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the claim was last extended."
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -281,6 +293,26 @@ class Claim(TimeStampedModel):
     @property
     def is_live(self) -> bool:
         return self.state == self.State.ACTIVE and self.expires_at > timezone.now()
+
+    @property
+    def extensions_left(self) -> int:
+        """Return how many more times the claim may be extended."""
+        return max(0, self.task.claim_extensions - self.extensions_used)
+
+    @property
+    def extension_end(self) -> datetime | None:
+        """Return where an extension would move the end, or None if it cannot.
+
+        An extension adds the task's claim time, clipped to the deadline; it
+        is possible while the claim is live, has extensions left, and the
+        clipped end is later than the present one.
+        """
+        if not self.is_live or self.extensions_left == 0:
+            return None
+        end = self.expires_at + self.task.claim_ttl
+        if self.task.deadline is not None and self.task.deadline < end:
+            end = self.task.deadline
+        return end if end > self.expires_at else None
 
 
 class Submission(TimeStampedModel):
@@ -449,3 +481,61 @@ class Submission(TimeStampedModel):
             f"“{self.title}” by {self.artist.shown_name}, on Atelier, "
             f"licensed {self.license}"
         )
+
+
+class SubmissionDraft(TimeStampedModel):
+    """What a contributor uploaded after their claim ended, kept for a day.
+
+    The file is stored like a submission's original (personal metadata
+    removed, in private storage, named by its hash) and is served only to
+    its owner. A draft becomes a submission when its owner claims the task
+    again (`art_tasks.services.submit_draft`); the beat job
+    `delete_old_drafts` removes drafts past `ATELIER_DRAFT_KEEP_HOURS`
+    with their files.
+    """
+
+    task = models.ForeignKey(
+        CreationTask, on_delete=models.CASCADE, related_name="drafts"
+    )
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    seed = models.ForeignKey(
+        SeedImage,
+        on_delete=models.CASCADE,
+        related_name="drafts",
+        help_text="The seed image the work was made from.",
+    )
+    title = models.CharField(max_length=120, help_text="Title of the artwork.")
+    statement = models.TextField(
+        blank=True, max_length=5000, help_text="The artist's statement."
+    )
+    license = models.CharField(max_length=16, choices=License.choices)
+    file = models.FileField(
+        upload_to="drafts/",
+        storage=private_storage,
+        help_text="The upload with its personal metadata removed.",
+    )
+    format = models.CharField(max_length=8)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file_size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "contributor"],
+                name="draft_one_per_contributor_and_task",
+                violation_error_message="You already have a draft for this task.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft “{self.title}” by {self.contributor} on {self.task}"
+
+    @property
+    def kept_until(self) -> datetime:
+        """Return when the beat job deletes the draft."""
+        return self.created_at + timedelta(hours=settings.ATELIER_DRAFT_KEEP_HOURS)

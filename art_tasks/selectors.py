@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from art_tasks.models import Claim, CreationTask, SeedImage, Submission, holding_q
+from art_tasks.models import (
+    Claim,
+    CreationTask,
+    SeedImage,
+    Submission,
+    SubmissionDraft,
+    holding_q,
+)
 from core.errors import NotFound
 from core.roles import is_signed_in
 
@@ -97,6 +106,63 @@ def live_claim(*, task: CreationTask, user: User) -> Claim | None:
         .select_related("task")
         .first()
     )
+
+
+def ended_claim(*, task: CreationTask, user: User) -> Claim | None:
+    """Return `user`'s claim on `task` that ran out, if that is their latest news.
+
+    The claim counts as ended the moment `expires_at` passes, whether or not
+    the beat job has marked it expired. None when they hold or used a claim
+    since, released it themselves, or it ended over a day ago.
+    """
+    if not user.is_authenticated:
+        return None
+    now = timezone.now()
+    latest = (
+        Claim.objects.filter(task=task, contributor=user)
+        .order_by("-claimed_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.expires_at > now:
+        return None
+    ran_out = latest.state in (Claim.State.EXPIRED, Claim.State.ACTIVE)
+    recent = latest.expires_at > now - timedelta(days=1)
+    return latest if ran_out and recent else None
+
+
+def _kept_drafts() -> QuerySet[SubmissionDraft]:
+    """Drafts still kept: those the beat job has not reached yet count too."""
+    cutoff = timezone.now() - timedelta(hours=settings.ATELIER_DRAFT_KEEP_HOURS)
+    return SubmissionDraft.objects.filter(created_at__gte=cutoff)
+
+
+def user_draft(*, task: CreationTask, user: User) -> SubmissionDraft | None:
+    """Return the draft `user` keeps for `task`, if any."""
+    if not user.is_authenticated:
+        return None
+    return _kept_drafts().filter(task=task, contributor=user).first()
+
+
+def user_drafts(*, user: User) -> QuerySet[SubmissionDraft]:
+    """Return `user`'s kept drafts, newest first, with their task and slot use."""
+    return (
+        _kept_drafts()
+        .filter(contributor=user)
+        .select_related("task", "seed")
+        .annotate(
+            held=Count(
+                "task__claims", filter=holding_q("task__claims__"), distinct=True
+            )
+        )
+        .order_by("-created_at")
+    )
+
+
+def draft_file(*, pk: int, viewer: Viewer) -> SubmissionDraft | None:
+    """Return draft `pk` if `viewer` owns it: a draft is its owner's alone."""
+    if not is_signed_in(viewer):
+        return None
+    return _kept_drafts().filter(pk=pk, contributor=viewer).first()
 
 
 def user_claims(*, user: User) -> QuerySet[Claim]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from typing import IO
+from datetime import UTC, datetime, timedelta
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,18 +27,33 @@ from art_tasks import limits
 from art_tasks.errors import (
     AlreadyClaimed,
     AlreadyPublished,
+    ClaimEndedDraftKept,
     ClaimLimitReached,
     ClaimNotLive,
+    DeadlineBeforeLiveClaim,
+    DeadlineReached,
     InvalidTaskState,
+    NoExtensionLeft,
     NotYourClaim,
+    NotYourDraft,
     TaskNotOpen,
 )
-from art_tasks.models import Claim, CreationTask, SeedImage, Submission, Tag
-from art_tasks.signals import submission_processing_failed
+from art_tasks.models import (
+    Claim,
+    CreationTask,
+    SeedImage,
+    Submission,
+    SubmissionDraft,
+    Tag,
+)
+from art_tasks.signals import claims_expired, submission_processing_failed
 from art_tasks.storage import private_storage
 from art_tasks.tasks import process_submission_task
 from art_tasks.voting import VotingRule
 from core.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from accounts.uploads import UploadInfo
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +82,7 @@ def create_task(
     license: str = "CC-BY-4.0",  # noqa: A002 - the domain's word
     slots: int = 10,
     claim_ttl: timedelta = timedelta(hours=2),
+    claim_extensions: int = 1,
     deadline: datetime | None = None,
     generator: str = "cppn",
     generator_version: str = "1",
@@ -114,6 +130,7 @@ def create_task(
         license=license,
         slots=slots,
         claim_ttl=claim_ttl,
+        claim_extensions=claim_extensions,
         deadline=deadline,
         generator=generator,
         generator_version=generator_version,
@@ -227,6 +244,52 @@ def close_finished_tasks() -> int:
     return closed
 
 
+def _utc(moment: datetime) -> str:
+    """Return `moment` as people read it in messages: "05 Mar 2026, 14:05 UTC"."""
+    return f"{moment.astimezone(UTC):%d %b %Y, %H:%M} UTC"
+
+
+@transaction.atomic
+def change_deadline(
+    *, task: CreationTask, by: User, deadline: datetime | None
+) -> CreationTask:
+    """Move `task`'s deadline (None: no deadline), never before a live claim's end.
+
+    Staff may extend a deadline at any time, and shorten it down to the end
+    of the latest live claim, never below it (MTurk's rule): nobody loses
+    time they were promised. The task row is locked, so no claim can start
+    in between with a later end.
+    """
+    if not (by.is_authenticated and by.is_staff):
+        raise NotAllowed("Only staff can change a task's deadline.")
+    task = CreationTask.objects.select_for_update().get(pk=task.pk)
+    if task.state in (CreationTask.State.CLOSED, CreationTask.State.ARCHIVED):
+        raise InvalidTaskState(
+            f"This task is {task.get_state_display().lower()}; its deadline can "
+            "no longer change."
+        )
+    now = timezone.now()
+    if deadline is not None and deadline <= now:
+        raise ValidationError({"deadline": "The deadline must be in the future."})
+    latest = (
+        task.claims.live(now)
+        .order_by("-expires_at")
+        .values_list("expires_at", flat=True)
+        .first()
+    )
+    if deadline is not None and latest is not None and deadline < latest:
+        raise DeadlineBeforeLiveClaim(
+            f"A live claim on this task runs until {_utc(latest)}; the deadline "
+            "cannot be earlier than that. Choose a later time, or wait until "
+            "the claim ends.",
+            extra={"earliest": latest.isoformat()},
+        )
+    task.deadline = deadline
+    task.full_clean()
+    task.save(update_fields=["deadline", "updated_at"])
+    return task
+
+
 # Claims -----------------------------------------------------------------------
 
 
@@ -289,20 +352,76 @@ def release_claim(*, claim: Claim, user: User) -> Claim:
     return _end_claim(claim, Claim.State.RELEASED)
 
 
+@transaction.atomic
+def extend_claim(*, claim: Claim, user: User) -> Claim:
+    """Add the task's claim time to `user`'s live claim; return the claim.
+
+    A task allows `claim_extensions` extensions per claim (0: none). The
+    new end is clipped to the task's deadline; an extension that would gain
+    nothing is refused. The task row is locked first (as in `claim_task`
+    and `change_deadline`), so the deadline read is the one in force.
+    """
+    task = CreationTask.objects.select_for_update().get(pk=claim.task_id)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim.task = task
+    if claim.contributor_id != user.pk:
+        raise NotYourClaim("Only the person holding a claim can extend it.")
+    if claim.state != Claim.State.ACTIVE:
+        raise ClaimNotLive(
+            f"This claim is {claim.get_state_display().lower()}; only a live "
+            "claim can be extended."
+        )
+    if not claim.is_live:
+        raise ClaimNotLive(
+            f"Your claim ended at {_utc(claim.expires_at)}; claim the task again "
+            "to keep working on it."
+        )
+    if task.claim_extensions == 0:
+        raise NoExtensionLeft("Claims on this task cannot be extended.")
+    if claim.extensions_left == 0:
+        allowed = task.claim_extensions
+        raise NoExtensionLeft(
+            f"You have used the {allowed} extension{'s' if allowed != 1 else ''} "
+            "this task allows; submit before the claim ends."
+        )
+    end = claim.extension_end
+    if end is None:
+        raise DeadlineReached(
+            f"Your claim already ends at the task's deadline ({_utc(claim.expires_at)})"
+            "; it cannot be extended past it."
+        )
+    claim.expires_at = end
+    claim.extensions_used += 1
+    claim.extended_at = timezone.now()
+    claim.save(update_fields=["expires_at", "extensions_used", "extended_at"])
+    return claim
+
+
 def expire_claims() -> int:
     """Mark active claims past `expires_at` as expired; return how many.
 
     Slot counting never depends on this: it compares `expires_at` with the
-    current time itself. This only tidies the rows up.
+    current time itself. This tidies the rows up and announces
+    `claims_expired` (community tells each contributor, with a link to
+    claim again). Rows another run holds are skipped, so two overlapping
+    runs never announce a claim twice.
     """
+    now = timezone.now()
     with transaction.atomic():
-        return Claim.objects.filter(
-            state=Claim.State.ACTIVE, expires_at__lte=timezone.now()
-        ).update(
-            state=Claim.State.EXPIRED,
-            ended_at=timezone.now(),
-            updated_at=timezone.now(),
+        ended = list(
+            Claim.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=Claim.State.ACTIVE, expires_at__lte=now)
+            .select_related("task", "contributor")
         )
+        if not ended:
+            return 0
+        Claim.objects.filter(pk__in=[c.pk for c in ended]).update(
+            state=Claim.State.EXPIRED, ended_at=now, updated_at=now
+        )
+        for claim in ended:
+            claim.state, claim.ended_at = Claim.State.EXPIRED, now
+        claims_expired.send(sender=Claim, claims=ended)
+    return len(ended)
 
 
 # Submissions ------------------------------------------------------------------
@@ -333,6 +452,24 @@ def require_claim_holder(*, claim: Claim, user: User) -> Claim:
     return claim
 
 
+def _check_submission(
+    *, claim: Claim, user: User, seed: SeedImage, image: IO[bytes], title: str
+) -> UploadInfo:
+    """Check who submits what, then decode the upload; return what to store."""
+    from accounts.uploads import inspect_upload
+
+    require_claim_holder(claim=claim, user=user)
+    if seed.task_id != claim.task_id:
+        raise ValidationError({"seed": "Choose one of this task's seed images."})
+    if not title.strip():
+        raise ValidationError({"title": "Give your artwork a title."})
+    return inspect_upload(
+        image,
+        max_bytes=settings.ATELIER_MAX_UPLOAD_BYTES,
+        max_pixels=settings.ATELIER_MAX_UPLOAD_PIXELS,
+    )
+
+
 def submit_work(
     *,
     claim: Claim,
@@ -348,20 +485,91 @@ def submit_work(
     The image is checked by decoding it, metadata included, before anything
     is written; a bad file raises `InvalidImage` and leaves nothing stored.
     What is stored is the upload with its personal metadata (GPS position,
-    camera serials, XMP, comments) removed and its pixels untouched.
+    camera serials, XMP, comments) removed and its pixels untouched. Pages
+    and the API call `submit_work_or_keep_draft`, which keeps an upload that
+    arrives too late.
     """
-    from accounts.uploads import inspect_upload
-
-    require_claim_holder(claim=claim, user=user)
-    if seed.task_id != claim.task_id:
-        raise ValidationError({"seed": "Choose one of this task's seed images."})
-    if not title.strip():
-        raise ValidationError({"title": "Give your artwork a title."})
-    info = inspect_upload(
-        image,
-        max_bytes=settings.ATELIER_MAX_UPLOAD_BYTES,
-        max_pixels=settings.ATELIER_MAX_UPLOAD_PIXELS,
+    info = _check_submission(
+        claim=claim, user=user, seed=seed, image=image, title=title
     )
+    return _submit(
+        claim=claim,
+        user=user,
+        seed=seed,
+        info=info,
+        title=title,
+        statement=statement,
+        license=license,
+    )
+
+
+def submit_work_or_keep_draft(
+    *,
+    claim: Claim,
+    user: User,
+    seed: SeedImage,
+    image: IO[bytes],
+    title: str,
+    statement: str = "",
+    license: str,  # noqa: A002 - the domain's word
+) -> Submission:
+    """Submit as `submit_work` does; keep a late upload as a draft.
+
+    When the claim ended (expired or released) before the upload arrived,
+    the file, title and statement are kept as the contributor's draft for
+    the task (`SubmissionDraft`, replacing an older one) and
+    `ClaimEndedDraftKept` is raised, carrying the draft's id, so the caller
+    can say so; `submit_draft` later claims again and submits it.
+    """
+    info = _check_submission(
+        claim=claim, user=user, seed=seed, image=image, title=title
+    )
+    try:
+        return _submit(
+            claim=claim,
+            user=user,
+            seed=seed,
+            info=info,
+            title=title,
+            statement=statement,
+            license=license,
+        )
+    except ClaimNotLive:
+        claim.refresh_from_db(fields=["state"])
+        if claim.state == Claim.State.SUBMITTED:
+            raise
+        draft = _keep_draft(
+            claim=claim,
+            seed=seed,
+            info=info,
+            title=title,
+            statement=statement,
+            license=license,
+        )
+    why = (
+        "You released this claim"
+        if claim.state == Claim.State.RELEASED
+        else "Your claim ended before the upload arrived"
+    )
+    raise ClaimEndedDraftKept(
+        f"{why}, so the work was not submitted. "
+        f"Your file, title and statement are kept as a draft until "
+        f"{_utc(draft.kept_until)}: claim the task again to submit it in one step.",
+        extra={"draft": draft.pk, "kept_until": draft.kept_until.isoformat()},
+    )
+
+
+def _submit(
+    *,
+    claim: Claim,
+    user: User,
+    seed: SeedImage,
+    info: UploadInfo,
+    title: str,
+    statement: str,
+    license: str,  # noqa: A002 - the domain's word
+) -> Submission:
+    """Store a checked upload as the submission of a live claim."""
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.state != Claim.State.ACTIVE:
@@ -404,6 +612,131 @@ def submit_work(
             raise
         send_on_commit(process_submission_task, submission.pk)
     return submission
+
+
+# Drafts -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def _keep_draft(
+    *,
+    claim: Claim,
+    seed: SeedImage,
+    info: UploadInfo,
+    title: str,
+    statement: str,
+    license: str,  # noqa: A002 - the domain's word
+) -> SubmissionDraft:
+    """Store a checked upload as `claim`'s contributor's draft for its task.
+
+    One draft per person and task: a newer one replaces the older (whose
+    file goes once the change commits, unless another draft shares it).
+    """
+    SubmissionDraft.objects.filter(
+        task_id=claim.task_id, contributor_id=claim.contributor_id
+    ).delete()
+    draft = SubmissionDraft(
+        task_id=claim.task_id,
+        contributor_id=claim.contributor_id,
+        seed=seed,
+        title=title.strip(),
+        statement=statement.strip(),
+        license=license,
+        format=info.format,
+        width=info.width,
+        height=info.height,
+        file_size=info.size,
+        sha256=info.sha256,
+    )
+    draft.file.name = "pending"
+    draft.full_clean(validate_constraints=False)
+    draft.file.name = _store(
+        "drafts", info.sha256, info.extension, ContentFile(info.content)
+    )
+    draft.save()
+    return draft
+
+
+def _own_draft(*, draft: SubmissionDraft, user: User) -> SubmissionDraft:
+    found = (
+        SubmissionDraft.objects.select_for_update(of=("self",))
+        .select_related("task", "seed")
+        .filter(pk=draft.pk, contributor_id=user.pk)
+        .first()
+    )
+    if found is None:
+        raise NotYourDraft("No such draft.")
+    return found
+
+
+@transaction.atomic
+def submit_draft(*, draft: SubmissionDraft, user: User) -> Submission:
+    """Claim the draft's task again for `user` and submit the draft, in one step.
+
+    The user's live claim on the task is used when they hold one; otherwise
+    a new claim is taken as `claim_task` takes it. When no slot is free (or
+    the task closed) nothing changes, the draft stays, and the refusal says
+    so. On success the draft is deleted (its file once the change commits).
+    """
+    from accounts.uploads import ACCEPTED_FORMATS, UploadInfo
+
+    draft = _own_draft(draft=draft, user=user)
+    task = draft.task
+    claim = Claim.objects.live().filter(task=task, contributor=user).first()
+    if claim is None:
+        stays = f"Your draft stays until {_utc(draft.kept_until)}."
+        try:
+            claim = claim_task(task=task, user=user)
+        except ClaimLimitReached:
+            raise ClaimLimitReached(
+                f"All {task.slots} slots of this task are taken, so the draft "
+                f"could not be submitted. {stays} Try again when a slot frees up."
+            ) from None
+        except TaskNotOpen:
+            raise TaskNotOpen(
+                "This task is no longer open, so the draft cannot be submitted."
+            ) from None
+    with draft.file.open("rb") as fh:
+        content = fh.read()
+    info = UploadInfo(
+        format=draft.format,
+        extension=ACCEPTED_FORMATS.get(draft.format, "bin"),
+        width=draft.width,
+        height=draft.height,
+        size=len(content),
+        sha256=draft.sha256,
+        content=content,
+    )
+    submission = _submit(
+        claim=claim,
+        user=user,
+        seed=draft.seed,
+        info=info,
+        title=draft.title,
+        statement=draft.statement,
+        license=draft.license,
+    )
+    draft.delete()
+    return submission
+
+
+@transaction.atomic
+def discard_draft(*, draft: SubmissionDraft, user: User) -> SubmissionDraft:
+    """Delete `user`'s draft and, once that commits, its file."""
+    draft = _own_draft(draft=draft, user=user)
+    draft.delete()
+    return draft
+
+
+def delete_old_drafts() -> int:
+    """Delete drafts older than `ATELIER_DRAFT_KEEP_HOURS`, with their files."""
+    cutoff = timezone.now() - timedelta(hours=settings.ATELIER_DRAFT_KEEP_HOURS)
+    deleted = 0
+    with transaction.atomic():
+        for draft in SubmissionDraft.objects.filter(created_at__lt=cutoff):
+            draft.delete()  # one by one, so the file cleanup runs for each
+            deleted += 1
+    return deleted
 
 
 @transaction.atomic

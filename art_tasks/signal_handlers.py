@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete
 
-from art_tasks.models import SeedImage, Submission
+from art_tasks.models import SeedImage, Submission, SubmissionDraft
 
 
 def delete_files(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -40,4 +40,7 @@ def connect() -> None:
     post_delete.connect(delete_files, sender=SeedImage, dispatch_uid="seed_files")
     post_delete.connect(
         delete_files, sender=Submission, dispatch_uid="submission_files"
+    )
+    post_delete.connect(
+        delete_files, sender=SubmissionDraft, dispatch_uid="draft_files"
     )

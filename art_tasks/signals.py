@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # and `claim`, the fresh claim given back to the artist, or None. Sent inside
 # the transaction that records the failure.
 submission_processing_failed = Signal()
+
+# The beat job marked claims expired: `claims`, a list of the claims (with
+# their task and contributor) that ended unsubmitted. Sent inside the
+# transaction that records it.
+claims_expired = Signal()

@@ -45,3 +45,11 @@ def close_finished_tasks_task() -> int:
     from art_tasks.services import close_finished_tasks
 
     return close_finished_tasks()
+
+
+@shared_task
+def delete_old_drafts_task() -> int:
+    """Delete drafts past their day, with their files (Celery beat)."""
+    from art_tasks.services import delete_old_drafts
+
+    return delete_old_drafts()

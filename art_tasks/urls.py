@@ -10,6 +10,11 @@ urlpatterns = [
     path("tasks/<int:pk>/claim/", views.claim_create, name="claim-create"),
     path("claims/<int:pk>/release/", views.claim_release, name="claim-release"),
     path("claims/<int:pk>/submit/", views.submission_create, name="submission-create"),
+    path("claims/<int:pk>/extend/", views.claim_extend, name="claim-extend"),
+    path("tasks/<int:pk>/deadline/", views.task_deadline, name="task-deadline"),
+    path("drafts/<int:pk>/submit/", views.draft_submit, name="draft-submit"),
+    path("drafts/<int:pk>/discard/", views.draft_discard, name="draft-discard"),
+    path("drafts/<int:pk>/file/", views.draft_file, name="draft-file"),
     path("studio/", views.studio, name="studio"),
 ]
 
@@ -20,6 +25,14 @@ api_urlpatterns = [
     path(
         "claims/<int:pk>/release/", api.ClaimReleaseApi.as_view(), name="claim-release"
     ),
+    path("claims/<int:pk>/extend/", api.ClaimExtendApi.as_view(), name="claim-extend"),
+    path(
+        "tasks/<int:pk>/deadline/",
+        api.TaskDeadlineApi.as_view(),
+        name="task-deadline",
+    ),
+    path("drafts/", api.DraftListApi.as_view(), name="draft-list"),
+    path("drafts/<int:pk>/submit/", api.DraftSubmitApi.as_view(), name="draft-submit"),
     path(
         "claims/<int:pk>/submission/",
         api.SubmissionCreateApi.as_view(),

@@ -5,19 +5,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import InvalidImage
 from accounts.ratelimit import rate_limited
 from art_tasks import selectors
-from art_tasks.forms import SubmitForm
-from art_tasks.models import Claim, CreationTask
-from art_tasks.services import claim_task, release_claim, submit_work
+from art_tasks.errors import ClaimEndedDraftKept
+from art_tasks.forms import DeadlineForm, SubmitForm
+from art_tasks.models import Claim, CreationTask, SubmissionDraft
+from art_tasks.services import (
+    change_deadline,
+    claim_task,
+    discard_draft,
+    extend_claim,
+    release_claim,
+    submit_draft,
+    submit_work_or_keep_draft,
+)
 from art_tasks.voting import rule_text
-from core.decorators import errors_as_messages
+from core.decorators import errors_as_messages, staff_required
 from core.errors import AtelierError
 
 
@@ -39,8 +48,23 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "art_tasks/task_detail.html",
-        {"task": task, "claim": claim, "form": form, "job": job},
+        {"task": task, "claim": claim, "form": form, "job": job}
+        | _claim_box(request, task, claim),
     )
+
+
+def _claim_box(request: HttpRequest, task: CreationTask, claim: Claim | None) -> dict:
+    """Return what the claim box shows besides the live claim and its form."""
+    user = request.user
+    deadline_form = None
+    if user.is_authenticated and user.is_staff:
+        deadline_form = DeadlineForm(initial={"deadline": task.deadline})
+    return {
+        "ended_claim": None if claim else selectors.ended_claim(task=task, user=user),
+        "draft": selectors.user_draft(task=task, user=user),
+        "slot_free": task.is_open and task.held < task.slots,
+        "deadline_form": deadline_form,
+    }
 
 
 def _task_page(request: HttpRequest, pk: int) -> str:
@@ -88,7 +112,7 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            submission = submit_work(
+            submission = submit_work_or_keep_draft(
                 claim=claim,
                 user=request.user,
                 seed=data["seed"],
@@ -100,6 +124,9 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
         except InvalidImage as exc:
             form.add_error("image", exc.message)
             status = exc.status
+        except ClaimEndedDraftKept as exc:
+            messages.warning(request, exc.message)
+            return redirect(task)
         except AtelierError as exc:
             form.add_error(None, exc.message)
             status = exc.status
@@ -112,9 +139,92 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("art_tasks:studio")
     live = selectors.live_claim(task=task, user=request.user)
     context = {"task": task, "claim": live, "form": form if live else None, "job": None}
+    context |= _claim_box(request, task, live)
     if live is None:
         messages.error(request, " ".join(m for e in form.errors.values() for m in e))
     return render(request, "art_tasks/task_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+@errors_as_messages(_claimed_task_page)
+def claim_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = extend_claim(claim=get_object_or_404(Claim, pk=pk), user=request.user)
+    messages.success(
+        request,
+        f"Claim extended: it now ends at {claim.expires_at:%d %b %Y, %H:%M} UTC.",
+    )
+    return redirect(claim.task)
+
+
+@staff_required
+@require_POST
+@errors_as_messages(_task_page)
+def task_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(CreationTask, pk=pk)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["deadline"]))
+        return redirect(task)
+    task = change_deadline(
+        task=task, by=request.user, deadline=form.cleaned_data["deadline"]
+    )
+    if task.deadline:
+        messages.success(
+            request, f"The deadline is now {task.deadline:%d %b %Y, %H:%M} UTC."
+        )
+    else:
+        messages.success(request, "The task has no deadline now.")
+    return redirect(task)
+
+
+def _draft_task_page(request: HttpRequest, pk: int) -> str:
+    draft = SubmissionDraft.objects.filter(
+        pk=pk, contributor_id=request.user.pk
+    ).first()
+    return draft.task.get_absolute_url() if draft else reverse("art_tasks:studio")
+
+
+@login_required
+@require_POST
+@rate_limited("submit")
+@errors_as_messages(_draft_task_page)
+def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(SubmissionDraft, pk=pk, contributor=request.user)
+    submission = submit_draft(draft=draft, user=request.user)
+    messages.success(
+        request,
+        f"Claimed again: “{submission.title}” is submitted and being processed.",
+    )
+    return redirect("art_tasks:studio")
+
+
+@login_required
+@require_POST
+@errors_as_messages(_draft_task_page)
+def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(SubmissionDraft, pk=pk, contributor=request.user)
+    discard_draft(draft=draft, user=request.user)
+    messages.info(request, f"The draft “{draft.title}” is deleted.")
+    return redirect(draft.task)
+
+
+@login_required
+@require_GET
+def draft_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a draft's file to its owner only; anyone else gets a 404."""
+    draft = selectors.draft_file(pk=pk, viewer=request.user)
+    if draft is None or not draft.file.storage.exists(draft.file.name):
+        return render(request, "404.html", status=404)
+    content_type = f"image/{draft.format.lower()}"
+    response = FileResponse(draft.file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _with_slot_free(draft: SubmissionDraft) -> SubmissionDraft:
+    draft.slot_free = draft.task.is_open and draft.held < draft.task.slots
+    return draft
 
 
 @login_required
@@ -134,6 +244,10 @@ def studio(request: HttpRequest) -> HttpResponse:
             "claims": selectors.user_claims(user=request.user).filter(
                 state=Claim.State.ACTIVE
             ),
+            "drafts": [
+                _with_slot_free(draft)
+                for draft in selectors.user_drafts(user=request.user)
+            ],
             "submissions": submissions,
             "rules": list(rules.items()),
         },

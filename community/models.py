@@ -102,6 +102,7 @@ class Notification(TimeStampedModel):
         ACCEPTED = "accepted", "Work accepted"
         REJECTED = "rejected", "Work not accepted"
         CLAIM_EXPIRING = "claim_expiring", "Claim about to expire"
+        CLAIM_ENDED = "claim_ended", "Claim ended"
         FOLLOWED_WORK = "followed_work", "New work by an artist you follow"
         MODERATION = "moderation", "Moderation"
         UPLOAD_FAILED = "upload_failed", "Upload could not be processed"

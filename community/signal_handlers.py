@@ -13,11 +13,12 @@ from typing import Any
 from django.urls import reverse
 
 from art_tasks.models import Claim, Submission
-from art_tasks.signals import submission_processing_failed
+from art_tasks.signals import claims_expired, submission_processing_failed
 from community.models import Notification
 from community.services import (
     award_decision,
     notify,
+    notify_claims_ended,
     notify_upload_failed,
     record_decision_outcome,
 )
@@ -89,6 +90,11 @@ def on_submission_processing_failed(
     notify_upload_failed(submission=submission, claim=claim)
 
 
+def on_claims_expired(*, claims: list[Claim], **kwargs: Any) -> None:
+    """Tell each contributor their claim ended, with a link to claim again."""
+    notify_claims_ended(claims=claims)
+
+
 def connect() -> None:
     submission_decided.connect(
         on_submission_decided, dispatch_uid="community.submission_decided"
@@ -103,3 +109,4 @@ def connect() -> None:
         on_submission_processing_failed,
         dispatch_uid="community.submission_processing_failed",
     )
+    claims_expired.connect(on_claims_expired, dispatch_uid="community.claims_expired")

@@ -277,7 +277,10 @@ ATELIER_MODELS_DIR = Path(env("ATELIER_MODELS_DIR", default=str(VAR_DIR / "model
 ATELIER_CURATORS_GROUP = "curators"
 # Absolute links in e-mails; warn contributors this long before a claim ends.
 ATELIER_SITE_URL = env("ATELIER_SITE_URL", default="http://127.0.0.1:8000")
-ATELIER_CLAIM_WARNING_MINUTES = env.int("ATELIER_CLAIM_WARNING_MINUTES", default=15)
+# A claim (or extension) shorter than twice this is warned halfway instead.
+ATELIER_CLAIM_WARNING_MINUTES = env.int("ATELIER_CLAIM_WARNING_MINUTES", default=10)
+# An upload that arrives after its claim ended is kept this long as a draft.
+ATELIER_DRAFT_KEEP_HOURS = env.int("ATELIER_DRAFT_KEEP_HOURS", default=24)
 # Rate limits, "count/period" (period: second, minute, hour, day, optionally
 # with a number: "5/15minute"). One table for the API and the pages; see
 # docs/operations.md. Counted per signed-in user, else per client address.
@@ -394,6 +397,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-claims": {
         "task": "art_tasks.tasks.expire_claims_task",
         "schedule": timedelta(minutes=1),
+    },
+    "delete-old-drafts": {
+        "task": "art_tasks.tasks.delete_old_drafts_task",
+        "schedule": timedelta(minutes=30),
     },
     "close-tasks": {
         "task": "art_tasks.tasks.close_finished_tasks_task",

@@ -162,6 +162,12 @@ class TaskListApi(APIView):
         claim_ttl_minutes = serializers.IntegerField(
             min_value=CLAIM_MINUTES[0], max_value=CLAIM_MINUTES[1], default=120
         )
+        claim_extensions = serializers.IntegerField(
+            min_value=limits.CLAIM_EXTENSIONS.low,
+            max_value=limits.CLAIM_EXTENSIONS.high,
+            default=1,
+            help_text="How many times a claim may be extended by the claim time.",
+        )
         deadline = serializers.DateTimeField(required=False, allow_null=True)
         generator = serializers.CharField(default="cppn")
         generator_version = serializers.CharField(default="1")

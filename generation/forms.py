@@ -32,6 +32,15 @@ class PublishForm(forms.Form):
         initial=120,
         label="Claim time limit (minutes)",
     )
+    claim_extensions = forms.IntegerField(
+        min_value=limits.CLAIM_EXTENSIONS.low,
+        max_value=limits.CLAIM_EXTENSIONS.high,
+        initial=1,
+        required=False,
+        label="Claim extensions",
+        help_text="How many times a contributor may extend a claim by the claim "
+        "time (never past the deadline); 0 for none; empty: 1.",
+    )
     deadline = forms.DateTimeField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -118,6 +127,10 @@ class PublishForm(forms.Form):
         from generation.registry import split_choice
 
         return split_choice(self.cleaned_data["generator"])
+
+    def clean_claim_extensions(self) -> int:
+        value = self.cleaned_data.get("claim_extensions")
+        return 1 if value is None else value
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags", "")

@@ -25,8 +25,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import SentMail
 from accounts.services import issue_token
-from art_tasks.models import CreationTask
-from art_tasks.services import claim_task
+from art_tasks.errors import ClaimEndedDraftKept
+from art_tasks.models import Claim, CreationTask, SubmissionDraft
+from art_tasks.services import claim_task, submit_work_or_keep_draft
 from community.models import Notification
 from community.services.notifications import notify
 from gallery.models import Collection
@@ -66,6 +67,7 @@ class World:
     notification: Notification
     token: object
     mail: SentMail
+    kept_draft: SubmissionDraft
 
     @property
     def seed(self):
@@ -92,6 +94,7 @@ def world(db) -> World:
         task=other_task, artist=owner, title="In review", image=png_bytes((80, 60))
     )
     claim = claim_task(task=third_task, user=owner)
+    kept_draft = _kept_draft(OpenTaskFactory(created_by=staff, title="Late"), owner)
     report = report_work(submission=accepted, reporter=member, reason="spam")
     collection = CollectionFactory(
         slug="picks", title="Picks", curated_by=staff, published=True, cover=accepted
@@ -111,6 +114,7 @@ def world(db) -> World:
         subject="Welcome", from_email="a@x.test", to="owner@example.test", text="Hi"
     )
     return World(
+        kept_draft=kept_draft,
         token=token,
         mail=mail,
         people={
@@ -130,6 +134,29 @@ def world(db) -> World:
         job=job,
         notification=notification,
     )
+
+
+def _kept_draft(task: CreationTask, owner) -> SubmissionDraft:
+    """Return `owner`'s draft of an upload that arrived after the claim ended."""
+    import io
+
+    from django.utils import timezone
+
+    late = claim_task(task=task, user=owner)
+    Claim.objects.filter(pk=late.pk).update(expires_at=timezone.now())
+    upload = io.BytesIO(png_bytes((40, 30)))
+    try:
+        submit_work_or_keep_draft(
+            claim=late,
+            user=owner,
+            seed=task.seeds.first(),
+            image=upload,
+            title="Late work",
+            license=task.license,
+        )
+    except ClaimEndedDraftKept as kept:
+        return SubmissionDraft.objects.get(pk=kept.extra["draft"])
+    raise AssertionError("the late upload was submitted")
 
 
 @dataclasses.dataclass
@@ -219,6 +246,36 @@ entry(
         "POST",
         lambda w: f"/api/v1/claims/{w.claim.pk}/submission/",
         {**signed_in(403, 403), "owner": 400},
+    ),
+)
+entry(
+    "api:art_tasks:claim-extend",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/claims/{w.claim.pk}/extend/",
+        {**signed_in(403, 403), "owner": 200},
+    ),
+)
+entry(
+    "api:art_tasks:task-deadline",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/tasks/{w.task.pk}/deadline/",
+        STAFF_API,
+        data={"deadline": None},
+        json=True,
+    ),
+)
+entry(
+    "api:art_tasks:draft-list",
+    Call("GET", lambda w: "/api/v1/drafts/", API_FOR_MEMBERS),
+)
+entry(
+    "api:art_tasks:draft-submit",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/drafts/{w.kept_draft.pk}/submit/",
+        {**same(404), "anon": 403, "owner": 201},
     ),
 )
 entry(
@@ -471,6 +528,36 @@ entry(
         "POST",
         lambda w: f"/claims/{w.claim.pk}/submit/",
         {**same(302), "owner": 400},
+    ),
+)
+entry(
+    "art_tasks:claim-extend",
+    Call("POST", lambda w: f"/claims/{w.claim.pk}/extend/", same(302)),
+)
+entry(
+    "art_tasks:task-deadline",
+    Call(
+        "POST",
+        lambda w: f"/tasks/{w.task.pk}/deadline/",
+        {**STAFF_PAGE, "staff": 302},
+        data={"deadline": ""},
+    ),
+)
+DRAFT_OWNERS_ACTION = {**same(404), "anon": 302, "owner": 302}
+entry(
+    "art_tasks:draft-submit",
+    Call("POST", lambda w: f"/drafts/{w.kept_draft.pk}/submit/", DRAFT_OWNERS_ACTION),
+)
+entry(
+    "art_tasks:draft-discard",
+    Call("POST", lambda w: f"/drafts/{w.kept_draft.pk}/discard/", DRAFT_OWNERS_ACTION),
+)
+entry(
+    "art_tasks:draft-file",
+    Call(
+        "GET",
+        lambda w: f"/drafts/{w.kept_draft.pk}/file/",
+        {**same(404), "anon": 302, "owner": 200},
     ),
 )
 entry("art_tasks:studio", Call("GET", lambda w: "/studio/", PAGE_FOR_MEMBERS))

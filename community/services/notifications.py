@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.outbox import send_each_on_commit, send_on_commit
-from art_tasks.models import Claim, Submission
+from art_tasks.models import Claim, Submission, SubmissionDraft
 from community.models import Notification
 from community.tasks import notify_followers_task, send_notification_email_task
 
@@ -224,20 +224,40 @@ def notify_followers(*, submission: Submission) -> list[Notification]:
     return created
 
 
-def warn_expiring_claims() -> int:
-    """Warn contributors whose active claim ends within the warning window.
+def warning_lead(claim: Claim) -> timedelta:
+    """Return how long before its end `claim` is warned.
 
-    Once per claim and end time: the notification's key records the warning,
-    so a claim is warned once, and again only if its end moves later.
+    `ATELIER_CLAIM_WARNING_MINUTES` (10) before the end; a stretch shorter
+    than twice that is warned halfway through instead, so a short claim is
+    never warned the moment it starts. The stretch is the claim since it
+    started, or since its last extension: a new end gets its own warning.
+    """
+    lead = timedelta(minutes=settings.ATELIER_CLAIM_WARNING_MINUTES)
+    stretch = claim.expires_at - (claim.extended_at or claim.claimed_at)
+    return min(lead, stretch / 2)
+
+
+def _utc(moment) -> str:  # noqa: ANN001
+    return f"{moment.astimezone(UTC):%d %b %Y, %H:%M} UTC"
+
+
+def warn_expiring_claims() -> int:
+    """Warn contributors whose live claim has reached its warning time.
+
+    The warning time is `warning_lead` before the end. Once per claim and
+    end time: the notification's key records the warning, so a claim is
+    warned once, and again only if its end moves (an extension).
     Returns how many warnings were written.
     """
     now = timezone.now()
     window = timedelta(minutes=settings.ATELIER_CLAIM_WARNING_MINUTES)
-    claims = list(
-        Claim.objects.live(now)
+    claims = [
+        claim
+        for claim in Claim.objects.live(now)
         .filter(expires_at__lte=now + window)
         .select_related("task", "contributor")
-    )
+        if claim.expires_at - warning_lead(claim) <= now
+    ]
     keys = {
         claim.pk: f"claim-expiring:{claim.pk}:{int(claim.expires_at.timestamp())}"
         for claim in claims
@@ -252,12 +272,14 @@ def warn_expiring_claims() -> int:
         if keys[claim.pk] in done:
             continue
         minutes = max(1, math.ceil((claim.expires_at - now).total_seconds() / 60))
-        ends = timezone.localtime(claim.expires_at).strftime("%H:%M %Z")
         text = (
             f"Your claim on “{claim.task.title}” ends in {minutes} minute"
-            f"{'s' if minutes != 1 else ''} (at {ends}). Submit your work before "
-            "then, or release the claim so someone else can take the slot."
+            f"{'s' if minutes != 1 else ''} (at {_utc(claim.expires_at)}). Submit "
+            "your work before then"
         )
+        if claim.extension_end is not None:
+            text += ", extend the claim from the task page,"
+        text += " or release the claim so someone else can take the slot."
         with transaction.atomic():
             sent = notify(
                 recipient=claim.contributor,
@@ -268,3 +290,45 @@ def warn_expiring_claims() -> int:
             )
         warned += sent is not None
     return warned
+
+
+def notify_claims_ended(*, claims: Iterable[Claim]) -> list[Notification]:
+    """Tell each contributor that their claim ended, with a link to claim again.
+
+    A draft they kept for the task (an upload that arrived late) is named,
+    since claiming again submits it. Once per claim.
+    """
+    claims = list(claims)
+    drafts = {
+        (d.task_id, d.contributor_id): d
+        for d in SubmissionDraft.objects.filter(
+            task_id__in={c.task_id for c in claims},
+            contributor_id__in={c.contributor_id for c in claims},
+        )
+    }
+    sent = []
+    for claim in claims:
+        task = claim.task
+        text = f"Your claim on “{task.title}” ended at {_utc(claim.expires_at)}."
+        draft = drafts.get((claim.task_id, claim.contributor_id))
+        if draft is not None:
+            text += (
+                f" Your upload “{draft.title}” is kept as a draft until "
+                f"{_utc(draft.kept_until)}."
+            )
+        if task.is_open:
+            text += " Claim the task again while a slot is free" + (
+                " and submit the draft in one step." if draft else "."
+            )
+        else:
+            text += " The task is closed now."
+        notification = notify(
+            recipient=claim.contributor,
+            kind=Kind.CLAIM_ENDED,
+            text=text,
+            url=task.get_absolute_url(),
+            key=f"claim-ended:{claim.pk}",
+        )
+        if notification is not None:
+            sent.append(notification)
+    return sent

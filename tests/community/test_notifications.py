@@ -18,6 +18,7 @@ from community.services import email_notification, notify, warn_expiring_claims
 from community.tasks import send_notification_email_task
 from config.celery import app
 from tests.accounts.factories import UserFactory
+from tests.art_tasks.factories import OpenTaskFactory
 from tests.curation.factories import decided_work
 
 pytestmark = pytest.mark.django_db
@@ -139,8 +140,10 @@ def test_the_same_event_key_notifies_once(artist):
 
 
 def ends_in(claim, minutes: int):
+    """Make `claim` a two-hour claim with `minutes` left."""
     claim.expires_at = timezone.now() + timedelta(minutes=minutes)
-    claim.save(update_fields=["expires_at"])
+    claim.claimed_at = claim.expires_at - timedelta(hours=2)
+    claim.save(update_fields=["expires_at", "claimed_at"])
     return claim
 
 
@@ -178,7 +181,7 @@ def test_a_claim_whose_end_moved_later_is_warned_again_before_the_new_end(
 ):
     claim = ends_in(claim_task(task=open_task, user=artist), 10)
     assert warn_expiring_claims() == 1
-    ends_in(claim, 14)  # extended; soon due again
+    ends_in(claim, 9)  # the end moved; due again
     assert warn_expiring_claims() == 1
     assert artist.notifications.count() == 2
 
@@ -335,3 +338,106 @@ def test_the_email_has_a_plain_and_an_html_part(
     assert mimetype == "text/html"
     assert "Seen &lt;b&gt;it&lt;/b&gt;." in html
     assert f'href="{settings.ATELIER_SITE_URL}/x/"' in html
+
+
+# The claim clock's timing --------------------------------------------------------
+
+
+def _claim_lasting(task, user, *, minutes: float, left: float):
+    """A live claim of `minutes` in all, with `left` minutes to go."""
+    claim = claim_task(task=task, user=user)
+    claim.expires_at = timezone.now() + timedelta(minutes=left)
+    claim.claimed_at = claim.expires_at - timedelta(minutes=minutes)
+    claim.save(update_fields=["expires_at", "claimed_at"])
+    return claim
+
+
+def _later(claim, minutes: float):
+    """Let `minutes` pass for `claim`: every one of its moments moves back."""
+    claim.refresh_from_db()
+    shift = timedelta(minutes=minutes)
+    claim.claimed_at -= shift
+    claim.expires_at -= shift
+    if claim.extended_at:
+        claim.extended_at -= shift
+    claim.save(update_fields=["claimed_at", "expires_at", "extended_at"])
+    return claim
+
+
+def test_a_new_claim_is_never_warned_at_once(open_task, artist):
+    # The shortest claim (5 minutes, shorter than the 10-minute lead) just
+    # taken: warned halfway, not now. (The old rule warned it at once.)
+    short = OpenTaskFactory(claim_ttl=timedelta(minutes=5))
+    claim_task(task=short, user=artist)
+    claim_task(task=open_task, user=artist)
+    assert warn_expiring_claims() == 0
+
+
+def test_a_short_claim_is_warned_at_half_time(open_task, artist):
+    claim = _claim_lasting(open_task, artist, minutes=16, left=8.5)
+    assert warn_expiring_claims() == 0
+    _later(claim, 0.6)  # 8.1 of 16 minutes gone
+    assert warn_expiring_claims() == 1
+    assert "ends in 8 minutes" in artist.notifications.get().text
+
+
+def test_a_long_claim_is_warned_ten_minutes_before_its_end(open_task, artist):
+    claim = _claim_lasting(open_task, artist, minutes=120, left=10.5)
+    assert warn_expiring_claims() == 0
+    claim = _later(claim, 0.6)
+    assert warn_expiring_claims() == 1
+    note = artist.notifications.get()
+    assert "extend the claim from the task page" in note.text
+    assert f"at {claim.expires_at:%d %b %Y, %H:%M} UTC" in note.text
+
+
+def test_an_extension_moves_the_warning_to_the_new_end(open_task, artist):
+    from art_tasks.services import extend_claim
+
+    claim = _claim_lasting(open_task, artist, minutes=120, left=9)
+    assert warn_expiring_claims() == 1
+    extend_claim(claim=claim, user=artist)  # two more hours
+    assert warn_expiring_claims() == 0
+    _later(claim, 120.5)  # 8.5 minutes left of the new end
+    assert warn_expiring_claims() == 1
+    assert artist.notifications.filter(kind=Kind.CLAIM_EXPIRING).count() == 2
+    assert "extend the claim" not in artist.notifications.first().text
+
+
+def test_an_expired_claim_says_it_ended_with_a_link_to_claim_again(open_task, artist):
+    from art_tasks.services import expire_claims
+
+    claim = _claim_lasting(open_task, artist, minutes=120, left=-1)
+    assert expire_claims() == 1
+    assert expire_claims() == 0
+    note = artist.notifications.get()
+    assert note.kind == Kind.CLAIM_ENDED
+    assert f"Your claim on “{open_task.title}” ended at" in note.text
+    assert "Claim the task again while a slot is free." in note.text
+    assert note.url == open_task.get_absolute_url()
+    claim.refresh_from_db()
+    assert claim.state == "expired"
+
+
+def test_the_ended_notice_names_a_kept_draft(open_task, artist):
+    import io
+
+    from art_tasks.errors import ClaimEndedDraftKept
+    from art_tasks.services import expire_claims, submit_work_or_keep_draft
+    from tests.images import png_bytes
+
+    claim = _claim_lasting(open_task, artist, minutes=120, left=-1)
+    upload = io.BytesIO(png_bytes((30, 30)))
+    with pytest.raises(ClaimEndedDraftKept):
+        submit_work_or_keep_draft(
+            claim=claim,
+            user=artist,
+            seed=open_task.seeds.first(),
+            image=upload,
+            title="Late one",
+            license=open_task.license,
+        )
+    expire_claims()
+    text = artist.notifications.get(kind=Kind.CLAIM_ENDED).text
+    assert "Your upload “Late one” is kept as a draft until" in text
+    assert "submit the draft in one step" in text
