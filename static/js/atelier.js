@@ -53,7 +53,21 @@
     });
   }
 
+  // The phone menu is a native popover and works without this; here its
+  // button also says whether it is open, for screen readers that read the
+  // attribute rather than the popover's state.
+  function menuState(menu) {
+    const button = document.querySelector('[popovertarget="' + menu.id + '"]');
+    if (!button) return;
+    button.setAttribute("aria-expanded", "false");
+    menu.addEventListener("toggle", function (ev) {
+      button.setAttribute("aria-expanded", ev.newState === "open" ? "true" : "false");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    const menu = document.getElementById("site-menu");
+    if (menu) menuState(menu);
     paintSwatches(document);
     tick();
     setInterval(tick, 1000);
