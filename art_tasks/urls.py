@@ -11,6 +11,11 @@ urlpatterns = [
     path("claims/<int:pk>/release/", views.claim_release, name="claim-release"),
     path("claims/<int:pk>/submit/", views.submission_create, name="submission-create"),
     path("studio/", views.studio, name="studio"),
+    path(
+        "studio/submissions/",
+        views.studio_submissions,
+        name="studio-submissions",
+    ),
 ]
 
 api_urlpatterns = [
