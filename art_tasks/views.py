@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import InvalidImage
@@ -88,6 +89,9 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(CreationTask, pk=pk)
     claim_task(task=task, user=request.user)
     messages.success(request, "Claimed. The clock is running: submit before it ends.")
+    seed = request.POST.get("seed", "")
+    if seed.isdecimal():  # came from a seed's page: the form starts on it
+        return redirect(f"{task.get_absolute_url()}?{urlencode({'seed': seed})}")
     return redirect(task)
 
 

@@ -1,9 +1,10 @@
 """Template filters for Atelier's pages: durations, images, voting rules."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils.timesince import timeuntil
 
 from art_tasks.voting import VotingRule
 
@@ -73,3 +74,15 @@ def rule_summary(rule: dict | None) -> str:
         "staff": "decided by staff",
     }.get(rule.get("trigger", ""), "")
     return f"{stored.describe()} This work: {how}." if how else stored.describe()
+
+
+@register.filter
+def until(value: datetime | None) -> str:
+    """Render the time left until `value` in its largest unit: "5 hours".
+
+    Cards have room for one unit; the exact time goes in a `title` or a
+    `<time>` beside it.
+    """
+    if not value:
+        return ""
+    return timeuntil(value, depth=1)

@@ -61,7 +61,7 @@ def test_each_card_shows_claim_time_free_slots_and_deadline(client):
 
     assert "<dt>Claim time</dt><dd>1 hour 30 minutes</dd>" in card
     assert '<dd class="slots">2 of 3</dd>' in card
-    assert "in 2\xa0days" in card
+    assert "in 2\xa0days</time>" in card  # the largest unit; the hour in its title
     assert "Full" not in card
 
 
@@ -461,3 +461,16 @@ def test_a_person_holding_a_claim_is_offered_to_continue(client, open_task, arti
     assert OFFER not in html
     page = client.get(f"/tasks/{open_task.pk}/?seed={seed.pk}").content.decode()
     assert re.search(rf'value="{seed.pk}"[^>]*checked', page)
+
+
+def test_claiming_from_a_seeds_link_keeps_the_seed_chosen(client, open_task, artist):
+    seed = open_task.seeds.order_by("index").last()
+    client.force_login(artist)
+    page = client.get(f"/tasks/{open_task.pk}/?seed={seed.pk}").content.decode()
+    assert f'<input type="hidden" name="seed" value="{seed.pk}">' in page
+
+    response = client.post(f"/tasks/{open_task.pk}/claim/", {"seed": seed.pk})
+
+    assert response["Location"] == f"/tasks/{open_task.pk}/?seed={seed.pk}"
+    html = client.get(response["Location"]).content.decode()
+    assert re.search(rf'value="{seed.pk}"[^>]*checked', html)
