@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -46,6 +46,10 @@ class SeedOutput(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
+# The caller's holding claim, as the API names it.
+YOURS = {Claim.State.ACTIVE: "held", Claim.State.SUBMITTED: "submitted"}
+
+
 class TaskOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -54,6 +58,22 @@ class TaskOutput(serializers.Serializer):
     license = serializers.CharField()
     slots = serializers.IntegerField()
     slots_taken = serializers.SerializerMethodField()
+    slots_free = serializers.SerializerMethodField(
+        help_text="Slots nobody holds right now: a claim can be made."
+    )
+    full = serializers.SerializerMethodField(
+        help_text="Every slot is held: no claim until one frees up."
+    )
+    next_slot_at = serializers.DateTimeField(
+        allow_null=True,
+        read_only=True,
+        help_text="When the first live claim ends, so a full task may free a "
+        "slot; null when no claim is live.",
+    )
+    yours = serializers.SerializerMethodField(
+        help_text="`held` or `submitted` when the signed-in caller holds a slot "
+        "of this task; null otherwise."
+    )
     claim_ttl_minutes = serializers.SerializerMethodField()
     claim_extensions = serializers.IntegerField(
         help_text="How many times a claim may be extended by the claim time."
@@ -87,6 +107,18 @@ class TaskOutput(serializers.Serializer):
 
     def get_slots_taken(self, task: CreationTask) -> int:
         return getattr(task, "held", 0)
+
+    def get_slots_free(self, task: CreationTask) -> int:
+        return max(0, task.slots - getattr(task, "held", 0))
+
+    def get_full(self, task: CreationTask) -> bool:
+        return self.get_slots_free(task) == 0
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["held", "submitted"], allow_null=True)
+    )
+    def get_yours(self, task: CreationTask) -> str | None:
+        return YOURS.get(getattr(task, "yours", None))
 
     def get_claim_ttl_minutes(self, task: CreationTask) -> int:
         return int(task.claim_ttl.total_seconds() // 60)
@@ -190,7 +222,7 @@ class TaskDetailApi(APIView):
 
     @extend_schema(summary="Show a task", responses=TaskOutput)
     def get(self, request: Request, pk: int) -> Response:
-        task = selectors.get_task(pk=pk)
+        task = selectors.get_task(pk=pk, viewer=request.user)
         if not selectors.can_see_task(task=task, viewer=request.user):
             raise NotFound("No such task.")
         return Response(TaskOutput(task, context={"request": request}).data)

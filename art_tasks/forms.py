@@ -8,20 +8,38 @@ from art_tasks.models import License, SeedImage
 
 
 class SubmitForm(forms.Form):
-    seed = forms.ModelChoiceField(queryset=SeedImage.objects.none(), empty_label=None)
+    seed = forms.ModelChoiceField(
+        queryset=SeedImage.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,  # task_detail.html labels each by its thumbnail
+        label="Seed you worked from",
+        error_messages={"required": "Pick the seed your work was made from."},
+    )
     title = forms.CharField(max_length=120)
     statement = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-    license = forms.ChoiceField(choices=License.choices)
+    license = forms.ChoiceField(choices=License.choices, label="Licence")
     image = forms.FileField(
-        help_text="PNG, JPEG or WebP, at most 20 MB and 40 megapixels."
+        label="Your image",
+        help_text="PNG, JPEG or WebP, at most 20 MB and 40 megapixels.",
+        widget=forms.FileInput(
+            attrs={
+                "accept": "image/png,image/jpeg,image/webp",
+                "data-preview": "upload-preview",
+            }
+        ),
     )
 
-    def __init__(self, *args, task, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, task, seed: int | None = None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["seed"].queryset = task.seeds.all()
+        seeds = task.seeds.all()
+        self.fields["seed"].queryset = seeds
         self.fields["seed"].label_from_instance = lambda s: f"Seed {s.index + 1}"
+        # The seed the person came from (?seed=), else the first: the
+        # prefetched seeds, so the choice costs no query.
+        first = next(iter(seeds), None)
+        self.fields["seed"].initial = seed or (first.pk if first else None)
         self.fields["license"].initial = task.license
 
 

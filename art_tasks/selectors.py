@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,6 +32,7 @@ from art_tasks.models import (
     Submission,
     SubmissionDraft,
     holding_q,
+    live_q,
 )
 from core.errors import NotFound
 from core.roles import is_signed_in
@@ -67,33 +82,128 @@ def _in_states(states: list[str]) -> Q:
     return condition
 
 
-def task_list(
-    *, states: list[str] | None = None, tag: str | None = None
-) -> QuerySet[CreationTask]:
-    """Return tasks with their slot use, tags and first seeds, newest first.
+# How the tasks list may be ordered: the `sort` parameter of the page and API.
+TASK_SORTS = {
+    "new": "Newest",
+    "closing": "Closing soon",
+    "free": "Most slots free",
+}
+TASK_ORDER = {
+    "new": (F("opened_at").desc(nulls_last=True), "-created_at", "-id"),
+    "closing": (F("deadline").asc(nulls_last=True), "-opened_at", "-id"),
+    "free": ("-slots_free", F("deadline").asc(nulls_last=True), "-id"),
+}
 
-    Open tasks (the default) leave out those past their deadline. Three
-    queries whatever the length: tasks (with the held-slot count), tags,
-    seeds.
+
+def task_list(
+    *,
+    states: list[str] | None = None,
+    tag: str | None = None,
+    viewer: Viewer = None,
+    sort: str = "new",
+) -> QuerySet[CreationTask]:
+    """Return tasks with their slot use, tags and first seeds, in `sort` order.
+
+    Open tasks (the default) leave out those past their deadline. Each task
+    carries, computed in the query as of now:
+
+    - `held`: claims holding a slot (`holding_q`), `slots_free` what is left;
+    - `next_slot_at`: when the first live claim ends, the moment a full task
+      may free a slot (None when no claim is live: submitted work keeps its
+      slot for good);
+    - `yours`: the signed-in `viewer`'s holding claim, `"active"` or
+      `"submitted"`, else None.
+
+    `sort` is one of `TASK_SORTS` (newest, closing soon, most slots free).
+    Three queries whatever the length: tasks (with the figures above),
+    tags, seeds.
     """
+    if sort not in TASK_ORDER:
+        raise ValueError(f"Unknown task order {sort!r}.")
+    now = timezone.now()
     qs = (
         CreationTask.objects.filter(_in_states(states or [CreationTask.State.OPEN]))
-        .annotate(held=Count("claims", filter=holding_q("claims__"), distinct=True))
+        .annotate(
+            held=Count("claims", filter=holding_q("claims__", now=now), distinct=True),
+            next_slot_at=Min("claims__expires_at", filter=live_q("claims__", now=now)),
+        )
+        .annotate(
+            slots_free=Greatest(
+                ExpressionWrapper(F("slots") - F("held"), output_field=IntegerField()),
+                Value(0),
+            ),
+            yours=_yours(viewer, now=now),
+        )
         .select_related("created_by")
         .prefetch_related(
             "tags",
             Prefetch("seeds", queryset=SeedImage.objects.order_by("index")),
         )
-        .order_by("-opened_at", "-created_at")
+        .order_by(*TASK_ORDER[sort])
     )
     if tag:
         qs = qs.filter(tags__name=tag)
     return qs
 
 
-def get_task(*, pk: int) -> CreationTask:
-    """Return one task with its held-slot count, tags and seeds."""
-    return task_list(states=list(CreationTask.State.values)).get(pk=pk)
+def _yours(viewer: Viewer, *, now: datetime) -> Subquery | Value:
+    """Return the state of `viewer`'s claim holding a slot of the outer task."""
+    if not is_signed_in(viewer):
+        return Value(None, output_field=CharField())
+    mine = Claim.objects.filter(
+        holding_q(now=now), task=OuterRef("pk"), contributor=viewer
+    ).order_by("-claimed_at")
+    return Subquery(mine.values("state")[:1], output_field=CharField())
+
+
+def get_task(*, pk: int, viewer: Viewer = None) -> CreationTask:
+    """Return one task with its slot figures, tags and seeds."""
+    return task_list(states=list(CreationTask.State.values), viewer=viewer).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class SeedOffer:
+    """Whether a seed's task takes new work from `viewer`, and where to go."""
+
+    url: str
+    holding: bool  # the viewer already holds a live claim on the task
+
+
+def seed_offer(*, seed: SeedImage, viewer: Viewer) -> SeedOffer | None:
+    """Return the "make something from this seed" offer, or None.
+
+    Offered while the seed's task is open and `viewer` could work on it
+    now: they hold a live claim on it, or a slot is free and they have not
+    submitted to it yet. Visitors are offered it too (they sign in on the
+    way). No query for a task that is not open; one otherwise.
+    """
+    task = seed.task
+    if not task.is_open:
+        return None
+    now = timezone.now()
+    counts = {"held": Count("claims", filter=holding_q("claims__", now=now))}
+    if is_signed_in(viewer):
+        mine = Q(claims__contributor=viewer)
+        counts["live_mine"] = Count("claims", filter=mine & live_q("claims__", now=now))
+        counts["submitted_mine"] = Count(
+            "claims", filter=mine & Q(claims__state=Claim.State.SUBMITTED)
+        )
+    figures = CreationTask.objects.filter(pk=task.pk).aggregate(**counts)
+    url = f"{task.get_absolute_url()}?seed={seed.pk}"
+    if figures.get("live_mine"):
+        return SeedOffer(url=url, holding=True)
+    if figures.get("submitted_mine") or figures["held"] >= task.slots:
+        return None
+    return SeedOffer(url=url, holding=False)
+
+
+def accepted_works(*, task: CreationTask) -> QuerySet[Submission]:
+    """Return the accepted works made for `task`, best first (one query)."""
+    return (
+        Submission.objects.filter(task=task, state=Submission.State.ACCEPTED)
+        .select_related("artist", "task", "seed")
+        .order_by(F("score").desc(nulls_last=True), "-decided_at", "-id")
+    )
 
 
 def live_claim(*, task: CreationTask, user: User) -> Claim | None:

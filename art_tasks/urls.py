@@ -16,6 +16,11 @@ urlpatterns = [
     path("drafts/<int:pk>/discard/", views.draft_discard, name="draft-discard"),
     path("drafts/<int:pk>/file/", views.draft_file, name="draft-file"),
     path("studio/", views.studio, name="studio"),
+    path(
+        "studio/submissions/",
+        views.studio_submissions,
+        name="studio-submissions",
+    ),
 ]
 
 api_urlpatterns = [

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import InvalidImage
@@ -15,7 +16,7 @@ from accounts.ratelimit import rate_limited
 from art_tasks import selectors
 from art_tasks.errors import ClaimEndedDraftKept
 from art_tasks.forms import DeadlineForm, SubmitForm
-from art_tasks.models import Claim, CreationTask, SubmissionDraft
+from art_tasks.models import Claim, CreationTask, Submission, SubmissionDraft
 from art_tasks.services import (
     change_deadline,
     claim_task,
@@ -28,12 +29,45 @@ from art_tasks.services import (
 from art_tasks.voting import rule_text
 from core.decorators import errors_as_messages, staff_required
 from core.errors import AtelierError
+from core.live import Pace, live_fragment, next_poll, version_of
 
 
 def task_list(request: HttpRequest) -> HttpResponse:
+    """Open tasks with their claim time, free slots and deadline, in one order.
+
+    An unknown `sort` falls back to the newest first, as a stale link
+    should still show the tasks.
+    """
     tag = request.GET.get("tag") or None
-    tasks = selectors.task_list(tag=tag)
-    return render(request, "art_tasks/task_list.html", {"tasks": tasks, "tag": tag})
+    sort = request.GET.get("sort", "new")
+    if sort not in selectors.TASK_SORTS:
+        sort = "new"
+    tasks = selectors.task_list(tag=tag, viewer=request.user, sort=sort)
+    return render(
+        request,
+        "art_tasks/task_list.html",
+        {"tasks": tasks, "tag": tag, "sort": sort, "sorts": selectors.TASK_SORTS},
+    )
+
+
+def _seed_choice(request: HttpRequest, task: CreationTask) -> int | None:
+    """Return the seed that `?seed=` asks the submit form to start on."""
+    raw = request.GET.get("seed", "")
+    if raw.isdecimal() and any(s.pk == int(raw) for s in task.seeds.all()):
+        return int(raw)
+    return None
+
+
+def _detail_context(
+    task: CreationTask, claim: Claim | None, form: SubmitForm | None
+) -> dict[str, object]:
+    return {
+        "task": task,
+        "claim": claim,
+        "form": form,
+        "job": None,
+        "accepted": selectors.accepted_works(task=task),
+    }
 
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -43,14 +77,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_see_task(task=task, viewer=request.user):
         return render(request, "404.html", status=404)
     claim = selectors.live_claim(task=task, user=request.user)
-    form = SubmitForm(task=task) if claim else None
-    job = task.generation_jobs.first()
-    return render(
-        request,
-        "art_tasks/task_detail.html",
-        {"task": task, "claim": claim, "form": form, "job": job}
-        | _claim_box(request, task, claim),
-    )
+    form = SubmitForm(task=task, seed=_seed_choice(request, task)) if claim else None
+    context = _detail_context(task, claim, form) | _claim_box(request, task, claim)
+    context["job"] = task.generation_jobs.first()
+    return render(request, "art_tasks/task_detail.html", context)
 
 
 def _claim_box(request: HttpRequest, task: CreationTask, claim: Claim | None) -> dict:
@@ -83,6 +113,9 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(CreationTask, pk=pk)
     claim_task(task=task, user=request.user)
     messages.success(request, "Claimed. The clock is running: submit before it ends.")
+    seed = request.POST.get("seed", "")
+    if seed.isdecimal():  # came from a seed's page: the form starts on it
+        return redirect(f"{task.get_absolute_url()}?{urlencode({'seed': seed})}")
     return redirect(task)
 
 
@@ -138,11 +171,45 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("art_tasks:studio")
     live = selectors.live_claim(task=task, user=request.user)
-    context = {"task": task, "claim": live, "form": form if live else None, "job": None}
+    context = _detail_context(task, live, form if live else None)
     context |= _claim_box(request, task, live)
     if live is None:
         messages.error(request, " ".join(m for e in form.errors.values() for m in e))
     return render(request, "art_tasks/task_detail.html", context, status=status)
+
+
+# The studio's submissions follow processing within seconds, decisions
+# within a minute.
+STUDIO_PACE = Pace(base=3, cap=60)
+STUDIO_BUSY_PACE = Pace(base=3, cap=10)  # while an upload is being processed
+
+
+def _studio_submissions(request: HttpRequest) -> dict[str, object]:
+    """Return the submissions table's context, with its next poll."""
+    submissions = list(selectors.user_submissions(user=request.user))
+    busy = any(s.state == Submission.State.PROCESSING for s in submissions)
+    version = version_of(
+        (s.pk, s.state, s.vote_count, s.review_due_at, s.decided_at)
+        for s in submissions
+    )
+    poll = next_poll(
+        request,
+        url=reverse("art_tasks:studio-submissions"),
+        version=version,
+        pace=STUDIO_BUSY_PACE if busy else STUDIO_PACE,
+    )
+    # The voting rule is said once for the table (once per distinct rule
+    # when tasks differ), not repeated on every row.
+    rules: dict[str, list[str]] = {}
+    for submission in submissions:
+        titles = rules.setdefault(rule_text(submission), [])
+        if submission.task.title not in titles:
+            titles.append(submission.task.title)
+    return {
+        "submissions": submissions,
+        "submissions_poll": poll,
+        "rules": list(rules.items()),
+    }
 
 
 @login_required
@@ -229,14 +296,6 @@ def _with_slot_free(draft: SubmissionDraft) -> SubmissionDraft:
 
 @login_required
 def studio(request: HttpRequest) -> HttpResponse:
-    submissions = list(selectors.user_submissions(user=request.user))
-    # The voting rule is said once for the page (once per distinct rule when
-    # tasks differ), not repeated on every row.
-    rules: dict[str, list[str]] = {}
-    for submission in submissions:
-        titles = rules.setdefault(rule_text(submission), [])
-        if submission.task.title not in titles:
-            titles.append(submission.task.title)
     return render(
         request,
         "art_tasks/studio.html",
@@ -248,7 +307,15 @@ def studio(request: HttpRequest) -> HttpResponse:
                 _with_slot_free(draft)
                 for draft in selectors.user_drafts(user=request.user)
             ],
-            "submissions": submissions,
-            "rules": list(rules.items()),
+            **_studio_submissions(request),
         },
+    )
+
+
+@live_fragment
+@require_GET
+def studio_submissions(request: HttpRequest) -> HttpResponse:
+    """The studio's submissions table, polled: processing → in review live."""
+    return render(
+        request, "art_tasks/_studio_submissions.html", _studio_submissions(request)
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("leaderboard/", views.leaderboard, name="leaderboard"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("notifications/bell/", views.bell, name="bell"),
     path(
         "notifications/settings/",
         views.notification_settings,

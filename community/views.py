@@ -12,8 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.services import set_email_notifications
 from community import selectors
+from community.context_processors import bell_poll
 from community.services import follow_artist, mark_notifications_read, unfollow_artist
 from core.decorators import errors_as_messages
+from core.live import live_fragment
 from gallery.selectors import artist_works
 
 INBOX_SIZE = 50
@@ -88,6 +90,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
     open pages too): the "Mark read" buttons post to `notifications_read`.
     """
     return render(request, "community/notifications.html", _inbox_context(request.user))
+
+
+@live_fragment
+@require_GET
+def bell(request: HttpRequest) -> HttpResponse:
+    """The bell in the top bar, polled: its count follows new notifications."""
+    unread = selectors.unread_count(user=request.user)
+    return render(
+        request,
+        "community/_bell.html",
+        {"unread_notifications": unread, "bell_poll": bell_poll(request, unread)},
+    )
 
 
 @login_required

@@ -76,7 +76,13 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:", *env.list("DJANGO_CSP_IMG_SRC", default=[])],
+        # blob: lets the submit form preview the chosen file before uploading.
+        "img-src": [
+            SELF,
+            "data:",
+            "blob:",
+            *env.list("DJANGO_CSP_IMG_SRC", default=[]),
+        ],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.ratelimit import rate_limited
 from art_tasks.models import Submission
 from art_tasks.voting import VotingRule
 from core.decorators import curator_required, errors_as_messages
+from core.live import Pace, live_fragment, next_poll
 from core.views import safe_next
 from curation import selectors
 from curation.services import cast_vote
@@ -21,6 +23,28 @@ SKIP_KEY = "review_skipped"
 
 
 MAX_SKIPPED = 500
+
+
+# The queue's count follows new work within 10 s, every 2 min when idle.
+QUEUE_PACE = Pace(base=10, cap=120)
+
+
+def _queue_count(request: HttpRequest, *, empty: bool) -> dict[str, object]:
+    """Return the queue count's context, with its next poll.
+
+    `empty` says the page shows no work to vote on, so new work should
+    bring the page back rather than only change the count.
+    """
+    skipped = request.session.get(SKIP_KEY, [])
+    remaining = selectors.review_queue(curator=request.user, skip=skipped).count()
+    poll = next_poll(
+        request,
+        url=reverse("curation:queue-count"),
+        version=str(remaining),
+        pace=QUEUE_PACE,
+        params={"empty": "1"} if empty else None,
+    )
+    return {"remaining": remaining, "skipped": len(skipped), "queue_poll": poll}
 
 
 @login_required
@@ -34,12 +58,29 @@ def curate(request: HttpRequest) -> HttpResponse:
         "curation/curate.html",
         {
             "submission": submission,
-            "remaining": queue.count(),
-            "skipped": len(skipped),
+            **_queue_count(request, empty=submission is None),
             "rule": VotingRule.for_task(submission.task) if submission else None,
             "open_votes": selectors.open_votes(curator=request.user),
         },
     )
+
+
+@live_fragment
+@require_GET
+@curator_required(QUEUE_IS_FOR_CURATORS)
+def queue_count(request: HttpRequest) -> HttpResponse:
+    """How much waits for the curator's vote, polled from the review queue.
+
+    On a page that showed the queue clear, new work reloads the page
+    (`HX-Refresh`) to show it: nothing typed there can be lost.
+    """
+    empty = request.GET.get("empty") == "1"
+    context = _queue_count(request, empty=empty)
+    context["arrived"] = empty and context["remaining"] > 0
+    response = render(request, "curation/_queue_count.html", context)
+    if context["arrived"]:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

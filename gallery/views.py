@@ -18,7 +18,7 @@ from accounts.ratelimit import rate_limited
 from art_tasks.colours import FAMILIES
 from art_tasks.errors import NoSuchGalleryWork
 from art_tasks.models import LICENSE_URLS, License, Submission
-from art_tasks.selectors import can_see_original, can_see_submission
+from art_tasks.selectors import can_see_original, can_see_submission, seed_offer
 from art_tasks.selectors import submission_file as find_submission_file
 from art_tasks.storage import private_storage
 from art_tasks.voting import VotingRule
@@ -122,6 +122,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
             "rule": VotingRule.for_task(task),
             "decision_rule": work.decision_rule,
             "tree": family_tree(seed=work.seed),
+            "offer": seed_offer(seed=work.seed, viewer=user),
             "can_vote": can_vote,
             "is_artist": user.is_authenticated and user.pk == work.artist_id,
             "can_download": bool(work.original)

@@ -145,6 +145,12 @@ class TaskListApi(APIView):
     def get_permissions(self):  # noqa: ANN201
         return [IsAdminUser()] if self.request.method == "POST" else []
 
+    class ListQuery(serializers.Serializer):
+        tag = serializers.CharField(required=False, allow_blank=True)
+        sort = serializers.ChoiceField(
+            choices=list(task_selectors.TASK_SORTS), default="new"
+        )
+
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=limits.TITLE_MAX_LENGTH)
         brief = serializers.CharField(max_length=limits.BRIEF_MAX_LENGTH)
@@ -210,11 +216,26 @@ class TaskListApi(APIView):
 
     @extend_schema(
         summary="List open tasks",
-        parameters=[OpenApiParameter("tag", OpenApiTypes.STR)],
+        parameters=[
+            OpenApiParameter("tag", OpenApiTypes.STR),
+            OpenApiParameter(
+                "sort",
+                OpenApiTypes.STR,
+                enum=list(task_selectors.TASK_SORTS),
+                description="new: newest first (default); closing: nearest "
+                "deadline first; free: most slots free first.",
+            ),
+        ],
         responses=TaskOutput(many=True),
     )
     def get(self, request: Request) -> Response:
-        tasks = task_selectors.task_list(tag=request.query_params.get("tag"))
+        query = self.ListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        tasks = task_selectors.task_list(
+            tag=query.validated_data.get("tag") or None,
+            sort=query.validated_data["sort"],
+            viewer=request.user,
+        )
         return Response(TaskOutput(tasks, many=True, context={"request": request}).data)
 
     @extend_schema(

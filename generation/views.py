@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from art_tasks.errors import AlreadyPublished
 from art_tasks.models import CreationTask, SeedImage
-from art_tasks.selectors import can_see_task
+from art_tasks.selectors import can_see_task, seed_offer
 from core.decorators import staff_required
 from core.errors import AtelierError
 from core.views import add_form_error
@@ -76,6 +76,7 @@ def seed_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "works": selectors.seed_works(seed=seed),
             "tree": selectors.family_tree(seed=seed),
             "recipe_json": json.dumps(_readable(seed.recipe), indent=2),
+            "offer": seed_offer(seed=seed, viewer=request.user),
         },
     )
 

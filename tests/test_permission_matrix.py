@@ -561,6 +561,25 @@ entry(
     ),
 )
 entry("art_tasks:studio", Call("GET", lambda w: "/studio/", PAGE_FOR_MEMBERS))
+# Live fragments the pages poll: each person's own, so signed in only.
+entry(
+    "art_tasks:studio-submissions",
+    Call("GET", lambda w: "/studio/submissions/", PAGE_FOR_MEMBERS),
+    Call("POST", lambda w: "/studio/submissions/", signed_in(405, 302)),
+)
+entry(
+    "community:bell",
+    Call("GET", lambda w: "/notifications/bell/", PAGE_FOR_MEMBERS),
+    Call("POST", lambda w: "/notifications/bell/", signed_in(405, 302)),
+)
+entry(
+    "curation:queue-count",
+    Call(
+        "GET",
+        lambda w: "/curate/count/",
+        {"anon": 302, "member": 403, "owner": 403, "curator": 200, "staff": 403},
+    ),
+)
 entry("generation:publish", Call("GET", lambda w: "/staff/publish/", STAFF_PAGE))
 entry("generation:status", Call("GET", lambda w: "/staff/status/", STAFF_PAGE))
 entry("generation:generators", Call("GET", lambda w: "/staff/generators/", STAFF_PAGE))

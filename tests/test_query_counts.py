@@ -15,6 +15,7 @@ from accounts import selectors as account_selectors
 from accounts.services import issue_token
 from art_tasks import selectors as task_selectors
 from art_tasks.models import Tag
+from art_tasks.services import claim_task
 from community import selectors as community_selectors
 from community.models import Notification
 from community.services.notifications import notify
@@ -79,6 +80,35 @@ def _tasks(n: int) -> Reader:
         for task in rows:
             _ = (task.held, task.created_by.username, list(task.tags.all()))
             _ = [seed.thumbnail.name for seed in task.seeds.all()]
+        return rows
+
+    return read
+
+
+def _tasks_for_a_contributor(n: int) -> Reader:
+    person = UserFactory(username="finder")
+    for i in range(n):
+        task = OpenTaskFactory(title=f"Task {i}", slots=1 + i % 2)
+        claim_task(task=task, user=person if i % 2 else UserFactory())
+
+    def read() -> list:
+        rows = list(task_selectors.task_list(viewer=person, sort="free"))
+        for task in rows:
+            _ = (task.held, task.slots_free, task.next_slot_at, task.yours)
+            _ = [seed.thumbnail.name for seed in task.seeds.all()]
+        return rows
+
+    return read
+
+
+def _accepted_works(n: int) -> Reader:
+    task = OpenTaskFactory(slots=50)
+    _accepted(n, task=task)
+
+    def read() -> list:
+        rows = list(task_selectors.accepted_works(task=task))
+        for work in rows:
+            _ = (work.artist.username, work.task.title, work.seed.index)
         return rows
 
     return read
@@ -377,6 +407,9 @@ def _seed_works(n: int) -> Reader:
 
 CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "task list": (_tasks, 3),  # tasks with held slots, tags, seeds
+    # the same three: free slots, next free slot and "yours" are in the first
+    "task list for a contributor": (_tasks_for_a_contributor, 3),
+    "accepted works of a task": (_accepted_works, 1),
     "user claims": (_user_claims, 1),
     "user submissions": (_user_submissions, 1),
     "api tokens": (_api_tokens, 1),

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.timesince import timesince
+from django.utils.timesince import timesince, timeuntil
 
 from art_tasks.voting import VotingRule, stored_rule
 
@@ -102,3 +102,15 @@ def rule_summary(rule: dict | None) -> str:
     how = decided_how(rule)
     text = stored_rule(rule).describe()
     return f"{text} This work: {how}." if how else text
+
+
+@register.filter
+def until(value: datetime | None) -> str:
+    """Render the time left until `value` in its largest unit: "5 hours".
+
+    Cards have room for one unit; the exact time goes in a `title` or a
+    `<time>` beside it.
+    """
+    if not value:
+        return ""
+    return timeuntil(value, depth=1)

@@ -1,5 +1,6 @@
-// Countdowns on claims, keyboard voting in the review queue, and the
-// gallery's filter form. Infinite scroll itself is HTMX (hx-trigger="revealed").
+// Countdowns on claims, keyboard voting in the review queue, the gallery's
+// filter form and the upload preview. Infinite scroll itself is HTMX
+// (hx-trigger="revealed"); so are the live fragments (core/live.py).
 (function () {
   function fmt(sec) {
     if (sec <= 0) return "expired";
@@ -65,6 +66,30 @@
     });
   }
 
+  // Submit form: show the chosen file before it is uploaded. The image is a
+  // blob: URL of the local file (the CSP's img-src allows blob:), freed when
+  // another file is chosen.
+  function previewUploads(input) {
+    const box = document.getElementById(input.dataset.preview);
+    if (!box) return;
+    const img = box.querySelector("img"), caption = box.querySelector("figcaption");
+    let url = null;
+    input.addEventListener("change", function () {
+      if (url) URL.revokeObjectURL(url);
+      url = null;
+      const file = input.files && input.files[0];
+      if (!file || !file.type.startsWith("image/")) {
+        box.hidden = true;
+        img.removeAttribute("src");
+        return;
+      }
+      url = URL.createObjectURL(file);
+      img.src = url;
+      caption.textContent = file.name + " · " + Math.max(1, Math.round(file.size / 1024)) + " KB";
+      box.hidden = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const menu = document.getElementById("site-menu");
     if (menu) menuState(menu);
@@ -74,5 +99,6 @@
     const review = document.querySelector("[data-keyboard-vote]");
     if (review) keyboardVoting(review);
     document.querySelectorAll("form.filters").forEach(autosubmitFilters);
+    document.querySelectorAll("input[type=file][data-preview]").forEach(previewUploads);
   });
 })();

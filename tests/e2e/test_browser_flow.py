@@ -58,7 +58,7 @@ def test_publish_claim_submit_vote_and_find_the_work_in_the_gallery(
     shot(ada, "04-claim-bad-file")
     good = tmp_path / "work.png"
     good.write_bytes(png_bytes((400, 300), (30, 60, 140)))
-    ada.select_option("select[name=seed]", label="Seed 2")
+    ada.get_by_label("Seed 2", exact=True).check()
     ada.fill("input[name=title]", "Lights on the water")
     ada.fill("textarea[name=statement]", "A harbour at dusk.")
     ada.set_input_files("input[name=image]", str(good))

@@ -121,11 +121,17 @@ def test_the_seed_and_artwork_pages_cost_a_fixed_number_of_queries(
     for curator in curators:
         cast_vote(submission=work, curator=curator, score=4)
 
-    with django_assert_num_queries(9):  # the seed, seven tree levels, its works
-        assert client.get(url(focus)).status_code == 200
-    # the work (with its seed's task), its view count, seven tree levels
-    with django_assert_num_queries(9):
-        assert client.get(work.get_absolute_url()).status_code == 200
+    # the seed, seven tree levels, its works, its open task's free slots
+    with django_assert_num_queries(10):
+        page = client.get(url(focus))
+    assert page.status_code == 200
+    assert "Make something from this seed" in page.content.decode()
+    # the work (with its seed's task), its view count, seven tree levels, the
+    # task's free slots
+    with django_assert_num_queries(10):
+        page = client.get(work.get_absolute_url())
+    assert page.status_code == 200
+    assert "Make something from this seed" in page.content.decode()
 
 
 def test_the_seed_page_links_four_generations_up_and_three_down(client, lineage):
