@@ -30,7 +30,7 @@ from art_tasks.services import claim_task
 from community.models import Notification
 from community.services.notifications import notify
 from gallery.models import Collection
-from generation.models import GenerationJob
+from generation.models import GenerationJob, GeneratorModel
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, TaskFactory, submitted_work
@@ -66,6 +66,7 @@ class World:
     notification: Notification
     token: object
     mail: SentMail
+    generator: GeneratorModel
 
     @property
     def seed(self):
@@ -110,7 +111,11 @@ def world(db) -> World:
     mail = SentMail.objects.create(
         subject="Welcome", from_email="a@x.test", to="owner@example.test", text="Hi"
     )
+    generator = GeneratorModel.objects.create(
+        name="gallery", version="1", kind=GeneratorModel.Kind.CHECKPOINT
+    )
     return World(
+        generator=generator,
         token=token,
         mail=mail,
         people={
@@ -477,6 +482,17 @@ entry("art_tasks:studio", Call("GET", lambda w: "/studio/", PAGE_FOR_MEMBERS))
 entry("generation:publish", Call("GET", lambda w: "/staff/publish/", STAFF_PAGE))
 entry("generation:status", Call("GET", lambda w: "/staff/status/", STAFF_PAGE))
 entry("generation:generators", Call("GET", lambda w: "/staff/generators/", STAFF_PAGE))
+STAFF_ACTION = {**STAFF_PAGE, "staff": 302}
+entry(
+    "generation:generator-review",
+    Call("POST", lambda w: f"/staff/generators/{w.generator.pk}/review/", STAFF_ACTION),
+)
+entry(
+    "generation:generator-samples",
+    Call(
+        "POST", lambda w: f"/staff/generators/{w.generator.pk}/samples/", STAFF_ACTION
+    ),
+)
 entry("generation:seed-detail", Call("GET", lambda w: f"/seeds/{w.seed.pk}/", PUBLIC))
 entry(
     "generation:seed-recipe",
