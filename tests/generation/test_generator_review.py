@@ -53,6 +53,18 @@ def models_dir(settings, tmp_path):
 
 
 @pytest.fixture
+def cppn(db) -> GeneratorModel:
+    """The CPPN painter's row, as the initial migration writes it.
+
+    Made here too, since a transactional test elsewhere empties the tables
+    of a reused test database.
+    """
+    return GeneratorModel.objects.get_or_create(
+        name="cppn", version="1", defaults={"kind": GeneratorModel.Kind.CODE}
+    )[0]
+
+
+@pytest.fixture
 def model(staff) -> GeneratorModel:
     """gallery@1: a DCGAN trained for two epochs on twelve CPPN seeds."""
     OpenTaskFactory(created_by=staff, seed_count=12)
@@ -93,8 +105,7 @@ def test_a_trained_version_is_registered_unreviewed_with_a_sheet_of_its_seeds(mo
         assert not np.array_equal(tile(sheet, 0), tile(sheet, 1))
 
 
-def test_the_cppn_painter_needs_no_review():
-    cppn = GeneratorModel.objects.get(name="cppn")
+def test_the_cppn_painter_needs_no_review(cppn):
     assert cppn.needs_review is False
     assert cppn.reviewed_at is None
 
@@ -120,8 +131,7 @@ def test_only_staff_confirm_a_version(model, artist):
     assert model.needs_review is True
 
 
-def test_a_code_generator_or_a_version_without_samples_cannot_be_confirmed(staff):
-    cppn = GeneratorModel.objects.get(name="cppn")
+def test_a_code_generator_or_a_version_without_samples_cannot_be_confirmed(staff, cppn):
     with pytest.raises(ReviewRefused, match="code generator and needs no review"):
         review_generator(model=cppn, by=staff)
     blind = GeneratorModel.objects.create(
@@ -172,7 +182,7 @@ def test_a_draft_for_an_unreviewed_version_stays_a_draft(model, staff):
     assert not task.generation_jobs.exists()
 
 
-def test_the_api_refuses_an_unreviewed_version_with_the_reason(model, staff):
+def test_the_api_refuses_an_unreviewed_version_with_the_reason(model, staff, cppn):
     api = APIClient()
     api.force_authenticate(staff)
     body = {
@@ -229,6 +239,7 @@ def test_confirming_on_the_page_makes_the_version_publishable(client, model, sta
     assert "gallery@1 is publishable: tasks may now use it." in page
     assert "Publishable: I have looked at these samples" not in page
     assert f"by {staff.shown_name}" in page
+    assert f'<a href="{model.samples.url}">samples</a>' in page
     model.refresh_from_db()
     assert model.reviewed_by == staff
 
@@ -243,8 +254,7 @@ def test_only_staff_confirm_on_the_page_and_only_by_post(client, model, staff, a
     assert model.needs_review is True
 
 
-def test_a_refused_confirmation_comes_back_as_a_message(client, staff):
-    cppn = GeneratorModel.objects.get(name="cppn")
+def test_a_refused_confirmation_comes_back_as_a_message(client, staff, cppn):
     client.force_login(staff)
     response = client.post(f"/staff/generators/{cppn.pk}/review/", follow=True)
     assert "cppn@1 is a code generator and needs no review." in (
@@ -272,11 +282,16 @@ def test_the_publish_form_lists_an_unreviewed_version_as_not_selectable(
 
 
 def test_a_version_registered_without_samples_gets_them_from_the_worker(
-    model, staff, django_capture_on_commit_callbacks
+    client, model, staff, django_capture_on_commit_callbacks
 ):
     model.samples.delete(save=False)
     GeneratorModel.objects.filter(pk=model.pk).update(samples="")
     model.refresh_from_db()
+    client.force_login(staff)
+    page = client.get("/staff/generators/").content.decode()
+    assert "No samples painted yet" in page
+    assert "Publishable: I have looked at these samples" not in page
+    assert f'action="/staff/generators/{model.pk}/samples/"' in page
 
     with django_capture_on_commit_callbacks() as callbacks:
         request_generator_samples(model=model, by=staff)
@@ -297,10 +312,11 @@ def test_the_migration_leaves_trained_versions_unreviewed_and_cppn_alone():
     before = [("generation", "0001_initial")]
     after = [("generation", "0002_generator_review")]
     executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    old.get_model("generation", "GeneratorModel").objects.create(
-        name="legacy", version="3", kind="checkpoint"
+    old = executor.loader.project_state(before).apps.get_model(
+        "generation", "GeneratorModel"
     )
+    old.objects.get_or_create(name="cppn", version="1", defaults={"kind": "code"})
+    old.objects.create(name="legacy", version="3", kind="checkpoint")
 
     executor.loader.build_graph()
     executor.migrate(after)
@@ -308,4 +324,5 @@ def test_the_migration_leaves_trained_versions_unreviewed_and_cppn_alone():
     legacy = GeneratorModel.objects.get(name="legacy")
     assert (legacy.reviewed_at, legacy.samples.name) == (None, "")
     assert legacy.needs_review is True
-    assert GeneratorModel.objects.get(name="cppn").needs_review is False
+    cppn = GeneratorModel.objects.get(name="cppn")
+    assert (cppn.kind, cppn.reviewed_at, cppn.needs_review) == ("code", None, False)
