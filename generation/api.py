@@ -35,9 +35,16 @@ class GeneratorListApi(APIView):
         kind = serializers.CharField()
         description = serializers.CharField()
         styles = serializers.SerializerMethodField()
+        publishable = serializers.SerializerMethodField(
+            help_text="False for a trained version whose samples staff have not "
+            "looked at and confirmed yet: tasks cannot use it until then."
+        )
 
         def get_styles(self, row: GeneratorModel) -> list[str]:
             return list(registry.CPPN_STYLES) if row.name == registry.CPPN else []
+
+        def get_publishable(self, row: GeneratorModel) -> bool:
+            return not row.needs_review
 
     @extend_schema(summary="List generators", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:

@@ -1,6 +1,6 @@
 """Errors raised by generation."""
 
-from core.errors import AtelierError
+from core.errors import AtelierError, Conflict
 
 
 class UnknownGenerator(AtelierError):
@@ -22,3 +22,15 @@ class NotEnoughTrainingImages(AtelierError):
 
 class NotEnoughParents(AtelierError):
     code = "not_enough_parents"
+
+
+class GeneratorNotReviewed(Conflict):
+    """A trained version whose samples staff have not confirmed yet."""
+
+    code = "generator_not_reviewed"
+
+
+class ReviewRefused(Conflict):
+    """A generator that cannot be reviewed: code, or without samples."""
+
+    code = "review_refused"

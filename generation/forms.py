@@ -14,6 +14,20 @@ CLAIM_MINUTES = limits.CLAIM_TTL.in_minutes()
 REVIEW_HOURS = limits.REVIEW_WINDOW.in_hours()
 
 
+class SelectWithDisabled(forms.Select):
+    """A select whose options in `disabled` are shown but cannot be chosen."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.disabled: set[str] = set()
+
+    def create_option(self, name, value, label, selected, index, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        option = super().create_option(name, value, label, selected, index, **kwargs)
+        if str(value) in self.disabled:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class PublishForm(forms.Form):
     title = forms.CharField(max_length=limits.TITLE_MAX_LENGTH)
     brief = forms.CharField(
@@ -48,7 +62,10 @@ class PublishForm(forms.Form):
     )
     generator = forms.ChoiceField(
         choices=[],
-        help_text="The CPPN painter, or a version trained on the accepted gallery.",
+        widget=SelectWithDisabled,
+        help_text="The CPPN painter, or a version trained on the accepted gallery. "
+        "A trained version can be chosen once staff have looked at its samples "
+        "on the generators page.",
     )
     style = forms.ChoiceField(choices=[], help_text="Used by the CPPN painter only.")
     seed_count = forms.IntegerField(
@@ -113,10 +130,19 @@ class PublishForm(forms.Form):
         from generation.selectors import trained_generators
 
         cppn = f"{registry.CPPN}@{registry.CPPN_VERSION}"
+        trained = list(trained_generators())
         self.fields["generator"].choices = [(cppn, "CPPN painter")] + [
-            (f"{g.name}@{g.version}", f"{g.name}@{g.version} — {g.description}")
-            for g in trained_generators()
+            (
+                str(g),
+                f"{g} — waiting for staff to look at its samples"
+                if g.needs_review
+                else f"{g} — {g.description}",
+            )
+            for g in trained
         ]
+        self.fields["generator"].widget.disabled = {
+            str(g) for g in trained if g.needs_review
+        }
         self.fields["style"].choices = [
             (s, f"{s.replace('-', ' ').title()} — {STYLES[s].description}")
             for s in styles

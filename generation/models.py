@@ -24,6 +24,25 @@ class GeneratorModel(TimeStampedModel):
     weights = models.CharField(max_length=300, blank=True)
     training = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
+    samples = models.ImageField(
+        upload_to="generators/",
+        blank=True,
+        help_text="Contact sheet of seeds painted when a trained version is "
+        "registered, for staff to look at before tasks use it.",
+    )
+    reviewed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When staff looked at the samples of a trained version and "
+        "confirmed it publishable; empty until then.",
+    )
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["name", "-created_at"]
@@ -35,6 +54,15 @@ class GeneratorModel(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.version}"
+
+    @property
+    def needs_review(self) -> bool:
+        """Return whether tasks must wait for staff to look at its samples.
+
+        The CPPN painter is code and needs no review; a trained checkpoint
+        does, once, because a model that has barely trained paints noise.
+        """
+        return self.kind == self.Kind.CHECKPOINT and self.reviewed_at is None
 
 
 class GenerationJob(TimeStampedModel):

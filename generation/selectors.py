@@ -290,7 +290,9 @@ def trained_generators() -> QuerySet[GeneratorModel]:
 
 def generator_versions() -> QuerySet[GeneratorModel]:
     """Return every registered generator version, newest first within a name."""
-    return GeneratorModel.objects.order_by("name", "-created_at")
+    return GeneratorModel.objects.select_related("reviewed_by").order_by(
+        "name", "-created_at"
+    )
 
 
 def recent_training_runs(*, limit: int = 20) -> QuerySet[TrainingRun]:

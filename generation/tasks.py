@@ -56,6 +56,21 @@ def train_generator_task(self, run_id: int) -> None:
     train_generator(run=run)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def paint_generator_samples_task(model_id: int) -> None:
+    """Paint the sample sheet of a trained version that has none; else nothing."""
+    from generation.models import GeneratorModel
+
+    model = GeneratorModel.objects.filter(
+        pk=model_id, kind=GeneratorModel.Kind.CHECKPOINT
+    ).first()
+    if model is None or model.samples:
+        return
+    from generation.training import paint_samples
+
+    paint_samples(model=model)
+
+
 @shared_task
 def sweep_stuck_work_task() -> dict[str, int]:
     """Resend work left behind: the outbox, idle submissions, stalled jobs (beat)."""

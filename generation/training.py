@@ -17,6 +17,8 @@ module: it imports torch.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 import time
 from collections.abc import Callable
@@ -28,6 +30,8 @@ import torch
 from PIL import Image, ImageOps
 from torch import nn
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -50,6 +54,12 @@ DEFAULT_PARAMS = {
     "seed": 0,
 }
 HEARTBEAT_SECONDS = 2.0  # how often batch progress reaches the database
+# The contact sheet staff look at before a version may paint a task's seeds:
+# seeds 0..7 (as ``paint --seeds 0-7`` paints them), each upscaled to a tile.
+SAMPLE_SEEDS = tuple(range(8))
+SAMPLE_COLUMNS = 4
+SAMPLE_TILE = 128
+SAMPLE_GAP = 4
 
 
 @dataclass(frozen=True)
@@ -360,13 +370,19 @@ def _fit(
 def _register(
     run: TrainingRun, generator: dcgan.Generator, record: dict
 ) -> TrainingRun:
-    """Save the generator's weights and register them as NAME@VERSION."""
+    """Save the generator's weights and register them as NAME@VERSION.
+
+    The version is registered unreviewed, with a contact sheet of its
+    samples: tasks may use it once staff have looked at the sheet and
+    confirmed it (`generation.services.review_generator`).
+    """
     run = TrainingRun.objects.select_for_update().get(pk=run.pk)
     if run.state == TrainingRun.State.DONE:
         return run
     version = run.params["version"]
     path = dcgan.version_dir(run.name, version) / dcgan.GENERATOR_FILE
     digest = dcgan.save_generator(generator, path)
+    samples = save_sample_sheet(generator, name=run.name, version=version)
     images = run.record["images"]
     net = dcgan.model_params(
         size=run.size, nz=run.params["nz"], ngf=run.params["ngf"], ndf=run.params["ndf"]
@@ -396,6 +412,7 @@ def _register(
             "batch_size": record["batch_size"],
             "lr": run.params["lr"],
         },
+        samples=samples,
     )
     model.full_clean()
     model.save()
@@ -405,3 +422,63 @@ def _register(
     run.finished_at = timezone.now()
     run.save(update_fields=["state", "result", "record", "finished_at", "updated_at"])
     return run
+
+
+def sample_sheet(generator: dcgan.Generator) -> Image.Image:
+    """Return a contact sheet of `generator`'s seeds `SAMPLE_SEEDS`.
+
+    Each seed is painted as a task paints it (eval mode, the seed's CPU
+    latent) and upscaled with Lanczos to a `SAMPLE_TILE` px tile, so the
+    sheet shows what contributors would get.
+    """
+    device = next(generator.parameters()).device
+    generator.eval()
+    with torch.inference_mode():
+        pixels = dcgan.generate(generator, SAMPLE_SEEDS, device)
+    rows = -(-len(SAMPLE_SEEDS) // SAMPLE_COLUMNS)
+    step = SAMPLE_TILE + SAMPLE_GAP
+    sheet = Image.new(
+        "RGB",
+        (SAMPLE_COLUMNS * step - SAMPLE_GAP, rows * step - SAMPLE_GAP),
+        (255, 255, 255),
+    )
+    for i, array in enumerate(pixels):
+        tile = Image.fromarray(array).resize(
+            (SAMPLE_TILE, SAMPLE_TILE), Image.Resampling.LANCZOS
+        )
+        sheet.paste(tile, ((i % SAMPLE_COLUMNS) * step, (i // SAMPLE_COLUMNS) * step))
+    return sheet
+
+
+def save_sample_sheet(generator: dcgan.Generator, *, name: str, version: str) -> str:
+    """Paint `generator`'s contact sheet into media storage; return its name.
+
+    The stored name carries the sheet's hash, so a repeated registration
+    finds the same file rather than writing another.
+    """
+    buffer = io.BytesIO()
+    sample_sheet(generator).save(buffer, format="PNG", optimize=True)
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    stored = f"generators/{name}-{version}-{digest[:16]}.png"
+    if default_storage.exists(stored):
+        return stored
+    return default_storage.save(stored, ContentFile(data))
+
+
+def paint_samples(*, model: GeneratorModel) -> GeneratorModel:
+    """Paint the sample sheet of a registered trained version from its weights.
+
+    For versions registered before sample sheets existed. A version that
+    has a sheet keeps it.
+    """
+    if model.samples:
+        return model
+    dev = dcgan.pick_device()
+    generator = dcgan.load_generator(dcgan.weights_path(model.weights), device=dev)
+    name = save_sample_sheet(generator, name=model.name, version=model.version)
+    GeneratorModel.objects.filter(pk=model.pk, samples="").update(
+        samples=name, updated_at=timezone.now()
+    )
+    model.refresh_from_db()
+    return model

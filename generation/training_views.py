@@ -9,13 +9,20 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from core.decorators import staff_required
+from core.decorators import errors_as_messages, staff_required
 from core.errors import AtelierError
 from generation import registry, selectors
-from generation.models import TrainingRun
-from generation.services import TRAINING_MAX_EPOCHS, TRAINING_MIN_IMAGES, start_training
+from generation.models import GeneratorModel, TrainingRun
+from generation.services import (
+    TRAINING_MAX_EPOCHS,
+    TRAINING_MIN_IMAGES,
+    request_generator_samples,
+    review_generator,
+    start_training,
+)
 
 LIVE_STATES = (TrainingRun.State.QUEUED, TrainingRun.State.RUNNING)
 
@@ -70,15 +77,45 @@ def generators(request: HttpRequest) -> HttpResponse:
             )
             return redirect("generation:generators")
     runs = _run_rows(list(selectors.recent_training_runs()))
+    versions = list(selectors.generator_versions())
     return render(
         request,
         "generation/generators.html",
         {
             "form": form,
-            "versions": selectors.generator_versions(),
+            "versions": versions,
+            "to_review": [g for g in versions if g.needs_review],
             "runs": runs,
             "live": any(r.state in LIVE_STATES for r in runs),
             "image_count": selectors.training_image_count(),
             "min_images": TRAINING_MIN_IMAGES,
         },
     )
+
+
+@staff_required
+@require_POST
+@errors_as_messages("generation:generators")
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm a trained version publishable after looking at its samples."""
+    model = review_generator(
+        model=get_object_or_404(GeneratorModel, pk=pk), by=request.user
+    )
+    messages.success(request, f"{model} is publishable: tasks may now use it.")
+    return redirect("generation:generators")
+
+
+@staff_required
+@require_POST
+@errors_as_messages("generation:generators")
+def paint_samples(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the sample sheet of a trained version registered without one."""
+    model = request_generator_samples(
+        model=get_object_or_404(GeneratorModel, pk=pk), by=request.user
+    )
+    messages.info(
+        request,
+        f"The generation worker paints the samples of {model}; reload this page "
+        "in a moment to look at them.",
+    )
+    return redirect("generation:generators")

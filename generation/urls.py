@@ -11,6 +11,16 @@ urlpatterns = [
     path("seeds/<int:pk>/", views.seed_detail, name="seed-detail"),
     path("seeds/<int:pk>/recipe.json", views.seed_recipe, name="seed-recipe"),
     path("staff/generators/", training_views.generators, name="generators"),
+    path(
+        "staff/generators/<int:pk>/review/",
+        training_views.review,
+        name="generator-review",
+    ),
+    path(
+        "staff/generators/<int:pk>/samples/",
+        training_views.paint_samples,
+        name="generator-samples",
+    ),
 ]
 
 api_urlpatterns = [

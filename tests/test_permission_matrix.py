@@ -31,7 +31,7 @@ from art_tasks.services import claim_task, submit_work_or_keep_draft
 from community.models import Notification
 from community.services.notifications import notify
 from gallery.models import Collection
-from generation.models import GenerationJob
+from generation.models import GenerationJob, GeneratorModel
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, TaskFactory, submitted_work
@@ -68,6 +68,7 @@ class World:
     token: object
     mail: SentMail
     kept_draft: SubmissionDraft
+    generator: GeneratorModel
 
     @property
     def seed(self):
@@ -113,8 +114,12 @@ def world(db) -> World:
     mail = SentMail.objects.create(
         subject="Welcome", from_email="a@x.test", to="owner@example.test", text="Hi"
     )
+    generator = GeneratorModel.objects.create(
+        name="gallery", version="1", kind=GeneratorModel.Kind.CHECKPOINT
+    )
     return World(
         kept_draft=kept_draft,
+        generator=generator,
         token=token,
         mail=mail,
         people={
@@ -583,6 +588,17 @@ entry(
 entry("generation:publish", Call("GET", lambda w: "/staff/publish/", STAFF_PAGE))
 entry("generation:status", Call("GET", lambda w: "/staff/status/", STAFF_PAGE))
 entry("generation:generators", Call("GET", lambda w: "/staff/generators/", STAFF_PAGE))
+STAFF_ACTION = {**STAFF_PAGE, "staff": 302}
+entry(
+    "generation:generator-review",
+    Call("POST", lambda w: f"/staff/generators/{w.generator.pk}/review/", STAFF_ACTION),
+)
+entry(
+    "generation:generator-samples",
+    Call(
+        "POST", lambda w: f"/staff/generators/{w.generator.pk}/samples/", STAFF_ACTION
+    ),
+)
 entry("generation:seed-detail", Call("GET", lambda w: f"/seeds/{w.seed.pk}/", PUBLIC))
 entry(
     "generation:seed-recipe",

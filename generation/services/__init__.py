@@ -3,7 +3,8 @@
 - `breeding`: where a task's seeds come from (fresh or bred) and their plan;
 - `jobs`: generation jobs (queue, paint, recover) and the sweeper, on `breeding`;
 - `publishing`: check a recipe, create and publish a task, on `jobs`;
-- `training`: training requests for the learned generator (stands alone).
+- `training`: training requests for the learned generator and the review of
+  its versions (stands alone).
 
 Each module imports only those above it in this list and its Celery tasks
 (at the top, as `<name>_task`); `generation.tasks` imports services inside
@@ -33,12 +34,15 @@ from generation.services.publishing import (
     known_styles,
     publish_new_task,
     publish_task,
+    require_reviewed,
 )
 from generation.services.training import (
     TRAINING_MAX_EPOCHS,
     TRAINING_MIN_IMAGES,
     TRAINING_STALE_AFTER,
     create_training_run,
+    request_generator_samples,
+    review_generator,
     start_training,
 )
 
@@ -58,7 +62,10 @@ __all__ = [
     "plan_seeds",
     "publish_new_task",
     "publish_task",
+    "request_generator_samples",
+    "require_reviewed",
     "resume_stuck_jobs",
+    "review_generator",
     "run_generation_job",
     "seed_source_params",
     "start_generation",

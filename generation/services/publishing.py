@@ -18,6 +18,7 @@ from art_tasks.services import create_task, mark_generating
 from core.roles import require_staff
 from generation import registry
 from generation.errors import (
+    GeneratorNotReviewed,
     UnknownGenerator,
 )
 from generation.models import GeneratorModel
@@ -43,18 +44,47 @@ def check_generator_recipe(
             raise UnknownGenerator(
                 f"Unknown style “{style}”. Choose one of: {', '.join(known_styles())}."
             )
-    elif not GeneratorModel.objects.filter(
-        name=generator, version=version, is_active=True
-    ).exists():
-        raise UnknownGenerator(f"There is no active generator {generator}@{version}.")
+    else:
+        model = GeneratorModel.objects.filter(
+            name=generator, version=version, is_active=True
+        ).first()
+        if model is None:
+            raise UnknownGenerator(
+                f"There is no active generator {generator}@{version}."
+            )
+        require_reviewed(model)
     low, high = limits.IMAGE_SIZE.low, limits.IMAGE_SIZE.high
     if not low <= size <= high:
         raise UnknownGenerator(f"Image size must be between {low} and {high} pixels.")
 
 
+def require_reviewed(model: GeneratorModel) -> None:
+    """Raise `GeneratorNotReviewed` unless tasks may paint with `model`.
+
+    A trained version paints seeds only once staff have looked at its
+    sample sheet and confirmed it: a model that has barely trained paints
+    noise, which would go straight to contributors.
+    """
+    if model.needs_review:
+        raise GeneratorNotReviewed(
+            f"Staff must look at the samples of {model} on the generators page "
+            "and confirm it before tasks use it."
+        )
+
+
 @transaction.atomic
 def publish_task(*, task: CreationTask, by: User) -> CreationTask:
-    """Move a draft task to generating and queue the painting of its seeds."""
+    """Move a draft task to generating and queue the painting of its seeds.
+
+    A draft made for a trained version that staff have not confirmed is
+    refused, as `check_generator_recipe` refuses it for a new task.
+    """
+    if task.generator != registry.CPPN:
+        model = GeneratorModel.objects.filter(
+            name=task.generator, version=task.generator_version
+        ).first()
+        if model is not None:
+            require_reviewed(model)
     task = mark_generating(task=task, by=by)
     start_generation(task=task)
     return task

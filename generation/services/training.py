@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.outbox import send_on_commit
@@ -17,9 +18,10 @@ from generation import registry
 from generation.errors import (
     InvalidTrainingRequest,
     NotEnoughTrainingImages,
+    ReviewRefused,
 )
-from generation.models import TrainingRun
-from generation.tasks import train_generator_task
+from generation.models import GeneratorModel, TrainingRun
+from generation.tasks import paint_generator_samples_task, train_generator_task
 
 TRAINING_MIN_IMAGES = 8
 
@@ -96,3 +98,43 @@ def start_training(
     )
     send_on_commit(train_generator_task, run.pk)
     return run
+
+
+@transaction.atomic
+def review_generator(*, model: GeneratorModel, by: User) -> GeneratorModel:
+    """Record that `by` looked at `model`'s samples and found it publishable.
+
+    From then on tasks may paint their seeds with it. Confirming a version
+    already confirmed changes nothing (the first confirmation stays). A code
+    generator needs no review, and a version without a sample sheet cannot
+    be confirmed, since nobody has seen what it paints.
+    """
+    require_staff(by, "Only staff can confirm a generator.")
+    model = GeneratorModel.objects.select_for_update().get(pk=model.pk)
+    if model.kind != GeneratorModel.Kind.CHECKPOINT:
+        raise ReviewRefused(f"{model} is a code generator and needs no review.")
+    if model.reviewed_at is not None:
+        return model
+    if not model.samples:
+        raise ReviewRefused(
+            f"{model} has no samples to look at yet. Paint its samples first."
+        )
+    model.reviewed_at = timezone.now()
+    model.reviewed_by = by
+    model.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    return model
+
+
+@transaction.atomic
+def request_generator_samples(*, model: GeneratorModel, by: User) -> GeneratorModel:
+    """Queue the painting of `model`'s sample sheet on the generation queue.
+
+    For versions registered before sample sheets existed; a version trained
+    since gets its sheet when it is registered.
+    """
+    require_staff(by, "Only staff can paint a generator's samples.")
+    if model.kind != GeneratorModel.Kind.CHECKPOINT:
+        raise ReviewRefused(f"{model} is a code generator and needs no review.")
+    if not model.samples:
+        send_on_commit(paint_generator_samples_task, model.pk)
+    return model

@@ -23,6 +23,7 @@ from generation.models import GenerationJob, GeneratorModel, TrainingRun
 from generation.services import (
     create_training_run,
     publish_task,
+    review_generator,
     run_generation_job,
     start_training,
 )
@@ -160,7 +161,7 @@ def test_a_redelivered_message_waits_while_another_worker_is_training(gallery):
 
 
 def test_a_task_published_with_a_trained_generator_paints_its_seeds(gallery, staff):
-    model = trained()
+    model = review_generator(model=trained(), by=staff)
     task = create_task(
         by=staff,
         title="Learned",
@@ -189,7 +190,7 @@ def test_a_task_published_with_a_trained_generator_paints_its_seeds(gallery, sta
 def test_staff_publish_with_a_trained_version_chosen_on_the_form(
     client, gallery, staff, django_capture_on_commit_callbacks
 ):
-    trained()
+    review_generator(model=trained(), by=staff)
     client.force_login(staff)
     page = client.get("/staff/publish/").content.decode()
     assert "CPPN painter" in page
