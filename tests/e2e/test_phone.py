@@ -186,6 +186,8 @@ NOT_PAGES = {
     "art_tasks:task-deadline": "a form action (POST)",
     "art_tasks:draft-submit": "a form action (POST)",
     "art_tasks:draft-discard": "a form action (POST)",
+    "generation:generator-review": "a form action (POST)",
+    "generation:generator-samples": "a form action (POST)",
     "community:follow": "a form action (POST)",
     "community:unfollow": "a form action (POST)",
     "community:notifications-read": "a form action (POST)",
