@@ -1,4 +1,5 @@
-"""The claim clock in Chromium: the page at zero, and a late upload kept and re-sent."""
+"""The claim clock in Chromium: an extension, the page at zero, and a late upload
+kept and re-sent."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ def test_at_zero_the_page_locks_the_form_and_keeps_the_work_as_a_draft(
     assert "UTC" in end.get_attribute("title")
     expect(page.locator("button:has-text('Extend to')")).to_be_visible()
     shot(page, "clock-01-live-claim")
+
+    # One extension: the claim time is added to the end, once.
+    before = Claim.objects.get(contributor__username="ada").expires_at
+    page.click("button:has-text('Extend to')")
+    expect(page.locator(".messages")).to_contain_text("Claim extended")
+    extended = Claim.objects.get(contributor__username="ada")
+    assert extended.expires_at - before == task.claim_ttl
+    assert extended.extensions_used == 1
+    expect(page.locator("button:has-text('Extend to')")).to_have_count(0)
 
     # A very short claim: a few seconds left.
     claim = Claim.objects.get(contributor__username="ada")
