@@ -590,11 +590,7 @@ def _submit(
             title=title.strip(),
             statement=statement.strip(),
             license=license,
-            format=info.format,
-            width=info.width,
-            height=info.height,
-            file_size=info.size,
-            sha256=info.sha256,
+            **_file_fields(info),
         )
         submission.original.name = "pending"
         submission.full_clean()
@@ -612,6 +608,17 @@ def _submit(
             raise
         send_on_commit(process_submission_task, submission.pk)
     return submission
+
+
+def _file_fields(info: UploadInfo) -> dict[str, object]:
+    """Return what a submission or a draft records of its checked upload."""
+    return {
+        "format": info.format,
+        "width": info.width,
+        "height": info.height,
+        "file_size": info.size,
+        "sha256": info.sha256,
+    }
 
 
 # Drafts -----------------------------------------------------------------------
@@ -642,11 +649,7 @@ def _keep_draft(
         title=title.strip(),
         statement=statement.strip(),
         license=license,
-        format=info.format,
-        width=info.width,
-        height=info.height,
-        file_size=info.size,
-        sha256=info.sha256,
+        **_file_fields(info),
     )
     draft.file.name = "pending"
     draft.full_clean(validate_constraints=False)
