@@ -101,3 +101,18 @@ def accepted_work(roomy_task, curators):
         )
 
     return build
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in-process when their on-commit dispatch fires.
+
+    For tests (and the browser tests' live server) that follow work through
+    its Celery tasks without a worker.
+    """
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -67,14 +67,3 @@ def shot():
         return path
 
     return take
-
-
-@pytest.fixture
-def eager_celery():
-    """Run Celery tasks in-process, as the live server's on-commit hooks fire."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
