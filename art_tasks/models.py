@@ -315,6 +315,26 @@ class Claim(TimeStampedModel):
         return end if end > self.expires_at else None
 
 
+# The gallery's orders (gallery.selectors.ORDERS) and the filters that pick
+# one value of a column; the indexes below serve each pair.
+GALLERY_ORDERS: dict[str, tuple[str, ...]] = {
+    "top": ("-rank_top", "-id"),
+    "popular": ("-rank_popular", "-id"),
+    "trending": ("-trend_score", "-id"),
+    "new": ("-decided_at", "-id"),
+    "discover": ("discover_rank", "id"),
+}
+GALLERY_ORDER_CONDITIONS: dict[str, dict[str, object]] = {
+    "discover": {"discover_rank__isnull": False}
+}
+GALLERY_FILTER_COLUMNS = {
+    "task": "task",
+    "artist": "artist",
+    "license": "license",
+    "colour": "colour_family",
+}
+
+
 class Submission(TimeStampedModel):
     """A contributor's artwork made from a task's seed."""
 
@@ -429,11 +449,6 @@ class Submission(TimeStampedModel):
                 name="gallery_discover",
             ),
             models.Index(
-                fields=["colour_family"],
-                condition=Q(state="accepted"),
-                name="gallery_colour",
-            ),
-            models.Index(
                 fields=["review_due_at"],
                 condition=Q(state="in_review"),
                 name="review_due",
@@ -446,6 +461,19 @@ class Submission(TimeStampedModel):
             models.Index(
                 fields=["state", "vote_count", "created_at"], name="review_queue"
             ),
+        ] + [
+            # Each filter in each order: the filter's value, then the order,
+            # so a cursor page of one task, artist, licence or colour is one
+            # range scan at any depth.
+            models.Index(
+                fields=[column, *fields],
+                condition=Q(
+                    state="accepted", **GALLERY_ORDER_CONDITIONS.get(order, {})
+                ),  # noqa: E501
+                name=f"gallery_{filter_}_{order}",
+            )
+            for filter_, column in GALLERY_FILTER_COLUMNS.items()
+            for order, fields in GALLERY_ORDERS.items()
         ]
         constraints = [
             models.CheckConstraint(

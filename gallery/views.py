@@ -74,7 +74,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "gallery/_cards.html", context)
     context.update(
-        selectors.gallery_filter_choices(),
+        selectors.cached_filter_choices(),
         orders=selectors.ORDER_LABELS,
         order_help=selectors.ORDER_HELP.get(query.order, ""),
         licenses=License.choices,

@@ -157,7 +157,16 @@ def test_every_order_is_backed_by_a_partial_index_matching_it():
         assert indexes[index] == [
             Submission._meta.get_field(c).column for c in columns
         ], order
-    assert indexes["gallery_colour"] == ["colour_family"]
+    # Each filter in each order: the filter's column, then the order's.
+    filters = {"task": "task_id", "artist": "artist_id", "license": "license"}
+    filters["colour"] = "colour_family"
+    for name, column in filters.items():
+        for order in ORDERS:
+            columns = [f.lstrip("-") for f in ORDERS[order]]
+            assert indexes[f"gallery_{name}_{order}"] == [
+                column,
+                *(Submission._meta.get_field(c).column for c in columns),
+            ], (name, order)
 
 
 def test_the_set_based_and_batched_trend_decay_agree(accepted_work):
