@@ -6,6 +6,7 @@ import hashlib
 from urllib.parse import urljoin
 
 from django.core.files.storage import FileSystemStorage
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.encoding import filepath_to_uri
@@ -199,7 +200,14 @@ class GalleryListApi(APIView):
             return Response(self.page(request))
         url = request.build_absolute_uri()
         name = "api-page:" + hashlib.sha256(url.encode()).hexdigest()
-        return Response(cached(name, API_PAGE_TTL, lambda: self.page(request)))
+        if request.accepted_renderer.format != "json":  # the browsable API
+            return Response(cached(name, API_PAGE_TTL, lambda: self.page(request)))
+        # The JSON itself is shared, rendered once.
+        renderer = request.accepted_renderer
+        body = cached(
+            name + ":json", API_PAGE_TTL, lambda: renderer.render(self.page(request))
+        )
+        return HttpResponse(body, content_type=renderer.media_type)
 
     def page(self, request: Request) -> dict:
         params = request.query_params

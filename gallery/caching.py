@@ -43,10 +43,26 @@ def bump_generation() -> None:
     transaction.on_commit(bump)
 
 
+_last_seen = {"generation": 1}  # this process's guess, saves a round trip
+
+
 def cached(name: str, ttl: int, build: Callable[[], Any]) -> Any:
-    """Return `build()`, kept `ttl` seconds under `name` in this generation."""
-    key = f"gallery:{generation()}:{name}"
-    value = cache.get(key)
+    """Return `build()`, kept `ttl` seconds under `name` in this generation.
+
+    The generation and the value under the last generation this process
+    saw are read together (one round trip); only when the generation has
+    moved on is the value read again.
+    """
+    guess = _last_seen["generation"]
+    guessed_key = f"gallery:{guess}:{name}"
+    found = cache.get_many([GENERATION_KEY, guessed_key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        current = generation()
+    current = int(current)
+    _last_seen["generation"] = current
+    key = f"gallery:{current}:{name}"
+    value = found.get(guessed_key) if key == guessed_key else cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, ttl)
