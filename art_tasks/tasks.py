@@ -1,7 +1,8 @@
 """Celery tasks of the creation-task domain: imaging and housekeeping.
 
 Each imports its service inside its body, so `art_tasks.services` can import
-these at the top without a cycle.
+these at the top without a cycle. Time limits are set per task in settings
+(ATELIER_TIME_LIMITS).
 """
 
 import logging
@@ -15,8 +16,6 @@ logger = logging.getLogger(__name__)
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=3,
-    soft_time_limit=120,
-    time_limit=180,
 )
 def process_submission_task(submission_id: int) -> None:
     """Make a submission's web variants and hashes, then send it to review."""

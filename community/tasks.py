@@ -1,7 +1,8 @@
 """Celery tasks of community: notification e-mails, fan-out and claim warnings.
 
 All run on the default queue. Each imports its service inside its body, so
-the services can import these at the top without a cycle.
+the services can import these at the top without a cycle. Time limits are
+set per task in settings (ATELIER_TIME_LIMITS).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from celery import shared_task
     autoretry_for=(SMTPException, ConnectionError),
     retry_backoff=True,
     max_retries=5,
-    soft_time_limit=60,
-    time_limit=90,
 )
 def send_notification_email_task(notification_id: int) -> None:
     """E-mail one notification to its recipient, once."""
@@ -31,9 +30,7 @@ def send_notification_email_task(notification_id: int) -> None:
     email_notification(notification=notification)
 
 
-@shared_task(
-    acks_late=True, reject_on_worker_lost=True, soft_time_limit=300, time_limit=360
-)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def notify_followers_task(submission_id: int) -> int:
     """Tell an artist's followers about a newly accepted work."""
     from art_tasks.models import Submission

@@ -100,6 +100,26 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'atelier.sqlite3'}"
     )
 }
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Persistent connections, checked before reuse: a request does not pay
+    # for a new connection, and one the server dropped is replaced.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling, server-side cursors (.iterator())
+    # would outlive their transaction's server connection: turn them off.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
+# Reads of safe requests (GET, HEAD, OPTIONS) go to a replica when one is
+# named; writes, workers and everything after a write stay on the primary
+# (config/db_router.py). Tests mirror it onto the primary's test database.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db("DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a worker writes; IMMEDIATE takes
     # the write lock up front so concurrent writers wait instead of failing.
@@ -148,6 +168,8 @@ LOGOUT_REDIRECT_URL = "gallery:gallery"
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Safe requests may read from the replica (config/db_router.py).
+    "config.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -349,19 +371,70 @@ ATELIER_AVATAR_SIZE = 256
 # CELERY
 # ------------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# The broker: CELERY_BROKER_URL names it outright (redis://... or
+# amqp://user:password@host:5672/vhost for RabbitMQ); else Redis at
+# REDIS_URL; else the filesystem broker of a first run. REDIS_URL stays the
+# cache either way. See docs/operations.md, Brokers.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    # The visibility timeout only brings back messages of workers that died
-    # silently; heartbeats and the sweeper recover those much sooner. Keep it
-    # above the longest hard time limit (generation: 21 min), so a live job is
-    # never handed to a second worker. See docs/operations.md, Broker outages.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+
+
+def _time_limits(kind: str, soft: int, hard: int) -> dict[str, int]:
+    """Soft and hard limits in seconds; ATELIER_TIME_LIMIT_<KIND>="soft,hard"."""
+    given = env.list(f"ATELIER_TIME_LIMIT_{kind.upper()}", cast=int, default=[])
+    soft, hard = given if given else (soft, hard)
+    if not 0 < soft < hard:
+        raise ImproperlyConfigured(
+            f"ATELIER_TIME_LIMIT_{kind.upper()}: the soft limit must be under the hard"
+        )
+    return {"soft_time_limit": soft, "time_limit": hard}
+
+
+# Per kind of work. Past the soft limit the task gets SoftTimeLimitExceeded
+# and fails cleanly (a job or a training run records the error); the hard
+# limit kills a worker process stuck in C code.
+ATELIER_TIME_LIMITS = {
+    "generation": _time_limits("generation", 20 * 60, 21 * 60),
+    "training": _time_limits("training", 6 * 60 * 60, 6 * 60 * 60 + 5 * 60),
+    "imaging": _time_limits("imaging", 120, 180),
+    "mail": _time_limits("mail", 60, 90),
+    "fanout": _time_limits("fanout", 300, 360),
+    "housekeeping": _time_limits("housekeeping", 10 * 60, 11 * 60),
+}
+ATELIER_TASK_KINDS = {
+    "generation.tasks.generate_seeds_task": "generation",
+    "generation.tasks.train_generator_task": "training",
+    "generation.tasks.paint_generator_samples_task": "generation",
+    "art_tasks.tasks.process_submission_task": "imaging",
+    "community.tasks.send_notification_email_task": "mail",
+    "community.tasks.notify_followers_task": "fanout",
+    "art_tasks.tasks.expire_claims_task": "housekeeping",
+    "art_tasks.tasks.close_finished_tasks_task": "housekeeping",
+    "art_tasks.tasks.delete_old_drafts_task": "housekeeping",
+    "community.tasks.notify_expiring_claims_task": "housekeeping",
+    "curation.tasks.close_due_reviews_task": "housekeeping",
+    "gallery.tasks.decay_trending_task": "housekeeping",
+    "gallery.tasks.refresh_gallery_layout_task": "housekeeping",
+    "generation.tasks.sweep_stuck_work_task": "housekeeping",
+}
+CELERY_TASK_ANNOTATIONS = {
+    name: ATELIER_TIME_LIMITS[kind] for name, kind in ATELIER_TASK_KINDS.items()
+}
+# A message a worker took but has not acknowledged (acks_late) goes back to
+# the queue after this long on Redis. It must outlast the longest hard limit,
+# or a live job is handed to a second worker; the sweeper and the job rows
+# bring back work of a dead worker long before (see Broker outages).
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT",
+    default=max(limits["time_limit"] for limits in ATELIER_TIME_LIMITS.values())
+    + 10 * 60,
+)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": 2,
     }
-else:
-    CELERY_BROKER_URL = "filesystem://"
+elif CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
@@ -370,12 +443,20 @@ else:
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
+else:
+    # RabbitMQ holds an unacknowledged message until its consumer goes away;
+    # its own consumer_timeout (rabbitmq.conf) must exceed the longest hard
+    # limit, in milliseconds (docs/operations.md, Brokers).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     # The sweeper is housekeeping: it must run even while GPU workers are busy.
     "generation.tasks.sweep_stuck_work_task": {"queue": "default"},
+    # Training runs for hours: its own queue, so seed painting never waits on it.
+    "generation.tasks.train_generator_task": {"queue": "training"},
+    "generation.tasks.paint_generator_samples_task": {"queue": "training"},
     "generation.tasks.*": {"queue": "generation"},
     "art_tasks.tasks.process_submission_task": {"queue": "imaging"},
 }
@@ -430,6 +511,21 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# HEALTH
+# ------------------------------------------------------------------------------
+# https://codingjoe.dev/django-health-check/
+# /healthz: the process answers. /readyz: these checks pass (config/health.py).
+# Both are plain http for the load balancer's probe, never redirected to https.
+ATELIER_HEALTH_CHECKS = [
+    ("health_check.checks.Database", {"alias": alias}) for alias in DATABASES
+] + [
+    ("health_check.checks.Cache", {"alias": "default"}),
+    ("health_check.checks.Storage", {"alias": "default"}),
+    ("health_check.checks.Storage", {"alias": "private"}),
+    ("config.health.Broker", {}),
+]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts import urls as accounts_urls
 from art_tasks import urls as art_tasks_urls
 from community import urls as community_urls
+from config.health import ReadyView, healthz
 from curation import urls as curation_urls
 from gallery import urls as gallery_urls
 from generation import urls as generation_urls
@@ -31,6 +32,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Probes for load balancers and compose (config/health.py): public, JSON.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", ReadyView.as_view(), name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,7 +1,9 @@
-"""Celery tasks of generation: the `generation` queue, and the sweeper on `default`.
+"""Celery tasks of generation: seeds on `generation`, training on `training`,
+the sweeper on `default`.
 
 Each imports its service inside its body, so the services can import these
-at the top without a cycle.
+at the top without a cycle. Time limits are set per task in settings
+(ATELIER_TIME_LIMITS).
 """
 
 from celery import shared_task
@@ -12,8 +14,6 @@ from django.utils import timezone
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=20 * 60,
-    time_limit=21 * 60,
 )
 def generate_seeds_task(job_id: int) -> None:
     """Paint the seeds of one generation job; a finished job is left alone.

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Wait for the database, apply migrations (web only), then run the command.
+# Wait for the database, apply migrations if ATELIER_MIGRATE=1, then run the
+# command. Compose migrates once in its `migrate` service instead; set
+# ATELIER_MIGRATE=1 where no such step exists (a single container).
 set -euo pipefail
 python - <<'PY'
 import os, time

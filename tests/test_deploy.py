@@ -151,3 +151,106 @@ def test_templates_have_no_inline_styles_handlers_or_unnonced_scripts():
             if 'nonce="{{ request.csp_nonce }}"' not in attrs:
                 problems.append(f"{name}: <{tag}{attrs}> without the nonce")
     assert problems == []
+
+
+# Docker and compose ----------------------------------------------------------
+
+
+def compose() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_parses_and_every_app_service_waits_for_the_migration():
+    services = compose()["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert migrate["restart"] == "no"
+    apps = [
+        name
+        for name, s in services.items()
+        if s.get("image", "").startswith("atelier:")
+    ]
+    assert set(apps) == {
+        "migrate",
+        "web",
+        "generation-worker",
+        "training-worker",
+        "imaging-worker",
+        "beat",
+    }
+    for name in set(apps) - {"migrate"}:
+        after = services[name]["depends_on"]["migrate"]
+        assert after == {"condition": "service_completed_successfully"}, name
+        assert "ATELIER_MIGRATE" not in services[name]["environment"], name
+
+
+def test_only_the_gpu_workers_use_the_cuda_image():
+    services = compose()["services"]
+    targets = {
+        name: s["build"]["target"] for name, s in services.items() if "build" in s
+    }
+    assert targets == {
+        "migrate": "cpu",
+        "web": "cpu",
+        "imaging-worker": "cpu",
+        "beat": "cpu",
+        "generation-worker": "gpu",
+        "training-worker": "gpu",
+    }
+    for name, target in targets.items():
+        assert services[name]["image"] == f"atelier:{target}"
+        assert ("deploy" in services[name]) == (target == "gpu"), name
+    dockerfile = (ROOT / "platform" / "Dockerfile").read_text()
+    assert re.search(r"^FROM .* AS cpu$", dockerfile, re.MULTILINE)
+    assert re.search(r"^FROM .* AS gpu$", dockerfile, re.MULTILINE)
+    assert "https://download.pytorch.org/whl/cpu" in dockerfile
+
+
+def test_compose_queues_cover_every_route():
+    services = compose()["services"]
+    consumed = set()
+    for service in services.values():
+        command = service.get("command") or []
+        if "worker" in command:
+            consumed |= set(command[command.index("-Q") + 1].split(","))
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} <= consumed
+
+
+def test_compose_healthchecks_use_the_probes():
+    services = compose()["services"]
+    assert services["web"]["healthcheck"]["test"] == [
+        "CMD",
+        "python",
+        "platform/probe.py",
+        "/readyz",
+    ]
+    for name in ("generation-worker", "training-worker", "imaging-worker"):
+        assert "inspect ping" in services[name]["healthcheck"]["test"][1], name
+    assert services["flower"]["profiles"] == ["monitoring"]
+
+
+def test_rabbitmq_in_compose_holds_a_message_as_long_as_redis_would():
+    from django.conf import settings
+
+    args = compose()["services"]["rabbitmq"]["environment"][
+        "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"
+    ]
+    consumer_timeout_ms = int(re.search(r"consumer_timeout (\d+)", args).group(1))
+    assert consumer_timeout_ms >= settings.CELERY_VISIBILITY_TIMEOUT * 1000
+
+
+def test_the_build_context_leaves_out_the_venv_git_and_local_state():
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".venv", ".git", "node_modules", "var", "test-artifacts"} <= ignored
+    assert {"**/__pycache__", "**/*.pyc"} <= ignored
+    assert "platform" not in ignored
+    assert "requirements.txt" not in ignored

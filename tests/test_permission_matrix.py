@@ -468,6 +468,9 @@ entry(
 )
 entry("schema", Call("GET", lambda w: "/api/schema/", PUBLIC))
 entry("api-docs", Call("GET", lambda w: "/api/docs/", PUBLIC))
+# Probes for load balancers and compose: public, whoever asks.
+entry("healthz", Call("GET", lambda w: "/healthz", PUBLIC))
+entry("readyz", Call("GET", lambda w: "/readyz", PUBLIC))
 
 # Pages ----------------------------------------------------------------------
 entry(

@@ -172,6 +172,8 @@ PAGES = [
 NOT_PAGES = {
     "admin": "Django's admin has its own layout",
     "schema": "the OpenAPI document (YAML)",
+    "healthz": "a health probe (JSON)",
+    "readyz": "a health probe (JSON)",
     "media": "image files",
     "gallery:submission-file": "image files",
     "gallery:download": "a file download",
