@@ -43,6 +43,15 @@ VARIANT_PREFIXES = ("web/", "thumbs/")
 PRIVATE_URL = "/files/"
 
 
+def object_acls() -> bool:
+    """Return whether the bucket takes per-object ACLs (``AWS_S3_OBJECT_ACLS``).
+
+    AWS with ACLs enabled and moto do; MinIO does not, and then a bucket
+    policy publishes the public prefixes instead (docs/operations.md).
+    """
+    return bool(getattr(settings, "AWS_S3_OBJECT_ACLS", True))
+
+
 def s3_enabled() -> bool:
     """Return whether stored files go to an S3 bucket (``AWS_STORAGE_BUCKET_NAME``)."""
     return bool(getattr(settings, "AWS_STORAGE_BUCKET_NAME", ""))
@@ -81,7 +90,7 @@ class PublicMediaS3Storage(_BucketStorage):
         return {
             **super().get_default_settings(),
             "location": "media",
-            "default_acl": "public-read",
+            "default_acl": "public-read" if object_acls() else None,
             "querystring_auth": False,
         }
 
@@ -104,7 +113,7 @@ class PrivateS3Storage(_BucketStorage):
         return {
             **super().get_default_settings(),
             "location": "private",
-            "default_acl": "private",
+            "default_acl": "private" if object_acls() else None,
             "querystring_auth": True,
             "querystring_expire": settings.ATELIER_SIGNED_URL_SECONDS,
             # Signed URLs go to the bucket itself: a CDN in front of the
@@ -178,7 +187,7 @@ def signed_url(name: str, *, filename: str = "") -> str | None:
 def set_public(name: str, public: bool) -> None:
     """Set the ACL of private-storage object `name`; nothing to do on disk."""
     storage = storages["private"]
-    if isinstance(storage, PrivateS3Storage):
+    if isinstance(storage, PrivateS3Storage) and object_acls():
         storage.set_public(name, public)
 
 

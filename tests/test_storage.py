@@ -8,6 +8,7 @@ already running instead.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -30,6 +31,7 @@ from art_tasks.models import Submission
 from art_tasks.services import claim_task
 from core import storage as object_storage
 from curation.services import decide_submission
+from moderation.services import hide_work
 
 KEY, SECRET = "atelier-test", "atelier-test-secret"
 
@@ -185,6 +187,12 @@ def test_an_upload_keeps_its_original_private_and_publishes_variants_on_acceptan
     # Still private: the original of an accepted work.
     assert anonymous_get(plain(signed))[0] == 403
 
+    # Hidden by a moderator: the bucket refuses the variants again.
+    with django_capture_on_commit_callbacks(execute=True):
+        hide_work(submission=work, actor=staff, reason="Reported, checked.")
+    for variant in (work.web.name, work.thumbnail.name):
+        assert anonymous_get(object_storage.public_url(variant))[0] == 403
+
 
 @pytest.mark.django_db
 def test_file_views_redirect_to_the_bucket_after_checking_the_viewer(
@@ -299,3 +307,48 @@ def test_weights_that_do_not_match_their_checksum_are_refused(bucket):
     object_storage.weights_storage().save("odd/1/generator.pt", ContentFile(b"junk"))
     with pytest.raises(ValueError, match="checksum"):
         object_storage.local_weights("odd/1/generator.pt", "0" * 64)
+
+
+@pytest.mark.django_db
+def test_without_object_acls_a_bucket_policy_publishes_variants_but_not_originals(
+    bucket,
+    open_task,
+    artist,
+    settings,
+    make_png,
+    eager_celery,
+    django_capture_on_commit_callbacks,
+):
+    """The MinIO set-up of docs/operations.md: prefixes published by policy."""
+    client, name = bucket
+    settings.AWS_S3_OBJECT_ACLS = False
+    settings.STORAGES = {**settings.STORAGES}  # fresh storages read the setting
+    public = ["media/*", "private/web/*", "private/thumbs/*"]
+    client.put_bucket_policy(
+        Bucket=name,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": ["*"]},
+                        "Action": ["s3:GetObject"],
+                        "Resource": [f"arn:aws:s3:::{name}/{p}" for p in public],
+                    }
+                ],
+            }
+        ),
+    )
+    work = upload(
+        open_task,
+        artist,
+        make_png((90, 60)),
+        eager_celery,
+        django_capture_on_commit_callbacks,
+    )
+
+    assert anonymous_get(object_storage.public_url(work.web.name))[0] == 200
+    signed = object_storage.signed_url(work.original.name)
+    assert anonymous_get(plain(signed))[0] == 403
+    assert anonymous_get(signed)[0] == 200
