@@ -6,6 +6,7 @@ Celery work over only after commit. See `claims.md` for the claim lifecycle.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -427,6 +428,10 @@ def expire_claims() -> int:
 # Submissions ------------------------------------------------------------------
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def _store(prefix: str, digest: str, extension: str, content: ContentFile) -> str:
     """Save content under a name derived from its hash; return the stored name.
 
@@ -762,10 +767,14 @@ def process_submission(*, submission: Submission) -> Submission:
         return submission
     with submission.original.open("rb") as fh:
         variants = make_variants(fh)
-    digest = submission.sha256
-    submission.web.name = _store("web", digest, "webp", ContentFile(variants.web))
+    # Each variant is named by the hash of its own bytes, so a name never
+    # changes content (a new pipeline gives new names) and may be cached
+    # for good.
+    submission.web.name = _store(
+        "web", _sha256(variants.web), "webp", ContentFile(variants.web)
+    )
     submission.thumbnail.name = _store(
-        "thumbs", digest, "webp", ContentFile(variants.thumbnail)
+        "thumbs", _sha256(variants.thumbnail), "webp", ContentFile(variants.thumbnail)
     )
     submission.phash = variants.phash
     submission.palette = variants.palette

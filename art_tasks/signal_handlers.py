@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 
 from art_tasks.models import SeedImage, Submission, SubmissionDraft
+from core import storage as object_storage
+
+VISIBILITY_FIELDS = {"state", "web", "thumbnail"}
 
 
 def delete_files(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -36,7 +40,39 @@ def delete_files(sender: type, instance: Any, **kwargs: Any) -> None:
         transaction.on_commit(cleanup)
 
 
+def sync_variant_acl(
+    sender: type, instance: Submission, created: bool, **kwargs: Any
+) -> None:
+    """Make a work's variants public in the bucket while it is accepted.
+
+    Runs once the save commits, whenever the state or the variants change
+    (on local disk there is nothing to do: the view checks every request).
+    A variant shared by several works is public while any of them is
+    accepted.
+    """
+    if not object_storage.s3_enabled():
+        return
+    fields = kwargs.get("update_fields")
+    if fields is not None and not VISIBILITY_FIELDS.intersection(fields):
+        return
+    names = [f.name for f in (instance.web, instance.thumbnail) if f]
+    if not names:
+        return
+
+    def apply(names: list[str] = names) -> None:
+        for name in names:
+            public = Submission.objects.filter(
+                Q(web=name) | Q(thumbnail=name), state=Submission.State.ACCEPTED
+            ).exists()
+            object_storage.set_public(name, public)
+
+    transaction.on_commit(apply)
+
+
 def connect() -> None:
+    post_save.connect(
+        sync_variant_acl, sender=Submission, dispatch_uid="submission_variant_acl"
+    )
     post_delete.connect(delete_files, sender=SeedImage, dispatch_uid="seed_files")
     post_delete.connect(
         delete_files, sender=Submission, dispatch_uid="submission_files"

@@ -27,6 +27,7 @@ from art_tasks.services import (
     submit_work_or_keep_draft,
 )
 from art_tasks.voting import rule_text
+from core import storage as object_storage
 from core.decorators import errors_as_messages, staff_required
 from core.errors import AtelierError
 from core.live import Pace, live_fragment, next_poll, version_of
@@ -281,6 +282,10 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve a draft's file to its owner only; anyone else gets a 404."""
     draft = selectors.draft_file(pk=pk, viewer=request.user)
+    if draft is not None and object_storage.s3_enabled():
+        response = redirect(object_storage.signed_url(draft.file.name))
+        response["Cache-Control"] = "private, no-store"
+        return response
     if draft is None or not draft.file.storage.exists(draft.file.name):
         return render(request, "404.html", status=404)
     content_type = f"image/{draft.format.lower()}"

@@ -228,9 +228,50 @@ PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "pr
 ATELIER_PRIVATE_MEDIA_ACCEL_REDIRECT = env(
     "ATELIER_PRIVATE_MEDIA_ACCEL_REDIRECT", default=""
 )
+# Object storage (docs/operations.md, "Object storage"): with a bucket named,
+# public media, submission files and trained weights go to S3 (or any
+# S3-compatible server: MinIO, Ceph, moto) under the prefixes media/,
+# private/ and models/; without one, to the local folders above.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+# A CDN (or the bucket's website host) in front of the public objects.
+AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", default="") or None
+AWS_S3_URL_PROTOCOL = env("AWS_S3_URL_PROTOCOL", default="https:")
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="path")
+# Per-object ACLs publish accepted work's variants; servers without them
+# (MinIO) set this off and publish prefixes with a bucket policy instead.
+AWS_S3_OBJECT_ACLS = env.bool("AWS_S3_OBJECT_ACLS", default=True)
+# How long a signed URL to an original, a draft or weights works.
+ATELIER_SIGNED_URL_SECONDS = env.int("ATELIER_SIGNED_URL_SECONDS", default=300)
+# Where workers keep the weights they downloaded (a temporary folder if empty).
+ATELIER_WEIGHTS_CACHE_DIR = env("ATELIER_WEIGHTS_CACHE_DIR", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    # Pages show images from the bucket (signed URLs) and its CDN (public
+    # ones): let the CSP allow both.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        AWS_S3_ENDPOINT_URL
+        or f"https://s3.{AWS_S3_REGION_NAME or 'us-east-1'}.amazonaws.com"
+    )
+    if AWS_S3_CUSTOM_DOMAIN:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+            f"{AWS_S3_URL_PROTOCOL}//{AWS_S3_CUSTOM_DOMAIN}"
+        )
+    _MEDIA_STORAGES = {
+        "default": {"BACKEND": "core.storage.PublicMediaS3Storage"},
+        "private": {"BACKEND": "core.storage.PrivateS3Storage"},
+        "weights": {"BACKEND": "core.storage.WeightsS3Storage"},
+    }
+else:
+    _MEDIA_STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "art_tasks.storage.PrivateFileSystemStorage"},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {"BACKEND": "art_tasks.storage.PrivateFileSystemStorage"},
+    **_MEDIA_STORAGES,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG

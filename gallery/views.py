@@ -9,7 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +28,7 @@ from art_tasks.selectors import can_see_original, can_see_submission, seed_offer
 from art_tasks.selectors import submission_file as find_submission_file
 from art_tasks.storage import private_storage
 from art_tasks.voting import VotingRule
+from core import storage as object_storage
 from core.decorators import staff_required
 from core.errors import AtelierError
 from core.views import add_form_error, safe_next
@@ -206,6 +213,8 @@ def submission_file(request: HttpRequest, name: str) -> HttpResponse:
     names are content hashes, so the name is the ETag.
     """
     found = find_submission_file(name=name, viewer=request.user)
+    if found is not None and object_storage.s3_enabled():
+        return _bucket_redirect(name, public=found.public)
     storage = private_storage()
     if found is None or not storage.exists(name):
         return _not_found(request)
@@ -224,6 +233,22 @@ def submission_file(request: HttpRequest, name: str) -> HttpResponse:
         response = FileResponse(storage.open(name, "rb"), content_type=content_type)
     response["ETag"] = etag
     response["Cache-Control"] = cache
+    return response
+
+
+def _bucket_redirect(name: str, *, public: bool) -> HttpResponse:
+    """Send the viewer to the file in the bucket, once the view has checked them.
+
+    Accepted work's variants go to their public, cacheable address; anything
+    else to a signed URL that stops working after ATELIER_SIGNED_URL_SECONDS.
+    The redirect itself is never cached: the next request is checked again.
+    """
+    if public:
+        response = HttpResponseRedirect(object_storage.public_url(name))
+        response["Cache-Control"] = "public, no-cache"
+    else:
+        response = HttpResponseRedirect(object_storage.signed_url(name))
+        response["Cache-Control"] = "private, no-store"
     return response
 
 

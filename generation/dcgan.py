@@ -13,9 +13,10 @@ A recipe names a registered version and a seed::
 The latent comes from a CPU `torch.Generator` seeded with the recipe's seed,
 and the generator runs in eval mode, so the same recipe gives the same
 pixels on the same device (on the CPU, whatever else is in the batch). Weights load once
-per process and device; CUDA renders in half precision (autocast), the CPU
-in fp32. Output larger than the training size is upsampled with Pillow's
-Lanczos filter.
+per process and device (from the bucket, when object storage is configured,
+they are downloaded once per process too); CUDA renders in half precision
+(autocast), the CPU in fp32. Output larger than the training size is
+upsampled with Pillow's Lanczos filter.
 
 Only worker code paths import this module: it imports torch.
 """
@@ -227,10 +228,29 @@ def version_dir(name: str, version: str) -> Path:
     return models_dir() / name / version
 
 
-def weights_path(weights: str) -> Path:
-    """Return the file a recipe's ``weights`` names: absolute, or in the models dir."""
+def weights_path(weights: str, sha256: str = "") -> Path:
+    """Return the local file a recipe's ``weights`` names.
+
+    An absolute path is used as it is. A relative name is in the models dir,
+    or, with object storage configured, in the bucket: then this process
+    downloads it once (checked against `sha256` when given) and answers the
+    local copy (`core.storage.local_weights`).
+    """
+    from core import storage
+
     path = Path(weights)
-    return path if path.is_absolute() else models_dir() / path
+    if path.is_absolute():
+        return path
+    if storage.s3_enabled():
+        return storage.local_weights(weights, sha256)
+    return models_dir() / path
+
+
+def publish_weights(weights: str, path: Path) -> None:
+    """Copy the local weights file `path` to the bucket as `weights`, if one is set."""
+    from core import storage
+
+    storage.store_weights(weights, path)
 
 
 def _atomic_save(obj: object, path: Path) -> None:
@@ -338,7 +358,8 @@ def render(recipes: list[dict], device: DeviceLike = None) -> list[Image.Image]:
         _check_recipe(recipe)
     groups: dict[Path, list[int]] = {}
     for i, recipe in enumerate(recipes):
-        groups.setdefault(weights_path(recipe["weights"]), []).append(i)
+        path = weights_path(recipe["weights"], recipe.get("weights_sha256", ""))
+        groups.setdefault(path, []).append(i)
     images: list[Image.Image | None] = [None] * len(recipes)
     with torch.inference_mode():
         for path, indexes in groups.items():

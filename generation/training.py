@@ -382,6 +382,8 @@ def _register(
     version = run.params["version"]
     path = dcgan.version_dir(run.name, version) / dcgan.GENERATOR_FILE
     digest = dcgan.save_generator(generator, path)
+    weights = f"{run.name}/{version}/{dcgan.GENERATOR_FILE}"
+    dcgan.publish_weights(weights, path)  # to the bucket, when there is one
     samples = save_sample_sheet(generator, name=run.name, version=version)
     images = run.record["images"]
     net = dcgan.model_params(
@@ -396,7 +398,7 @@ def _register(
             f"for {run.epochs} epochs."
         ),
         params={**net, "weights_sha256": digest},
-        weights=f"{run.name}/{version}/{dcgan.GENERATOR_FILE}",
+        weights=weights,
         training={
             "run": run.pk,
             "images": {
@@ -475,7 +477,8 @@ def paint_samples(*, model: GeneratorModel) -> GeneratorModel:
     if model.samples:
         return model
     dev = dcgan.pick_device()
-    generator = dcgan.load_generator(dcgan.weights_path(model.weights), device=dev)
+    path = dcgan.weights_path(model.weights, model.params.get("weights_sha256", ""))
+    generator = dcgan.load_generator(path, device=dev)
     name = save_sample_sheet(generator, name=model.name, version=model.version)
     GeneratorModel.objects.filter(pk=model.pk, samples="").update(
         samples=name, updated_at=timezone.now()

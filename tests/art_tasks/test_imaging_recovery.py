@@ -1,5 +1,6 @@
 """Imaging survives a killed worker: files are rewritten, idle work resent."""
 
+import hashlib
 import threading
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from art_tasks import services
+from art_tasks.imaging import make_variants
 from art_tasks.models import Submission
 from art_tasks.services import (
     _idle_processing_submissions,
@@ -41,7 +43,8 @@ def test_processing_replaces_a_variant_a_killed_worker_cut_short(
     client, claim = claimed
     response = _post(client, claim, make_png((120, 80)))
     submission = Submission.objects.get(pk=response.json()["id"])
-    digest = submission.sha256
+    with submission.original.open("rb") as fh:
+        digest = hashlib.sha256(make_variants(fh).web).hexdigest()
     web = settings.PRIVATE_MEDIA_ROOT / "web" / digest[:2] / f"{digest}.webp"
     web.parent.mkdir(parents=True)
     web.write_bytes(b"RIFF")  # the first bytes, then the worker was killed
