@@ -16,12 +16,13 @@ thumbnail (quality 80), the difference hash and the palette.
 
 Each run is a fresh child process, so its peak RSS (``VmHWM``, read by the
 child at its end) is that side's alone; time is the pipeline only (imports done),
-best of 3; memory is the highest peak of the 3. The baseline column is the
+best of 5 (the two sides' runs interleaved); memory is the highest
+peak of the 5. The baseline column is the
 peak RSS of a child that imported the same modules and did nothing, so the
 growth is visible apart from the interpreter. Targets (issue 10): time
 ≤ 1.1× and peak memory ≤ 1.5× libvips's.
 
-    .venv/bin/python bench/imaging.py [--engine auto|pillow] [--runs 3]
+    .venv/bin/python bench/imaging.py [--engine auto|pillow] [--runs 5]
 
 `rows()` returns the same figures as dicts for `bench/scale.py`.
 """
@@ -165,20 +166,24 @@ def _child(side: str, engine: str, path: Path, *, work: bool) -> dict:
     return result
 
 
-def measure(path: Path, side: str, engine: str, runs: int) -> dict:
-    results = [_child(side, engine, path, work=True) for _ in range(runs)]
-    idle = _child(side, engine, path, work=False)
-    return {
-        "seconds": min(r["seconds"] for r in results),
-        "peak_mb": max(r["peak_mb"] for r in results),
-        "baseline_mb": idle["peak_mb"],
-        "engine": results[0]["engine"],
-        "web_bytes": results[0]["web"],
-        "thumb_bytes": results[0]["thumb"],
-    }
+def measure(path: Path, engine: str, runs: int) -> dict[str, dict]:
+    """Both sides on `path`, runs interleaved so load on the machine hits both."""
+    results = {"worker": [], "libvips": []}
+    for _ in range(runs):
+        for side in results:
+            results[side].append(_child(side, engine, path, work=True))
+    out = {}
+    for side, runs_of_side in results.items():
+        out[side] = {
+            "seconds": min(r["seconds"] for r in runs_of_side),
+            "peak_mb": max(r["peak_mb"] for r in runs_of_side),
+            "baseline_mb": _child(side, engine, path, work=False)["peak_mb"],
+            "engine": runs_of_side[0]["engine"],
+        }
+    return out
 
 
-def rows(*, engine: str = "auto", runs: int = 3, folder: Path | None = None):
+def rows(*, engine: str = "auto", runs: int = 5, folder: Path | None = None):
     """Measure both inputs; one dict per (input, figure) with its target.
 
     Each dict: ``what``, ``worker``, ``peer`` (libvips), ``unit``,
@@ -190,8 +195,8 @@ def rows(*, engine: str = "auto", runs: int = 3, folder: Path | None = None):
         out = []
         for label, path in paths.items():
             size_mb = path.stat().st_size / 1e6
-            worker = measure(path, "worker", engine, runs)
-            peer = measure(path, "libvips", engine, runs)
+            sides = measure(path, engine, runs)
+            worker, peer = sides["worker"], sides["libvips"]
             time_ratio = worker["seconds"] / peer["seconds"]
             mem_ratio = worker["peak_mb"] / peer["peak_mb"]
             growth = (
@@ -243,7 +248,7 @@ def print_rows(table: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["auto", "pillow"], default="auto")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     print_rows(rows(engine=args.engine, runs=args.runs))
 
