@@ -44,6 +44,8 @@ WEBP_EFFORT = 4  # libwebp's `method`
 # The loaders the worker lets libvips use: the formats uploads accept.
 VIPS_LOADERS = {"jpegload_source", "pngload_source", "webpload_source"}
 
+PILLOW_FORMATS = ["JPEG", "PNG", "WEBP"]
+
 # EXIF orientation -> the transpose that shows the image upright.
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -217,7 +219,7 @@ def _pillow_to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
 
 
 def _pillow_variants(fileobj: IO[bytes]) -> Variants:
-    with Image.open(fileobj) as opened:
+    with Image.open(fileobj, formats=PILLOW_FORMATS) as opened:
         orientation = opened.getexif().get(ExifTags.Base.Orientation, 1)
         icc = opened.info.get("icc_profile")
         width, height = opened.size
