@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -127,7 +128,19 @@ def _metadata(thumb: Image.Image) -> tuple[str, list[str]]:
 
 
 def _vips_source(fileobj: IO[bytes]):
-    """A libvips source that streams `fileobj` (local file or storage object)."""
+    """A libvips source for `fileobj`, read from its start.
+
+    A local file is read by libvips through its descriptor; anything else
+    (a storage object) is streamed through Python's `read` and `seek`.
+    """
+    try:
+        descriptor = fileobj.fileno()
+    except (AttributeError, OSError, ValueError):
+        descriptor = None
+    if descriptor is not None:
+        os.lseek(descriptor, 0, os.SEEK_SET)
+        return pyvips.Source.new_from_descriptor(descriptor)
+    fileobj.seek(0)
     source = pyvips.SourceCustom()
     source.on_read(fileobj.read)
     source.on_seek(fileobj.seek)
@@ -160,7 +173,6 @@ def _vips_variants(fileobj: IO[bytes]) -> Variants:
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     del header
-    fileobj.seek(0)
     # One decode: shrink-on-load for JPEG and WebP, streamed box + Lanczos
     # for PNG, orientation applied. The thumbnail is made from the web size.
     source = _vips_source(fileobj)

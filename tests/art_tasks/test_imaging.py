@@ -173,3 +173,14 @@ def test_the_pillow_fallback_takes_a_work_to_review(monkeypatch, claimed):
         assert thumb.size == (60, 90)
     assert len(submission.phash) == 16
     assert submission.palette
+
+
+def test_a_local_file_and_a_stream_give_the_same_variants(tmp_path):
+    data = _encode(_halves((2000, 1500), (200, 90, 10), (10, 90, 200)), "JPEG")
+    path = tmp_path / "work.jpg"
+    path.write_bytes(data)
+    streamed = _variants(data, "vips")
+    with path.open("rb") as fh:
+        fh.read(100)  # wherever the file's position is, it is read from its start
+        local = imaging.make_variants(fh, engine="vips")
+    assert local == streamed
