@@ -1336,7 +1336,7 @@ def main() -> None:
             return
         print(
             f"\n{args.works:,} works on PostgreSQL {connection.pg_version},"
-            f" {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start"
+            f" {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start"
         )
         people = clients(plan)
         if "pages" not in args.skip:
