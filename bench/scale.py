@@ -47,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -1322,6 +1323,8 @@ def main() -> None:
 
     setup_test_environment()
     settings.DEBUG = False
+    # Static files are not collected for a bench run; pages link them anyway.
+    warnings.filterwarnings("ignore", message="No directory at")
     try:
         if not args.reuse:
             print(
@@ -1334,8 +1337,9 @@ def main() -> None:
             print(f"Built in {results['build_s']:.1f} s")
         if args.build_only:
             return
+        pg = connection.pg_version
         print(
-            f"\n{args.works:,} works on PostgreSQL {connection.pg_version},"
+            f"\n{args.works:,} works on PostgreSQL {pg // 10000}.{pg % 100},"
             f" {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start"
         )
         people = clients(plan)
