@@ -1025,7 +1025,14 @@ def load(server: Server, path: str, seconds: float, connections: int) -> dict:
         errors = 0
         if "Non-2xx or 3xx responses:" in out:
             errors = int(out.split("Non-2xx or 3xx responses:")[1].split()[0])
-        p99 = out.split("99%")[1].split()[0] if "99%" in out else "?"
+        p99 = next(
+            (
+                line.split()[1]
+                for line in out.splitlines()
+                if line.strip().startswith("99%")
+            ),
+            "?",
+        )
         return {"rps": rps, "errors": errors, "p99": p99, "tool": "wrk"}
     import http.client
 
