@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.encoding import filepath_to_uri
+from django.utils.functional import LazyObject, empty
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -59,6 +60,15 @@ class GalleryPageOutput(serializers.Serializer):
     results = GalleryWorkOutput(many=True)
 
 
+def _unwrap(storage):  # noqa: ANN001, ANN202 - a storage, lazy or not
+    """Return the storage behind a lazy one (the private storage is lazy)."""
+    if isinstance(storage, LazyObject):
+        if storage._wrapped is empty:
+            storage._setup()
+        return storage._wrapped
+    return storage
+
+
 class CardFormatter:
     """Format `selectors.gallery_rows` exactly as `GalleryWorkOutput` would.
 
@@ -82,7 +92,8 @@ class CardFormatter:
         )
         field = Submission._meta.get_field
         self.storages = {
-            name: field(name).storage for name in ("original", "web", "thumbnail")
+            name: _unwrap(field(name).storage)
+            for name in ("original", "web", "thumbnail")
         }
         self.moment = serializers.DateTimeField()
 
