@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -66,6 +67,7 @@ class GalleryQuery:
     order: str = "top"
     tag: str | None = None
     task: int | None = None
+    task_title: str | None = None
     artist: str | None = None
     license: str | None = None  # noqa: A003 - the domain's word
     colour: str | None = None
@@ -80,6 +82,8 @@ class GalleryQuery:
         values = {
             "tag": (params.get("tag") or "").strip().lower() or None,
             "task": int(task) if task.isdecimal() else None,
+            # Words instead of an id: the tasks whose title has them.
+            "task_title": None if task.isdecimal() else task or None,
             "artist": (params.get("artist") or "").strip() or None,
             "license": license_ if license_ in License.values else None,
             "colour": colour if colour in FAMILY_NAMES else None,
@@ -96,6 +100,7 @@ def gallery_list(
     order: str = "top",
     tag: str | None = None,
     task: int | None = None,
+    task_title: str | None = None,
     artist: str | None = None,
     license: str | None = None,  # noqa: A002 - the domain's word
     colour: str | None = None,
@@ -106,7 +111,8 @@ def gallery_list(
 
     `artist` is what a person types: it finds the username exactly or any
     part of the display name, in any case ("ada" finds "Ada Lovelace").
-    `artist_id` picks one artist outright (their own page).
+    `artist_id` picks one artist outright (their own page). `task_title`
+    is likewise words of a task's title ("harbour" finds "Harbour lights").
 
     One query: everything shown on a card is joined in, and, for a signed-in
     viewer, whether they like each work (`liked`); one more, on users, first
@@ -119,6 +125,8 @@ def gallery_list(
         qs = qs.filter(task_id__in=_tagged_tasks(tag))
     if task:
         qs = qs.filter(task_id=task)
+    if task_title:
+        qs = qs.filter(task_id__in=_matching_tasks(task_title))
     if artist:
         qs = qs.filter(artist_id__in=_matching_artists(artist))
     if artist_id is not None:
@@ -160,6 +168,23 @@ def _matching_artists(text: str) -> list[int]:
             Q(username__iexact=text) | Q(display_name__icontains=text)
         ).values_list("pk", flat=True)[:ARTIST_MATCH_LIMIT]
     )
+
+
+def _matching_tasks(text: str) -> list[int]:
+    """Return the ids of the tasks `text` names (one query on tasks).
+
+    A title picked from the task picker names its task exactly; other
+    words find every task whose title has them, in any case.
+    """
+    from art_tasks.models import CreationTask
+
+    found = list(
+        CreationTask.objects.filter(title__icontains=text).values_list(
+            "pk", "title"
+        )[:ARTIST_MATCH_LIMIT]
+    )
+    exact = [pk for pk, title in found if title.casefold() == text.casefold()]
+    return exact or [pk for pk, _ in found]
 
 
 def gallery_page(
@@ -229,35 +254,59 @@ def gallery_rows(
     return keyset_page(qs, ordering=ORDERS[query.order], cursor=cursor, size=size)
 
 
-def gallery_filter_choices() -> dict[str, Any]:
-    """Return the tags and tasks that have accepted work (two queries).
+# The task picker offers the tasks with the most work among the latest
+# accepted; any other task is a few letters of its title away.
+PICKER_TASKS = 20
+PICKER_WINDOW = 1000
 
-    Each is an EXISTS probe of the (task, order) index per task, so the
-    cost follows the number of tasks and tags, not of works. Rows are
-    plain dicts (`name`; `pk` and `title`), fit for the shared cache.
+
+def gallery_filter_choices() -> dict[str, Any]:
+    """Return the gallery's tags and its busiest tasks lately (one query).
+
+    `tags` are the tags of tasks with accepted work, each an EXISTS probe
+    of the (task, order) index per task tag, so the cost follows the tags
+    and tasks, not the works. `tasks` are the `PICKER_TASKS` tasks with
+    the most works among the latest `PICKER_WINDOW` accepted (a walk of
+    the newest-first index): bounded however large the gallery grows.
+    Rows are plain dicts (`name`; `pk` and `title`), fit for the cache.
     """
     from art_tasks.models import CreationTask, Tag
 
-    has_work = Exists(
-        Submission.objects.filter(
-            state=Submission.State.ACCEPTED, task_id=OuterRef("pk")
-        )
-    )
-    tasks = list(
-        CreationTask.objects.filter(has_work)
-        .order_by("title", "pk")
-        .values("pk", "title")
-    )
-    tagged = CreationTask.tags.through.objects.filter(
-        Exists(
-            Submission.objects.filter(
-                state=Submission.State.ACCEPTED, task_id=OuterRef("creationtask_id")
-            )
-        ),
-        tag_id=OuterRef("pk"),
-    )
-    tags = list(Tag.objects.filter(Exists(tagged)).order_by("name").values("name"))
-    return {"tags": tags, "tasks": tasks}
+    work = Submission._meta.db_table
+    task = CreationTask._meta.db_table
+    tag = Tag._meta.db_table
+    task_tag = CreationTask.tags.through._meta.db_table
+    sql = f"""
+        SELECT
+          (SELECT coalesce(json_agg(g.name ORDER BY g.name), '[]')
+             FROM {tag} g
+            WHERE EXISTS (
+              SELECT 1 FROM {task_tag} tt
+               WHERE tt.tag_id = g.id
+                 AND EXISTS (SELECT 1 FROM {work} s
+                              WHERE s.state = %(accepted)s
+                                AND s.task_id = tt.creationtask_id))),
+          (SELECT coalesce(json_agg(json_build_object('pk', t.id, 'title', t.title)
+                                    ORDER BY busy.n DESC, t.title, t.id), '[]')
+             FROM (SELECT latest.task_id, count(*) AS n
+                     FROM (SELECT s.task_id FROM {work} s
+                            WHERE s.state = %(accepted)s
+                            ORDER BY s.decided_at DESC, s.id DESC
+                            LIMIT %(window)s) latest
+                    GROUP BY latest.task_id
+                    ORDER BY n DESC, latest.task_id
+                    LIMIT %(picker)s) busy
+             JOIN {task} t ON t.id = busy.task_id)
+    """  # noqa: S608 - table names from the models, values bound
+    params = {
+        "accepted": Submission.State.ACCEPTED,
+        "window": PICKER_WINDOW,
+        "picker": PICKER_TASKS,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        tags, tasks = cursor.fetchone()
+    return {"tags": [{"name": name} for name in tags], "tasks": tasks}
 
 
 def cached_filter_choices() -> dict[str, Any]:

@@ -80,8 +80,10 @@ def gallery(request: HttpRequest) -> HttpResponse:
     context = {"page": page, "next_url": next_url, "query": query}
     if request.htmx:
         return render(request, "gallery/_cards.html", context)
+    choices = selectors.cached_filter_choices()
     context.update(
-        selectors.cached_filter_choices(),
+        choices,
+        task_shown=_task_shown(query, page.items, choices["tasks"]),
         orders=selectors.ORDER_LABELS,
         order_help=selectors.ORDER_HELP.get(query.order, ""),
         licenses=License.choices,
@@ -89,6 +91,24 @@ def gallery(request: HttpRequest) -> HttpResponse:
         first_page=not request.GET.get("cursor"),
     )
     return render(request, "gallery/gallery.html", context)
+
+
+def _task_shown(query: selectors.GalleryQuery, items: list, tasks: list) -> str:
+    """What the task box shows: the words typed, or the chosen task's title.
+
+    The title comes from the page's own cards (each is of that task) or the
+    picker's choices, so showing it costs no query; failing both, the id.
+    """
+    if query.task_title:
+        return query.task_title
+    if query.task is None:
+        return ""
+    if items:
+        return items[0].task.title
+    for task in tasks:
+        if task["pk"] == query.task:
+            return task["title"]
+    return str(query.task)
 
 
 # One work -----------------------------------------------------------------------
