@@ -187,16 +187,49 @@ def _matching_tasks(text: str) -> list[int]:
     return exact or [pk for pk, _ in found]
 
 
+# What a card of the gallery page reads (`work_card`), with every order's
+# keys for the next page's cursor; anything else would be a query per card.
+PAGE_CARD_FIELDS = (
+    "id",
+    "title",
+    "state",
+    "score",
+    "like_count",
+    "width",
+    "height",
+    "web",
+    "thumbnail",
+    "artist_id",
+    "artist__username",
+    "artist__display_name",
+    "task_id",
+    "task__title",
+    "rank_top",
+    "rank_popular",
+    "trend_score",
+    "decided_at",
+    "discover_rank",
+)
+
+
 def gallery_page(
     *,
     query: GalleryQuery,
     cursor: str | None = None,
     size: int | None = None,
     viewer: Viewer = None,
+    cards_only: bool = False,
 ) -> KeysetPage:
-    """Return one cursor page of the gallery (one query, any depth)."""
+    """Return one cursor page of the gallery (one query, any depth).
+
+    `cards_only` reads just what a card shows (`PAGE_CARD_FIELDS`), without
+    the seed: the page's works, not the API's.
+    """
     size = min(max(size or settings.ATELIER_GALLERY_PAGE_SIZE, 1), MAX_PAGE_SIZE)
     qs = gallery_list(order=query.order, viewer=viewer, **query.filters)
+    if cards_only:
+        qs = qs.select_related(None).select_related("artist", "task")
+        qs = qs.only(*PAGE_CARD_FIELDS)
     return keyset_page(qs, ordering=ORDERS[query.order], cursor=cursor, size=size)
 
 

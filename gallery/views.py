@@ -65,7 +65,10 @@ def gallery(request: HttpRequest) -> HttpResponse:
     query = selectors.GalleryQuery.from_params(request.GET)
     try:
         page = selectors.gallery_page(
-            query=query, cursor=request.GET.get("cursor") or None, viewer=request.user
+            query=query,
+            cursor=request.GET.get("cursor") or None,
+            viewer=request.user,
+            cards_only=True,
         )
     except BadCursor as exc:
         messages.error(request, exc.message)
@@ -84,6 +87,8 @@ def gallery(request: HttpRequest) -> HttpResponse:
     context.update(
         choices,
         task_shown=_task_shown(query, page.items, choices["tasks"]),
+        tag_names=[t["name"] for t in choices["tags"]],
+        license_values=License.values,
         orders=selectors.ORDER_LABELS,
         order_help=selectors.ORDER_HELP.get(query.order, ""),
         licenses=License.choices,

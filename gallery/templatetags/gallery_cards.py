@@ -13,12 +13,12 @@ control alone (the artwork page and the like button's HTMX answer).
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 from django import template
 from django.core.files.storage import FileSystemStorage
-from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, reverse
 from django.utils.encoding import filepath_to_uri
 from django.utils.functional import LazyObject, empty
@@ -66,6 +66,15 @@ class Links:
         self.artist = _split("community:artist", username=_NAME)
         self.login = reverse("accounts:login")
         self.storages = {name: _storage(name) for name in ("web", "thumbnail")}
+        # Local disk: a file's URL is its base URL and its quoted name.
+        self.bases = {
+            name: storage.base_url
+            if isinstance(storage, FileSystemStorage)
+            and type(storage).url is FileSystemStorage.url
+            and storage.base_url.endswith("/")
+            else None
+            for name, storage in self.storages.items()
+        }
 
     @classmethod
     def get(cls) -> Links:
@@ -79,10 +88,9 @@ class Links:
         if not name:
             return ""
         storage = self.storages[field]
-        if isinstance(storage, FileSystemStorage) and (
-            type(storage).url is FileSystemStorage.url
-        ):
-            return urljoin(storage.base_url, filepath_to_uri(name).lstrip("/"))
+        base = self.bases[field]
+        if base is not None:
+            return base + filepath_to_uri(name).lstrip("/")
         return storage.url(name)
 
 
@@ -182,9 +190,9 @@ def work_card(context: template.Context, work: Any) -> SafeString:
         srcset.append(f"{web} {_fit_width(width, height, WEB_SIDE)}w")
     score = ""
     if work.score:
+        shown = Decimal(work.score).quantize(Decimal("0.01"), ROUND_HALF_UP)
         score = (
-            '· <span class="score" title="Mean curator score">★'
-            f" {floatformat(work.score, 2)}</span>"
+            f'· <span class="score" title="Mean curator score">★ {shown}</span>'
         )
     like = ""
     if work.state == Submission.State.ACCEPTED:
@@ -202,3 +210,19 @@ def work_card(context: template.Context, work: Any) -> SafeString:
         f"{like}</figcaption></figure>"
     )
     return mark_safe(html)  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag
+def options(choices: Any, selected: Any = None) -> SafeString:
+    """The ``<option>``s of a filter's select, `selected` marked.
+
+    `choices` are ``(value, label)`` pairs, or plain values shown as they are.
+    """
+    chosen = "" if selected is None else str(selected)
+    html = []
+    for choice in choices:
+        value, label = choice if isinstance(choice, list | tuple) else (choice, choice)
+        value = str(value)
+        mark = " selected" if value == chosen else ""
+        html.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
+    return mark_safe("".join(html))  # noqa: S308 - every value escaped above
