@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,22 +18,40 @@ from community.context_processors import bell_poll
 from community.services import follow_artist, mark_notifications_read, unfollow_artist
 from core.decorators import errors_as_messages
 from core.live import live_fragment
-from gallery.selectors import artist_works
+from gallery.errors import BadCursor
+from gallery.selectors import artist_page
 
 INBOX_SIZE = 50
 
 
 def artist(request: HttpRequest, username: str) -> HttpResponse:
+    """An artist's profile and their work, a page of cards at a time.
+
+    Three queries: the artist, their standing, one page of their works; an
+    HTMX request for the next page gets just its cards.
+    """
     person = get_object_or_404(User, username=username, is_active=True)
-    return render(
-        request,
-        "community/artist.html",
-        {
-            "artist": person,
-            "works": artist_works(artist=person),
-            "standing": selectors.artist_standing(artist=person, viewer=request.user),
-        },
+    try:
+        page = artist_page(
+            artist=person,
+            cursor=request.GET.get("cursor") or None,
+            viewer=request.user,
+        )
+    except BadCursor as exc:
+        messages.error(request, exc.message)
+        return redirect(person)
+    next_url = None
+    if page.next_cursor:
+        next_url = f"{request.path}?{urlencode({'cursor': page.next_cursor})}"
+    context = {"page": page, "next_url": next_url}
+    if request.htmx:
+        return render(request, "gallery/_cards.html", context)
+    context.update(
+        artist=person,
+        first_page=not request.GET.get("cursor"),
+        standing=selectors.artist_standing(artist=person, viewer=request.user),
     )
+    return render(request, "community/artist.html", context)
 
 
 def _artist_page(request: HttpRequest, username: str) -> str:

@@ -287,16 +287,36 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # https://docs.djangoproject.com/en/5.2/topics/cache/
 # Rate limits and lockouts count here, so every web process must share it:
 # Redis whenever REDIS_URL is set; one process's memory otherwise.
+# Sessions live in their own keys ("sessions"), so emptying the page cache
+# signs nobody out.
 if env("REDIS_URL", default=""):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "atelier",
-        }
+        },
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "KEY_PREFIX": "atelier-session",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sessions",
+        },
+    }
+
+# SESSIONS
+# ------------------------------------------------------------------------------
+# A signed-in page reads its session from the cache, not the database; every
+# change is still written through to the database, which outlives the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # EMAIL
 # ------------------------------------------------------------------------------

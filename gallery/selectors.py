@@ -354,6 +354,21 @@ def artist_works(*, artist: User) -> QuerySet[Submission]:
     return gallery_list(order="new", artist_id=artist.pk)
 
 
+def artist_page(
+    *, artist: User, cursor: str | None = None, viewer: Viewer = None
+) -> KeysetPage:
+    """Return one cursor page of `artist`'s accepted work, newest first.
+
+    One query on the (artist, newest) index, cards only, however many
+    works the artist has.
+    """
+    size = settings.ATELIER_GALLERY_PAGE_SIZE
+    qs = gallery_list(order="new", artist_id=artist.pk, viewer=viewer)
+    qs = qs.select_related(None).select_related("artist", "task")
+    qs = qs.only(*PAGE_CARD_FIELDS)
+    return keyset_page(qs, ordering=ORDERS["new"], cursor=cursor, size=size)
+
+
 # One work -----------------------------------------------------------------------
 
 
