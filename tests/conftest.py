@@ -39,7 +39,11 @@ def fresh_cache(settings, request):
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": request.node.nodeid,
-        }
+        },
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sessions:" + request.node.nodeid,
+        },
     }
 
 

@@ -56,7 +56,8 @@ def test_readyz_is_503_when_the_cache_is_down(client, settings):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": DEAD_BROKER,
-        }
+        },
+        "sessions": settings.CACHES["sessions"],
     }
     response = client.get(reverse("readyz"))
     assert response.status_code == 503

@@ -219,6 +219,58 @@ def _gallery_page(n: int) -> Reader:
     return read
 
 
+def _card(work) -> tuple:  # noqa: ANN001 - what `work_card` reads
+    return (
+        work.artist.username,
+        work.artist.display_name,
+        work.task.title,
+        work.title,
+        work.score,
+        work.like_count,
+        work.web.name,
+        work.thumbnail.name,
+        work.width,
+        work.height,
+        work.liked,
+        work.rank_top,
+        work.decided_at,
+    )
+
+
+def _gallery_cards(n: int) -> Reader:
+    _accepted(n)
+
+    def read() -> list:
+        page = gallery_selectors.gallery_page(
+            query=GalleryQuery(order="top"), cards_only=True
+        )
+        return [_card(work) for work in page.items]
+
+    return read
+
+
+def _gallery_choices(n: int) -> Reader:
+    for i, work in enumerate(_accepted(n)):
+        work.task.tags.add(Tag.objects.create(name=f"shade{i}"))
+
+    def read() -> list:
+        choices = gallery_selectors.gallery_filter_choices()
+        return choices["tags"]
+
+    return read
+
+
+def _artist_page(n: int) -> Reader:
+    artist = UserFactory(username="prolific")
+    _accepted(n, artist=artist)
+
+    def read() -> list:
+        page = gallery_selectors.artist_page(artist=artist, viewer=artist)
+        return [_card(work) for work in page.items]
+
+    return read
+
+
 def _artist_works(n: int) -> Reader:
     artist = UserFactory(username="prolific")
     _accepted(n, artist=artist)
@@ -418,6 +470,9 @@ CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "gallery list": (_gallery, 1),
     "gallery page": (_gallery_page, 1),
     "artist works": (_artist_works, 1),
+    "gallery page cards": (_gallery_cards, 1),
+    "gallery filter choices": (_gallery_choices, 1),  # tags and busy tasks
+    "artist page": (_artist_page, 1),
     "collections": (_collections, 1),
     "report queue": (_report_queue, 2),  # works, their open reports
     "hidden works": (_hidden_works, 1),

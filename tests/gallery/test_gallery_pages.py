@@ -180,7 +180,7 @@ def test_list_pages_cost_a_fixed_number_of_queries(
         )
     like_work(submission=gallery[0], user=fan)
     cache.clear()
-    with django_assert_num_queries(3):  # works, tasks, tags
+    with django_assert_num_queries(2):  # works; tags and tasks together
         assert client.get("/").status_code == 200
     with django_assert_num_queries(1):  # works; the filter choices are shared
         assert client.get("/").status_code == 200
@@ -245,3 +245,51 @@ def test_work_in_review_cannot_be_liked(open_task, artist):
     response = fan.post(f"/api/v1/submissions/{work.pk}/like/")
     assert response.status_code == 404
     assert "No such artwork" in response.json()["detail"]
+
+
+def test_the_task_box_finds_work_by_words_of_a_task_title(client, gallery, roomy_task):
+    # An exact title (as picked from the suggestions) names that task only.
+    page = client.get("/", {"task": "public"}).content.decode()
+    assert "blue lagoon" in page
+    assert "red door" in page
+    assert "red dawn" not in page
+    assert 'value="public"' in page  # the words stay in the box
+    # Other words find every task whose title has them.
+    words = roomy_task.title.split()[0].lower()
+    page = client.get("/", {"task": words}).content.decode()
+    assert "red dawn" in page
+    assert "blue lagoon" not in page
+    assert "Nothing matches" in client.get("/", {"task": "no such task"}).content.decode()
+
+
+def test_a_task_chosen_by_id_shows_its_title_in_the_box(client, gallery):
+    task = gallery[2].task
+    page = client.get("/", {"task": task.pk}).content.decode()
+    assert f'name="task" value="{task.title}"' in page
+    assert "red dawn" not in page
+
+
+def test_the_task_suggestions_are_the_busiest_tasks_with_accepted_work(
+    client, gallery, roomy_task, staff
+):
+    OpenTaskFactory(created_by=staff, title="Nobody's yet")
+    page = client.get("/").content.decode()
+    suggestions = page.split('<datalist id="gallery-tasks">')[1].split("</datalist>")[0]
+    # The task with three works first, then the one with two; none without.
+    assert suggestions == (
+        f'<option value="{roomy_task.title}"></option><option value="Public"></option>'
+    )
+
+
+def test_cards_escape_what_people_typed(client, gallery):
+    work = gallery[0]
+    work.title = '<b>"bold"</b>'
+    work.save(update_fields=["title"])
+    work.artist.display_name = "<i>me</i>"
+    work.artist.save(update_fields=["display_name"])
+    page = client.get("/?order=new").content.decode()
+    assert "<b>" not in page
+    assert "&lt;b&gt;&quot;bold&quot;&lt;/b&gt;" in page
+    assert "&lt;i&gt;me&lt;/i&gt;" in page
+    assert f'href="/art/{work.pk}/"' in page
+    assert f'href="/artists/{work.artist.username}/"' in page
