@@ -23,18 +23,23 @@ def bell_poll(request: HttpRequest, unread: object) -> Poll:
 
 
 def notifications(request: HttpRequest) -> dict[str, object]:
-    """Expose the unread-notification count for the bell in the top bar.
+    """Expose the bell's unread count, and whether the viewer curates.
 
-    The count is lazy: it costs one indexed query, and only on pages that
-    render it; the bell's poll reuses it.
+    Both are lazy and come from one indexed query (`top_bar`), made only
+    on pages that render the top bar, when it renders (after the view has
+    done its work, so the count is current); the bell's poll reuses it.
+    `is_curator` here stands in for the roles processor's, which would
+    cost a query of its own.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_notifications": 0}
-    from community.selectors import unread_count
+    from community.selectors import top_bar
 
-    unread = SimpleLazyObject(lambda: unread_count(user=user))
+    bar = SimpleLazyObject(lambda: top_bar(user=user))
+    unread = SimpleLazyObject(lambda: bar.unread)
     return {
         "unread_notifications": unread,
+        "is_curator": SimpleLazyObject(lambda: bar.curator),
         "bell_poll": SimpleLazyObject(lambda: bell_poll(request, unread)),
     }

@@ -177,6 +177,52 @@ def inbox(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
+@dataclass(frozen=True)
+class TopBar:
+    """What the top bar of every signed-in page asks about its viewer."""
+
+    unread: int
+    curator: bool
+
+
+def top_bar(*, user: User) -> TopBar:
+    """Return `user`'s unread notifications and whether they curate (one query).
+
+    Two indexed probes in one round trip, in place of the bell's count and
+    the curators-group lookup the menu makes.
+    """
+    from django.conf import settings
+
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            unread=Coalesce(
+                Subquery(
+                    Notification.objects.filter(
+                        recipient=OuterRef("pk"), read_at__isnull=True
+                    )
+                    .order_by()
+                    .values("recipient")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            curator=Exists(
+                User.groups.through.objects.filter(
+                    user_id=OuterRef("pk"),
+                    group__name=settings.ATELIER_CURATORS_GROUP,
+                )
+            ),
+        )
+        .first()
+    )
+    if row is None:
+        return TopBar(unread=0, curator=False)
+    return TopBar(unread=row["unread"], curator=bool(row["curator"]))
+
+
 def unread_count(*, user: User) -> int:
     """Return how many of `user`'s notifications are unread (one indexed query)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

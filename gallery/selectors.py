@@ -372,9 +372,18 @@ def artist_page(
 # One work -----------------------------------------------------------------------
 
 
-def artwork(*, pk: int) -> Submission:
-    """Return one submission with what its page shows (one query)."""
-    return Submission.objects.select_related("artist", "task", "seed__task").get(pk=pk)
+def artwork(*, pk: int, viewer: Viewer = None) -> Submission:
+    """Return one submission with what its page shows (one query).
+
+    With a signed-in `viewer`, `liked` says whether they like it (joined in
+    the same query); None otherwise.
+    """
+    qs = Submission.objects.select_related("artist", "task", "seed__task")
+    if viewer is not None and viewer.is_authenticated:
+        qs = qs.annotate(
+            liked=Exists(Like.objects.filter(submission=OuterRef("pk"), user=viewer))
+        )
+    return qs.get(pk=pk)
 
 
 def public_artwork(*, pk: int) -> Submission:
