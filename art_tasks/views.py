@@ -185,9 +185,21 @@ STUDIO_PACE = Pace(base=3, cap=60)
 STUDIO_BUSY_PACE = Pace(base=3, cap=10)  # while an upload is being processed
 
 
+# The studio lists the latest submissions; decided work lives on in the
+# gallery and on the artist's page.
+STUDIO_SUBMISSIONS = 30
+
+
 def _studio_submissions(request: HttpRequest) -> dict[str, object]:
-    """Return the submissions table's context, with its next poll."""
-    submissions = list(selectors.user_submissions(user=request.user))
+    """Return the submissions table's context, with its next poll.
+
+    The latest `STUDIO_SUBMISSIONS` only (one query, however many the
+    artist has made): what is being processed or reviewed is among them.
+    """
+    found = selectors.user_submissions(user=request.user)[: STUDIO_SUBMISSIONS + 1]
+    submissions = list(found)
+    more = len(submissions) > STUDIO_SUBMISSIONS
+    submissions = submissions[:STUDIO_SUBMISSIONS]
     busy = any(s.state == Submission.State.PROCESSING for s in submissions)
     version = version_of(
         (s.pk, s.state, s.vote_count, s.review_due_at, s.decided_at)
@@ -208,6 +220,7 @@ def _studio_submissions(request: HttpRequest) -> dict[str, object]:
             titles.append(submission.task.title)
     return {
         "submissions": submissions,
+        "more_submissions": more,
         "submissions_poll": poll,
         "rules": list(rules.items()),
     }
