@@ -9,7 +9,8 @@ things differ, both for the benchmark's sake:
 * cache keys carry their own prefix, so "cold cache" deletes only the
   bench's page-cache keys in a shared Redis (sessions, kept apart as in
   production, stay: a cold page cache signs nobody out), and Celery
-  publishes to an in-memory broker, so jobs timed in-process never queue work for a real worker.
+  publishes to an in-memory broker, so jobs timed in-process never queue
+  work for a real worker.
 """
 
 from config.settings_test import *  # noqa: F403

@@ -179,9 +179,9 @@ def _matching_tasks(text: str) -> list[int]:
     from art_tasks.models import CreationTask
 
     found = list(
-        CreationTask.objects.filter(title__icontains=text).values_list(
-            "pk", "title"
-        )[:ARTIST_MATCH_LIMIT]
+        CreationTask.objects.filter(title__icontains=text).values_list("pk", "title")[
+            :ARTIST_MATCH_LIMIT
+        ]
     )
     exact = [pk for pk, title in found if title.casefold() == text.casefold()]
     return exact or [pk for pk, _ in found]
