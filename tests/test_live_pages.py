@@ -98,16 +98,17 @@ def test_the_studio_fragment_shows_only_ones_own_work(client, artist, processing
     assert "Nothing submitted yet." in html
 
 
-def test_the_studio_fragment_costs_three_queries_however_much_is_shown(
+def test_the_studio_fragment_costs_two_queries_however_much_is_shown(
     client, artist, django_assert_num_queries
 ):
     submitted_work(artist=artist, title="One")
     client.force_login(artist)
-    with django_assert_num_queries(3):  # session, user, submissions
+    # The session comes from the cache: the user, then the submissions.
+    with django_assert_num_queries(2):
         client.get("/studio/submissions/", **HTMX)
     for i in range(4):
         submitted_work(artist=artist, title=f"More {i}")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         html = client.get("/studio/submissions/", **HTMX).content.decode()
     assert html.count("hidden until decided") == 5
 
@@ -135,14 +136,14 @@ def test_every_page_polls_the_bell_and_the_count_follows(client, artist):
     assert _poll(news, "bell")[1] == 15
 
 
-def test_the_bell_counts_only_ones_own_and_costs_three_queries(
+def test_the_bell_counts_only_ones_own_and_costs_two_queries(
     client, artist, django_assert_num_queries
 ):
     notify(recipient=artist, kind=Notification.Kind.MODERATION, text="Yours")
     other = UserFactory(username="other")
     client.force_login(other)
 
-    with django_assert_num_queries(3):  # session, user, the unread count
+    with django_assert_num_queries(2):  # user, the unread count
         html = client.get("/notifications/bell/", **HTMX).content.decode()
 
     assert "data-unread" not in html
@@ -233,7 +234,7 @@ def test_the_queue_count_leaves_out_ones_own_and_skipped_work(
     assert "1 waiting for your vote · 1 skipped" in html
 
 
-def test_the_queue_count_is_for_curators_and_costs_four_queries(
+def test_the_queue_count_is_for_curators_and_costs_three_queries(
     client, curators, roomy_task, django_assert_num_queries
 ):
     submitted_work(task=roomy_task, artist=UserFactory(username="a1"))
@@ -241,5 +242,5 @@ def test_the_queue_count_is_for_curators_and_costs_four_queries(
     assert client.get("/curate/count/", **HTMX).status_code == 403
 
     client.force_login(curators[0])
-    with django_assert_num_queries(4):  # session, user, groups, the count
+    with django_assert_num_queries(3):  # user, groups, the count
         assert client.get("/curate/count/", **HTMX).status_code == 200
