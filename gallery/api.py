@@ -195,7 +195,12 @@ class GalleryListApi(APIView):
         parameters=[
             OpenApiParameter("order", OpenApiTypes.STR, enum=list(selectors.ORDERS)),
             OpenApiParameter("tag", OpenApiTypes.STR),
-            OpenApiParameter("task", OpenApiTypes.INT),
+            OpenApiParameter(
+                "task",
+                OpenApiTypes.STR,
+                description="a task's id, or words of its title (an exact "
+                "title names that task only)",
+            ),
             OpenApiParameter("artist", OpenApiTypes.STR, description="username"),
             OpenApiParameter("license", OpenApiTypes.STR, enum=License.values),
             OpenApiParameter(
