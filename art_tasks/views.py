@@ -188,6 +188,8 @@ STUDIO_BUSY_PACE = Pace(base=3, cap=10)  # while an upload is being processed
 # The studio lists the latest submissions; decided work lives on in the
 # gallery and on the artist's page.
 STUDIO_SUBMISSIONS = 30
+_PLACEHOLDER_PK = 2_147_000_001
+_PLACEHOLDER = str(_PLACEHOLDER_PK)
 
 
 def _studio_submissions(request: HttpRequest) -> dict[str, object]:
@@ -200,6 +202,12 @@ def _studio_submissions(request: HttpRequest) -> dict[str, object]:
     submissions = list(found)
     more = len(submissions) > STUDIO_SUBMISSIONS
     submissions = submissions[:STUDIO_SUBMISSIONS]
+    # Each row links its work and its task: reversed once, filled in per row.
+    work_url = reverse("gallery:artwork", kwargs={"pk": _PLACEHOLDER_PK})
+    task_url = reverse("art_tasks:task-detail", kwargs={"pk": _PLACEHOLDER_PK})
+    for submission in submissions:
+        submission.url = work_url.replace(_PLACEHOLDER, str(submission.pk))
+        submission.task_url = task_url.replace(_PLACEHOLDER, str(submission.task_id))
     busy = any(s.state == Submission.State.PROCESSING for s in submissions)
     version = version_of(
         (s.pk, s.state, s.vote_count, s.review_due_at, s.decided_at)

@@ -113,6 +113,27 @@ def test_the_studio_fragment_costs_two_queries_however_much_is_shown(
     assert html.count("hidden until decided") == 5
 
 
+def test_the_studio_lists_the_latest_submissions_and_says_where_the_rest_are(
+    client, artist, monkeypatch
+):
+    from art_tasks import views
+
+    monkeypatch.setattr(views, "STUDIO_SUBMISSIONS", 2)
+    works = [submitted_work(artist=artist, title=f"Piece {i}") for i in range(3)]
+    client.force_login(artist)
+    html = client.get("/studio/").content.decode()
+    assert "Piece 2" in html
+    assert "Piece 1" in html
+    assert "Piece 0" not in html
+    assert f'href="/art/{works[2].pk}/"' in html
+    assert f'href="/tasks/{works[2].task_id}/"' in html
+    assert "Your latest 2 submissions" in html
+    assert f'href="/artists/{artist.username}/">your artist page' in html
+    fragment = client.get("/studio/submissions/", **HTMX).content.decode()
+    assert "Piece 0" not in fragment
+    assert "Your latest 2 submissions" in fragment
+
+
 # The bell -----------------------------------------------------------------------
 
 
