@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from django import template
 from django.core.files.storage import FileSystemStorage
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.encoding import filepath_to_uri
 from django.utils.functional import LazyObject, empty
 from django.utils.html import escape
@@ -56,9 +56,10 @@ def _storage(field: str) -> Any:
 
 
 class Links:
-    """The URL parts every card shares, worked out once per script prefix."""
+    """The URL parts every card of a page shares, worked out once per page.
 
-    _made: dict[str, Links] = {}
+    (Not once per process: tests and settings may swap the storage.)
+    """
 
     def __init__(self) -> None:
         self.artwork = _split("gallery:artwork", pk=_PK)
@@ -76,14 +77,6 @@ class Links:
             else None
             for name, storage in self.storages.items()
         }
-
-    @classmethod
-    def get(cls) -> Links:
-        prefix = get_script_prefix()
-        links = cls._made.get(prefix)
-        if links is None:
-            links = cls._made[prefix] = cls()
-        return links
 
     def file_url(self, field: str, name: str) -> str:
         if not name:
@@ -106,7 +99,7 @@ def _page_parts(context: template.Context) -> dict[str, Any]:
     token = context.get("csrf_token")
     path = request.get_full_path() if request is not None else "/"
     parts = {
-        "links": Links.get(),
+        "links": Links(),
         "user_id": user.pk if signed_in else None,
         "csrf": (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
