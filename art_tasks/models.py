@@ -268,6 +268,14 @@ class Claim(TimeStampedModel):
 
     class Meta:
         ordering = ["-claimed_at"]
+        indexes = [
+            # The beat sweeps (expiry, warnings) read only active claims.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(state="active"),
+                name="claim_active_ends",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "contributor"],

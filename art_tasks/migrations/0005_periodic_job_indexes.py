@@ -52,5 +52,9 @@ class Migration(migrations.Migration):
             model_name='submission',
             index=models.Index(condition=models.Q(('discover_rank__isnull', False), models.Q(('state', 'accepted'), _negated=True)), fields=['id'], name='discover_stale'),
         ),
+        migrations.AddIndex(
+            model_name='claim',
+            index=models.Index(condition=models.Q(('state', 'active')), fields=['expires_at'], name='claim_active_ends'),
+        ),
         migrations.RunPython(schedule_trending_decay, migrations.RunPython.noop),
     ]
