@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, FloatField, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -257,6 +257,20 @@ def _locked_prior() -> RankingPrior:
     return prior
 
 
+_FOLD_SQL = """
+WITH due AS ({due}),
+folded AS (
+    UPDATE {table} AS s SET
+        prior_votes = CASE WHEN s.state = 'accepted' THEN s.vote_count ELSE 0 END,
+        prior_score = CASE WHEN s.state = 'accepted' THEN s.score_sum ELSE 0 END
+    FROM due WHERE s.id = due.id
+    RETURNING s.prior_votes - due.prior_votes AS votes,
+        s.prior_score - due.prior_score AS score
+)
+SELECT count(*), coalesce(sum(votes), 0), coalesce(sum(score), 0) FROM folded
+"""
+
+
 def _fold_votes(prior: RankingPrior, *, limit: int) -> int:
     """Add the vote changes of unfolded rows to the site totals; count rows.
 
@@ -264,29 +278,52 @@ def _fold_votes(prior: RankingPrior, *, limit: int) -> int:
     moved since the last run, or that left the gallery), skipping rows a
     vote holds right now: the next run takes them.
     """
-    fields = ("pk", "state", "vote_count", "score_sum", "prior_votes", "prior_score")
     folded = 0
     while folded < limit:
-        rows = list(
+        size = min(PRIOR_FOLD_BATCH, limit - folded)
+        due = (
             Submission.objects.filter(UNFOLDED)
             .select_for_update(skip_locked=True)
             .order_by("pk")
-            .only(*fields)[: min(PRIOR_FOLD_BATCH, limit - folded)]
         )
-        if not rows:
-            break
-        for row in rows:
-            accepted = row.state == Submission.State.ACCEPTED
-            votes = row.vote_count if accepted else 0
-            score = row.score_sum if accepted else 0
-            prior.vote_total += votes - row.prior_votes
-            prior.score_total += score - row.prior_score
-            row.prior_votes, row.prior_score = votes, score
-        Submission.objects.bulk_update(rows, ["prior_votes", "prior_score"])
-        folded += len(rows)
-        if len(rows) < PRIOR_FOLD_BATCH:
+        if connection.vendor == "postgresql":
+            rows, votes, score = _fold_in_sql(due, size)
+        else:
+            rows, votes, score = _fold_in_python(due, size)
+        prior.vote_total += votes
+        prior.score_total += score
+        folded += rows
+        if rows < size:
             break
     return folded
+
+
+def _fold_in_sql(due: QuerySet, size: int) -> tuple[int, int, int]:
+    """Fold one batch in one statement; return rows, votes and score added."""
+    batch = due.values("id", "prior_votes", "prior_score")[:size]
+    sql, params = batch.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FOLD_SQL.format(due=sql, table=Submission._meta.db_table), params
+        )
+        return cursor.fetchone()
+
+
+def _fold_in_python(due: QuerySet, size: int) -> tuple[int, int, int]:
+    """Fold one batch row by row (SQLite and others)."""
+    fields = ("pk", "state", "vote_count", "score_sum", "prior_votes", "prior_score")
+    rows = list(due.values(*fields)[:size])
+    votes = score = 0
+    for row in rows:
+        accepted = row["state"] == Submission.State.ACCEPTED
+        new_votes = row["vote_count"] if accepted else 0
+        new_score = row["score_sum"] if accepted else 0
+        votes += new_votes - row["prior_votes"]
+        score += new_score - row["prior_score"]
+        Submission.objects.filter(pk=row["pk"]).update(
+            prior_votes=new_votes, prior_score=new_score
+        )
+    return len(rows), votes, score
 
 
 def _rerank_top(prior: RankingPrior, *, limit: int) -> int:

@@ -219,14 +219,20 @@ def _add_views(counts: dict[int, int]) -> None:
         )
 
 
-def _fold_batch(counter: redis.Redis, key: str) -> int:
-    """Add one renamed batch of views to the table once; return its views.
+_TOKEN = "token"  # noqa: S105 - a hash field name, not a secret
 
-    The batch's token is recorded in the same transaction as the counts, so
-    a batch left in Redis by a crash after the commit is only deleted.
+
+def _fold_batch(counter: redis.Redis, key: str) -> int:
+    """Add the batch of views at `key` to the table once; return its views.
+
+    The batch carries a token (set once, before any commit), recorded in
+    the same transaction as the counts, so a batch left in Redis by a crash
+    after the commit, or folded by two runs at once, is only deleted.
     """
-    token = key.rsplit(":", 1)[1]
-    counts = {int(pk): int(n) for pk, n in counter.hgetall(key).items()}
+    counter.hsetnx(key, _TOKEN, uuid.uuid4().hex)
+    fields = counter.hgetall(key)
+    token = fields.pop(_TOKEN.encode()).decode()
+    counts = {int(pk): int(n) for pk, n in fields.items()}
     total = sum(counts.values())
     try:
         with transaction.atomic():
@@ -243,25 +249,24 @@ def fold_views() -> int:
 
     The pending hash is renamed first (atomic in Redis), so a view counted
     during the fold goes to a fresh hash for the next run and none is lost;
-    each batch is added exactly once (see `_fold_batch`). Only works that
-    got views are written, a thousand a statement. Without Redis there is
-    nothing to fold: views were written as they came.
+    each batch is added exactly once (see `_fold_batch`), a batch a crash
+    left behind first. Only works that got views are written, a thousand a
+    statement. Without Redis there is nothing to fold: views were written as
+    they came.
     """
     counter = _view_counter()
     if counter is None:
         return 0
-    base = settings.ATELIER_VIEWS_KEY
-    folded = sum(
-        _fold_batch(counter, key.decode())
-        for key in counter.scan_iter(match=f"{base}:folding:*")
-    )
-    key = f"{base}:folding:{uuid.uuid4().hex}"
+    folding = f"{settings.ATELIER_VIEWS_KEY}:folding"
+    folded = 0
+    if counter.exists(folding):
+        folded += _fold_batch(counter, folding)
     try:
-        counter.rename(_pending_key(), key)
+        moved = counter.renamenx(_pending_key(), folding)
     except redis.ResponseError:  # no views since the last fold
-        pass
-    else:
-        folded += _fold_batch(counter, key)
+        moved = False
+    if moved:
+        folded += _fold_batch(counter, folding)
     ViewFold.objects.filter(folded_at__lt=timezone.now() - VIEW_WINDOW).delete()
     return folded
 
