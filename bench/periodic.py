@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> None:
 
     for label, job in [
         ("refresh_ranking_prior, nothing changed", refresh_ranking_prior),
+        ("discover's median (count + OFFSET)", services._median_rank_top),
         ("layout_discover, first layout", services.layout_discover),
         ("layout_discover, nothing changed", services.layout_discover),
         ("close_due_reviews", close_due_reviews),
