@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,6 +268,14 @@ class Claim(TimeStampedModel):
 
     class Meta:
         ordering = ["-claimed_at"]
+        indexes = [
+            # The beat sweeps (expiry, warnings) read only active claims.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(state="active"),
+                name="claim_active_ends",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "contributor"],
@@ -333,6 +341,11 @@ GALLERY_FILTER_COLUMNS = {
     "license": "license",
     "colour": "colour_family",
 }
+# Rows whose votes the ranking prior's site totals have not yet counted.
+UNFOLDED = (
+    Q(state="accepted")
+    & (~Q(prior_votes=F("vote_count")) | ~Q(prior_score=F("score_sum")))
+) | (~Q(state="accepted") & (Q(prior_votes__gt=0) | Q(prior_score__gt=0)))
 
 
 class Submission(TimeStampedModel):
@@ -418,6 +431,14 @@ class Submission(TimeStampedModel):
         default=0.0, help_text="Wilson lower bound of likes over views."
     )
     trend_score = models.FloatField(default=0.0, help_text="Points decayed by age.")
+    # When the trending decay next rewrites trend_score (None: past the
+    # horizon, nothing to decay); see gallery.services.decay_trending.
+    trend_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The votes and score sum this row has added to the site totals of the
+    # ranking prior (curation.RankingPrior): the counters while accepted, 0
+    # otherwise. A row whose counters moved is "unfolded" (see the index).
+    prior_votes = models.PositiveIntegerField(default=0, editable=False)
+    prior_score = models.PositiveIntegerField(default=0, editable=False)
     discover_rank = models.PositiveIntegerField(
         null=True, blank=True, help_text="Position in the discover layout."
     )
@@ -460,6 +481,18 @@ class Submission(TimeStampedModel):
             ),
             models.Index(
                 fields=["state", "vote_count", "created_at"], name="review_queue"
+            ),
+            # The periodic jobs read only these small slices of the table.
+            models.Index(
+                fields=["trend_due_at"],
+                condition=Q(state="accepted", trend_due_at__isnull=False),
+                name="trend_due",
+            ),
+            models.Index(fields=["id"], condition=UNFOLDED, name="prior_unfolded"),
+            models.Index(
+                fields=["id"],
+                condition=Q(discover_rank__isnull=False) & ~Q(state="accepted"),
+                name="discover_stale",
             ),
         ] + [
             # Each filter in each order: the filter's value, then the order,

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -229,19 +231,35 @@ def fail_task_generation(*, task: CreationTask, error: str) -> CreationTask:
     return task
 
 
-def close_finished_tasks() -> int:
-    """Close open tasks past their deadline or whose slots are all submitted."""
+def close_finished_tasks(*, limit: int = 200) -> int:
+    """Close open tasks past their deadline or whose slots are all submitted.
+
+    One query finds them (the submitted claims are counted through the
+    one-submission-per-contributor index), at most `limit` a run.
+    """
     now = timezone.now()
+    submitted = (
+        Claim.objects.filter(task=OuterRef("pk"), state=Claim.State.SUBMITTED)
+        .order_by()
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    due = list(
+        CreationTask.objects.filter(state=CreationTask.State.OPEN)
+        .annotate(submitted=Coalesce(Subquery(submitted), 0))
+        .filter(Q(deadline__lte=now) | Q(submitted__gte=F("slots")))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     closed = 0
-    for task in CreationTask.objects.filter(state=CreationTask.State.OPEN):
-        full = task.claims.filter(state=Claim.State.SUBMITTED).count() >= task.slots
-        if (task.deadline and task.deadline <= now) or full:
-            with transaction.atomic():
-                locked = CreationTask.objects.select_for_update().get(pk=task.pk)
-                if locked.state == CreationTask.State.OPEN:
-                    locked.state = CreationTask.State.CLOSED
-                    locked.save(update_fields=["state", "updated_at"])
-                    closed += 1
+    for pk in due:
+        with transaction.atomic():
+            locked = CreationTask.objects.select_for_update().get(pk=pk)
+            if locked.state == CreationTask.State.OPEN:
+                locked.state = CreationTask.State.CLOSED
+                locked.save(update_fields=["state", "updated_at"])
+                closed += 1
     return closed
 
 
@@ -398,8 +416,11 @@ def extend_claim(*, claim: Claim, user: User) -> Claim:
     return claim
 
 
-def expire_claims() -> int:
+def expire_claims(*, limit: int = 1_000) -> int:
     """Mark active claims past `expires_at` as expired; return how many.
+
+    At most `limit` a run, the longest ended first, read through the
+    `claim_active_ends` index; the next run takes the rest.
 
     Slot counting never depends on this: it compares `expires_at` with the
     current time itself. This tidies the rows up and announces
@@ -413,6 +434,7 @@ def expire_claims() -> int:
             Claim.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=Claim.State.ACTIVE, expires_at__lte=now)
             .select_related("task", "contributor")
+            .order_by("expires_at", "pk")[:limit]
         )
         if not ended:
             return 0
@@ -736,12 +758,16 @@ def discard_draft(*, draft: SubmissionDraft, user: User) -> SubmissionDraft:
     return draft
 
 
-def delete_old_drafts() -> int:
-    """Delete drafts older than `ATELIER_DRAFT_KEEP_HOURS`, with their files."""
+def delete_old_drafts(*, limit: int = 500) -> int:
+    """Delete drafts older than `ATELIER_DRAFT_KEEP_HOURS`, with their files.
+
+    At most `limit` a run (the table holds only a day of drafts).
+    """
     cutoff = timezone.now() - timedelta(hours=settings.ATELIER_DRAFT_KEEP_HOURS)
     deleted = 0
+    old = SubmissionDraft.objects.filter(created_at__lt=cutoff).order_by("pk")
     with transaction.atomic():
-        for draft in SubmissionDraft.objects.filter(created_at__lt=cutoff):
+        for draft in old[:limit]:
             draft.delete()  # one by one, so the file cleanup runs for each
             deleted += 1
     return deleted
@@ -863,7 +889,8 @@ def _idle_processing_submissions() -> list[int]:
                 state=Submission.State.PROCESSING,
                 updated_at__lt=now - silent_for,
             )
-            .values_list("pk", flat=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:500]
         )
         Submission.objects.filter(pk__in=pks).update(updated_at=now)
     return pks

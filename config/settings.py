@@ -339,6 +339,12 @@ ATELIER_RANK_PRIOR_MEAN = env.float("ATELIER_RANK_PRIOR_MEAN", default=3.0)
 # "trending": Hacker News gravity, and the age past which a work stops trending.
 ATELIER_TRENDING_GRAVITY = env.float("ATELIER_TRENDING_GRAVITY", default=1.8)
 ATELIER_TRENDING_DAYS = env.int("ATELIER_TRENDING_DAYS", default=30)
+# "discover" lays out the rounds that hold about this many works (every
+# artist's best few); its periodic job reads about twice as many rows.
+ATELIER_DISCOVER_WINDOW = env.int("ATELIER_DISCOVER_WINDOW", default=10_000)
+# With REDIS_URL, page views are counted in Redis under this prefix and
+# folded into the table every minute (gallery.services.fold_views).
+ATELIER_VIEWS_KEY = env("ATELIER_VIEWS_KEY", default="atelier:views")
 ATELIER_GALLERY_PAGE_SIZE = env.int("ATELIER_GALLERY_PAGE_SIZE", default=24)
 ATELIER_GENERATION_BATCH = env.int("ATELIER_GENERATION_BATCH", default=4)
 # Trained generator weights: <name>/<version>/generator.pt and checkpoint.pt.
@@ -549,6 +555,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-gallery-layout": {
         "task": "gallery.tasks.refresh_gallery_layout_task",
         "schedule": timedelta(minutes=10),
+    },
+    "fold-views": {
+        "task": "gallery.tasks.fold_views_task",
+        "schedule": timedelta(minutes=1),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -46,6 +46,7 @@ from gallery.services import (
     move_in_collection,
     record_view,
     remove_from_collection,
+    shown_view_count,
     unlike_work,
     update_collection,
 )
@@ -114,8 +115,8 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if not can_see_submission(submission=work, viewer=user):
         return _not_found(request)
-    if record_view(submission=work, viewer=user, visitor=_visitor(request)):
-        work.view_count += 1
+    counted = record_view(submission=work, viewer=user, visitor=_visitor(request))
+    work.view_count = shown_view_count(submission=work, counted=counted)
     work.liked = selectors.has_liked(submission=work, viewer=user)
     task = work.task
     can_vote = vote_refusal(submission=work, curator=user, task=task) is None
