@@ -348,6 +348,22 @@ UNFOLDED = (
 ) | (~Q(state="accepted") & (Q(prior_votes__gt=0) | Q(prior_score__gt=0)))
 
 
+def review_extended_first() -> models.Case:
+    """Return the review queue's first sort key: 0 for an extended review, else 1.
+
+    The one spelling of the expression, shared by the queue's ORDER BY and
+    the partial index it walks (`review_queue_next`), so the two match.
+    """
+    return models.Case(
+        models.When(review_extended_at__isnull=False, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
+REVIEW_QUEUE_ORDER = ("vote_count", "created_at", "id")
+
+
 class Submission(TimeStampedModel):
     """A contributor's artwork made from a task's seed."""
 
@@ -479,8 +495,15 @@ class Submission(TimeStampedModel):
                 condition=Q(state="accepted"),
                 name="gallery_new",
             ),
+            # The review queue walks this in order and stops at its first
+            # row (curation.selectors.review_queue orders by the same keys).
             models.Index(
-                fields=["state", "vote_count", "created_at"], name="review_queue"
+                review_extended_first(),
+                models.F("vote_count"),
+                models.F("created_at"),
+                models.F("id"),
+                condition=Q(state="in_review"),
+                name="review_queue_next",
             ),
             # The periodic jobs read only these small slices of the table.
             models.Index(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     CharField,
     Count,
+    DateTimeField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -21,7 +22,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
@@ -88,11 +89,16 @@ TASK_SORTS = {
     "closing": "Closing soon",
     "free": "Most slots free",
 }
+# Each order by names that are never null (`opened_key`: when the task opened,
+# the earliest time if never; `deadline_key`: its deadline, the latest time if
+# none), so the API's cursor pages can start from the first key's value.
 TASK_ORDER = {
-    "new": (F("opened_at").desc(nulls_last=True), "-created_at", "-id"),
-    "closing": (F("deadline").asc(nulls_last=True), "-opened_at", "-id"),
-    "free": ("-slots_free", F("deadline").asc(nulls_last=True), "-id"),
+    "new": ("-opened_key", "-created_at", "-id"),
+    "closing": ("deadline_key", "-opened_key", "-id"),
+    "free": ("-slots_free", "deadline_key", "-id"),
 }
+_EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def task_list(
@@ -133,6 +139,12 @@ def task_list(
                 Value(0),
             ),
             yours=_yours(viewer, now=now),
+            opened_key=Coalesce(
+                "opened_at", Value(_EARLIEST, output_field=DateTimeField())
+            ),
+            deadline_key=Coalesce(
+                "deadline", Value(_LATEST, output_field=DateTimeField())
+            ),
         )
         .select_related("created_by")
         .prefetch_related(

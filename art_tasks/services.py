@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -48,6 +48,8 @@ from art_tasks.models import (
     Submission,
     SubmissionDraft,
     Tag,
+    holding_q,
+    live_q,
 )
 from art_tasks.signals import claims_expired, submission_processing_failed
 from art_tasks.storage import private_storage
@@ -312,32 +314,74 @@ def change_deadline(
 # Claims -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def claim_task(*, task: CreationTask, user: User) -> Claim:
-    """Give `user` an active claim on `task`, or raise if no slot is free.
+def _refuse_claim(
+    task: CreationTask, *, submitted: bool, live: bool, held: int
+) -> None:
+    """Raise why a person may not claim `task`, given what was read of it.
 
-    The task row is locked for the length of the transaction, so concurrent
-    claimers queue on it and the slot count they read is exact.
+    `submitted` and `live`: whether they have submitted to it, or hold a
+    live claim on it; `held`: how many of its slots are held.
     """
-    if not user.is_authenticated:
-        raise NotAllowed("Sign in to claim a task.")
-    task = CreationTask.objects.select_for_update().get(pk=task.pk)
     if not task.is_open:
         raise TaskNotOpen("This task is not open for claims.")
-    mine = task.claims.filter(contributor=user)
-    if mine.filter(state=Claim.State.SUBMITTED).exists():
+    if submitted:
         raise AlreadyClaimed("You have already submitted work to this task.")
-    live = mine.filter(state=Claim.State.ACTIVE).first()
-    if live is not None:
-        if live.is_live:
-            raise AlreadyClaimed("You already hold a claim on this task.")
-        _end_claim(live, Claim.State.EXPIRED)
-    if task.claims.holding().count() >= task.slots:
+    if live:
+        raise AlreadyClaimed("You already hold a claim on this task.")
+    if held >= task.slots:
         raise ClaimLimitReached(
             f"All {task.slots} slots of this task are taken. "
             "Try again later: slots free up when claims are released or expire."
         )
+
+
+def _refuse_claim_unlocked(task: CreationTask, user: User, *, now: datetime) -> None:
+    """Refuse a claim that cannot succeed, in one query and without a lock.
+
+    What it reads may be a moment old; a claim it lets through is checked
+    again under the task's row lock, so a refusal here is only an early
+    one (a full task stays full until a claim ends, which is the one race:
+    the person tries again).
+    """
+    mine = Claim.objects.filter(task=OuterRef("pk"), contributor=user)
+    found = (
+        CreationTask.objects.filter(pk=task.pk)
+        .annotate(
+            held=Count("claims", filter=holding_q("claims__", now=now)),
+            submitted=Exists(mine.filter(state=Claim.State.SUBMITTED)),
+            live=Exists(mine.filter(live_q(now=now))),
+        )
+        .get()
+    )
+    _refuse_claim(found, submitted=found.submitted, live=found.live, held=found.held)
+
+
+@transaction.atomic
+def claim_task(*, task: CreationTask, user: User) -> Claim:
+    """Give `user` an active claim on `task`, or raise if no slot is free.
+
+    The rules are read twice. First in one query without any lock: a full
+    task (or a closed one, or a second claim) is refused there, so a storm
+    of claims on a full task never queues on its row. Only when a slot
+    looks free is the task row locked for the rest of the transaction;
+    concurrent claimers queue on it, and the rules are read again, exact,
+    before the claim is written, so the task is never overbooked.
+    """
+    if not user.is_authenticated:
+        raise NotAllowed("Sign in to claim a task.")
+    _refuse_claim_unlocked(task, user, now=timezone.now())
+    task = CreationTask.objects.select_for_update().get(pk=task.pk)
     now = timezone.now()
+    mine = task.claims.filter(contributor=user)
+    active = mine.filter(state=Claim.State.ACTIVE).first()
+    _refuse_claim(
+        task,
+        submitted=mine.filter(state=Claim.State.SUBMITTED).exists(),
+        live=active is not None and active.is_live,
+        held=task.claims.holding(now=now).count(),
+    )
+    if active is not None:  # active in name only: its time ran out
+        _end_claim(active, Claim.State.EXPIRED)
     expires = now + task.claim_ttl
     if task.deadline and task.deadline < expires:
         expires = task.deadline

@@ -32,6 +32,10 @@ class Vote(TimeStampedModel):
     class Meta:
         db_table = "gallery_vote"  # kept from the app it grew up in
         ordering = ["created_at"]
+        indexes = [
+            # A curator's open votes, newest first (curation.selectors.open_votes).
+            models.Index(fields=["curator", "-updated_at"], name="vote_curator_recent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "curator"],

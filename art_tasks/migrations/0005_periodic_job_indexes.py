@@ -16,7 +16,7 @@ def schedule_trending_decay(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('art_tasks', '0003_gallery_order_indexes'),
+        ('art_tasks', '0004_review_queue_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
