@@ -621,4 +621,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # libvips reports every resize step at INFO; its warnings still show.
+    "loggers": {"pyvips": {"level": "WARNING"}},
 }
