@@ -462,6 +462,7 @@ ATELIER_TASK_KINDS = {
     "curation.tasks.close_due_reviews_task": "housekeeping",
     "gallery.tasks.decay_trending_task": "housekeeping",
     "gallery.tasks.refresh_gallery_layout_task": "housekeeping",
+    "gallery.tasks.fold_views_task": "housekeeping",
     "generation.tasks.sweep_stuck_work_task": "housekeeping",
 }
 CELERY_TASK_ANNOTATIONS = {
