@@ -133,19 +133,24 @@ def task_list(
     if sort not in TASK_ORDER:
         raise ValueError(f"Unknown task order {sort!r}.")
     now = timezone.now()
-    live = (
-        Claim.objects.filter(live_q(now=now), task=OuterRef("pk"))
+    # The task's active claims, counted when live: the WHERE names only the
+    # task and the state, so the planner walks `claim_active_task_ends` for
+    # the task (never the site-wide `claim_active_ends` by time).
+    active = (
+        Claim.objects.filter(task=OuterRef("pk"), state=Claim.State.ACTIVE)
         .order_by()
         .values("task")
     )
+    live = live_q(now=now)
     qs = (
         CreationTask.objects.filter(_in_states(states or [CreationTask.State.OPEN]))
         .annotate(
             live_held=Coalesce(
-                Subquery(live.annotate(n=Count("pk")).values("n")), Value(0)
+                Subquery(active.annotate(n=Count("pk", filter=live)).values("n")),
+                Value(0),
             ),
             next_slot_at=Subquery(
-                live.annotate(first=Min("expires_at")).values("first"),
+                active.annotate(first=Min("expires_at", filter=live)).values("first"),
                 output_field=DateTimeField(),
             ),
         )
@@ -218,7 +223,7 @@ def seed_offer(*, seed: SeedImage, viewer: Viewer) -> SeedOffer | None:
     # The task's live claims and the viewer's own: a few index rows, however
     # much work the task has; its submitted claims are `submitted_count`.
     counts = {"live": Count("pk", filter=live)}
-    wanted = live
+    wanted = Q(state=Claim.State.ACTIVE)
     if is_signed_in(viewer):
         mine = Q(contributor=viewer)
         wanted |= mine
