@@ -119,6 +119,15 @@ class CreationTask(TimeStampedModel):
         validators=limits.REVIEW_WINDOW.validators(),
         help_text="How long a submission waits for votes; empty: site default.",
     )
+    # Claims of this task in state `submitted`: each holds its slot for good.
+    # Kept by art_tasks.services in the transaction that moves a claim into or
+    # out of `submitted` (the task row locked), so the tasks list adds only the
+    # few live claims to it (see claims.md, "Slot accounting").
+    submitted_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Claims submitted to this task (each holds a slot for good).",
+    )
     publish_key = models.CharField(
         max_length=100,
         blank=True,
@@ -274,7 +283,14 @@ class Claim(TimeStampedModel):
                 fields=["expires_at"],
                 condition=Q(state="active"),
                 name="claim_active_ends",
-            )
+            ),
+            # A task's live claims (its held slots beside the submitted
+            # ones, and when the first ends): a short range of this index.
+            models.Index(
+                fields=["task", "expires_at"],
+                condition=Q(state="active"),
+                name="claim_active_task_ends",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

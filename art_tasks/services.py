@@ -16,8 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -236,21 +235,13 @@ def fail_task_generation(*, task: CreationTask, error: str) -> CreationTask:
 def close_finished_tasks(*, limit: int = 200) -> int:
     """Close open tasks past their deadline or whose slots are all submitted.
 
-    One query finds them (the submitted claims are counted through the
-    one-submission-per-contributor index), at most `limit` a run.
+    One query over the open tasks finds them (the submitted claims are the
+    task's `submitted_count`), at most `limit` a run.
     """
     now = timezone.now()
-    submitted = (
-        Claim.objects.filter(task=OuterRef("pk"), state=Claim.State.SUBMITTED)
-        .order_by()
-        .values("task")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     due = list(
         CreationTask.objects.filter(state=CreationTask.State.OPEN)
-        .annotate(submitted=Coalesce(Subquery(submitted), 0))
-        .filter(Q(deadline__lte=now) | Q(submitted__gte=F("slots")))
+        .filter(Q(deadline__lte=now) | Q(submitted_count__gte=F("slots")))
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -399,6 +390,23 @@ def _claim_locked(task: CreationTask, user: User) -> Claim:
     except IntegrityError as exc:  # the constraints are the last word
         raise AlreadyClaimed("You already hold a claim on this task.") from exc
     return claim
+
+
+def _lock_task(pk: int) -> None:
+    """Lock task `pk`'s row for the rest of the transaction."""
+    list(CreationTask.objects.select_for_update().filter(pk=pk).values_list("pk"))
+
+
+def _count_submitted(task_id: int, change: int) -> None:
+    """Move task `task_id`'s `submitted_count` by `change` (+1 or -1).
+
+    Called in the transaction that moves a claim into or out of
+    `submitted`, with the task row locked, so the counter always equals
+    the task's submitted claims.
+    """
+    CreationTask.objects.filter(pk=task_id).update(
+        submitted_count=F("submitted_count") + change
+    )
 
 
 def _end_claim(claim: Claim, state: str) -> Claim:
@@ -646,8 +654,15 @@ def _submit(
     statement: str,
     license: str,  # noqa: A002 - the domain's word
 ) -> Submission:
-    """Store a checked upload as the submission of a live claim."""
+    """Store a checked upload as the submission of a live claim.
+
+    The task row is locked before the claim, the order every claim change
+    takes them in (`claim_task`, `extend_claim`,
+    `fail_submission_processing`), so two of them on one claim never
+    deadlock; the task's `submitted_count` moves under that lock.
+    """
     with transaction.atomic():
+        _lock_task(claim.task_id)
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.state != Claim.State.ACTIVE:
             raise ClaimNotLive(
@@ -678,6 +693,7 @@ def _submit(
             submission.original.name = stored
             submission.save()
             _end_claim(claim, Claim.State.SUBMITTED)
+            _count_submitted(claim.task_id, +1)
         except Exception:
             # The content-addressed file may be shared; keep it if referenced.
             if not Submission.objects.filter(original=stored).exists():
@@ -898,6 +914,7 @@ def fail_submission_processing(*, submission: Submission, error: str) -> Submiss
     returned = None
     if claim.state == Claim.State.SUBMITTED:
         _end_claim(claim, Claim.State.RELEASED)
+        _count_submitted(task.pk, -1)
         holding = Claim.objects.filter(
             task=task, contributor_id=submission.artist_id, state=Claim.State.ACTIVE
         )

@@ -492,6 +492,18 @@ def build(plan: Plan) -> dict[str, float]:
             },
         ),
     )
+
+    def submitted_counts() -> int:
+        """Set each task's `submitted_count` to its submitted claims."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE art_tasks_creationtask t SET submitted_count = c.n FROM"
+                " (SELECT task_id, COUNT(*) n FROM art_tasks_claim"
+                "  WHERE state = 'submitted' GROUP BY task_id) c WHERE c.task_id = t.id"
+            )
+            return cursor.rowcount
+
+    step("task submitted counts", submitted_counts)
     # Live claims for the claim jobs: half lapsed (expire), half ending soon (warn).
     live = min(1000, plan.artists)
 
