@@ -31,7 +31,7 @@ from art_tasks.services import (
     submit_draft,
     submit_work_or_keep_draft,
 )
-from core.api import FileUrlField
+from core.api import FileUrlField, cursor_page, paginated_response
 from core.errors import NotFound
 
 
@@ -243,12 +243,17 @@ class ClaimCreateApi(APIView):
 
 
 class ClaimListApi(APIView):
+    """My claims, newest first, in cursor pages."""
+
     permission_classes = [IsAuthenticated]
+    pagination_class = cursor_page("-claimed_at", "-id")
 
     @extend_schema(summary="List my claims", responses=ClaimOutput(many=True))
     def get(self, request: Request) -> Response:
         claims = selectors.user_claims(user=request.user)
-        return Response(ClaimOutput(claims, many=True).data)
+        return paginated_response(
+            self, claims, lambda page: ClaimOutput(page, many=True).data
+        )
 
 
 class ClaimReleaseApi(APIView):
@@ -324,12 +329,17 @@ class DraftListApi(APIView):
     """Uploads of mine that arrived after their claim ended, kept for a day."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = cursor_page("-created_at", "-id")
 
     @extend_schema(summary="List my drafts", responses=DraftOutput(many=True))
     def get(self, request: Request) -> Response:
         drafts = selectors.user_drafts(user=request.user)
-        return Response(
-            DraftOutput(drafts, many=True, context={"request": request}).data
+        return paginated_response(
+            self,
+            drafts,
+            lambda page: (
+                DraftOutput(page, many=True, context={"request": request}).data
+            ),
         )
 
 
@@ -409,13 +419,20 @@ class SubmissionCreateApi(APIView):
 
 
 class SubmissionListApi(APIView):
+    """My submissions, newest first, in cursor pages."""
+
     permission_classes = [IsAuthenticated]
+    pagination_class = cursor_page("-created_at", "-id")
 
     @extend_schema(summary="List my submissions", responses=SubmissionOutput(many=True))
     def get(self, request: Request) -> Response:
         subs = selectors.user_submissions(user=request.user)
-        return Response(
-            SubmissionOutput(subs, many=True, context={"request": request}).data
+        return paginated_response(
+            self,
+            subs,
+            lambda page: (
+                SubmissionOutput(page, many=True, context={"request": request}).data
+            ),
         )
 
 

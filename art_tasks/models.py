@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,6 +118,15 @@ class CreationTask(TimeStampedModel):
         blank=True,
         validators=limits.REVIEW_WINDOW.validators(),
         help_text="How long a submission waits for votes; empty: site default.",
+    )
+    # Claims of this task in state `submitted`: each holds its slot for good.
+    # Kept by art_tasks.services in the transaction that moves a claim into or
+    # out of `submitted` (the task row locked), so the tasks list adds only the
+    # few live claims to it (see claims.md, "Slot accounting").
+    submitted_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Claims submitted to this task (each holds a slot for good).",
     )
     publish_key = models.CharField(
         max_length=100,
@@ -268,6 +277,21 @@ class Claim(TimeStampedModel):
 
     class Meta:
         ordering = ["-claimed_at"]
+        indexes = [
+            # The beat sweeps (expiry, warnings) read only active claims.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(state="active"),
+                name="claim_active_ends",
+            ),
+            # A task's live claims (its held slots beside the submitted
+            # ones, and when the first ends): a short range of this index.
+            models.Index(
+                fields=["task", "expires_at"],
+                condition=Q(state="active"),
+                name="claim_active_task_ends",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "contributor"],
@@ -333,6 +357,27 @@ GALLERY_FILTER_COLUMNS = {
     "license": "license",
     "colour": "colour_family",
 }
+# Rows whose votes the ranking prior's site totals have not yet counted.
+UNFOLDED = (
+    Q(state="accepted")
+    & (~Q(prior_votes=F("vote_count")) | ~Q(prior_score=F("score_sum")))
+) | (~Q(state="accepted") & (Q(prior_votes__gt=0) | Q(prior_score__gt=0)))
+
+
+def review_extended_first() -> models.Case:
+    """Return the review queue's first sort key: 0 for an extended review, else 1.
+
+    The one spelling of the expression, shared by the queue's ORDER BY and
+    the partial index it walks (`review_queue_next`), so the two match.
+    """
+    return models.Case(
+        models.When(review_extended_at__isnull=False, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
+REVIEW_QUEUE_ORDER = ("vote_count", "created_at", "id")
 
 
 class Submission(TimeStampedModel):
@@ -418,6 +463,14 @@ class Submission(TimeStampedModel):
         default=0.0, help_text="Wilson lower bound of likes over views."
     )
     trend_score = models.FloatField(default=0.0, help_text="Points decayed by age.")
+    # When the trending decay next rewrites trend_score (None: past the
+    # horizon, nothing to decay); see gallery.services.decay_trending.
+    trend_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The votes and score sum this row has added to the site totals of the
+    # ranking prior (curation.RankingPrior): the counters while accepted, 0
+    # otherwise. A row whose counters moved is "unfolded" (see the index).
+    prior_votes = models.PositiveIntegerField(default=0, editable=False)
+    prior_score = models.PositiveIntegerField(default=0, editable=False)
     discover_rank = models.PositiveIntegerField(
         null=True, blank=True, help_text="Position in the discover layout."
     )
@@ -458,8 +511,27 @@ class Submission(TimeStampedModel):
                 condition=Q(state="accepted"),
                 name="gallery_new",
             ),
+            # The review queue walks this in order and stops at its first
+            # row (curation.selectors.review_queue orders by the same keys).
             models.Index(
-                fields=["state", "vote_count", "created_at"], name="review_queue"
+                review_extended_first(),
+                models.F("vote_count"),
+                models.F("created_at"),
+                models.F("id"),
+                condition=Q(state="in_review"),
+                name="review_queue_next",
+            ),
+            # The periodic jobs read only these small slices of the table.
+            models.Index(
+                fields=["trend_due_at"],
+                condition=Q(state="accepted", trend_due_at__isnull=False),
+                name="trend_due",
+            ),
+            models.Index(fields=["id"], condition=UNFOLDED, name="prior_unfolded"),
+            models.Index(
+                fields=["id"],
+                condition=Q(discover_rank__isnull=False) & ~Q(state="accepted"),
+                name="discover_stale",
             ),
         ] + [
             # Each filter in each order: the filter's value, then the order,

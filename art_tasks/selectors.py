@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     CharField,
     Count,
+    DateTimeField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -21,11 +22,12 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
 from art_tasks.models import (
+    GALLERY_ORDERS,
     Claim,
     CreationTask,
     SeedImage,
@@ -88,11 +90,16 @@ TASK_SORTS = {
     "closing": "Closing soon",
     "free": "Most slots free",
 }
+# Each order by names that are never null (`opened_key`: when the task opened,
+# the earliest time if never; `deadline_key`: its deadline, the latest time if
+# none), so the API's cursor pages can start from the first key's value.
 TASK_ORDER = {
-    "new": (F("opened_at").desc(nulls_last=True), "-created_at", "-id"),
-    "closing": (F("deadline").asc(nulls_last=True), "-opened_at", "-id"),
-    "free": ("-slots_free", F("deadline").asc(nulls_last=True), "-id"),
+    "new": ("-opened_key", "-created_at", "-id"),
+    "closing": ("deadline_key", "-opened_key", "-id"),
+    "free": ("-slots_free", "deadline_key", "-id"),
 }
+_EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def task_list(
@@ -114,6 +121,11 @@ def task_list(
     - `yours`: the signed-in `viewer`'s holding claim, `"active"` or
       `"submitted"`, else None.
 
+    `held` is the task's `submitted_count` (kept with every submission)
+    plus its live claims, read from the `claim_active_task_ends` index: a
+    claim past `expires_at` stops counting at once, swept or not. The cost
+    of a task is the same however much work it has.
+
     `sort` is one of `TASK_SORTS` (newest, closing soon, most slots free).
     Three queries whatever the length: tasks (with the figures above),
     tags, seeds.
@@ -121,11 +133,31 @@ def task_list(
     if sort not in TASK_ORDER:
         raise ValueError(f"Unknown task order {sort!r}.")
     now = timezone.now()
+    # The task's active claims, counted when live: the WHERE names only the
+    # task and the state, so the planner walks `claim_active_task_ends` for
+    # the task (never the site-wide `claim_active_ends` by time).
+    active = (
+        Claim.objects.filter(task=OuterRef("pk"), state=Claim.State.ACTIVE)
+        .order_by()
+        .values("task")
+    )
+    live = live_q(now=now)
     qs = (
         CreationTask.objects.filter(_in_states(states or [CreationTask.State.OPEN]))
         .annotate(
-            held=Count("claims", filter=holding_q("claims__", now=now), distinct=True),
-            next_slot_at=Min("claims__expires_at", filter=live_q("claims__", now=now)),
+            live_held=Coalesce(
+                Subquery(active.annotate(n=Count("pk", filter=live)).values("n")),
+                Value(0),
+            ),
+            next_slot_at=Subquery(
+                active.annotate(first=Min("expires_at", filter=live)).values("first"),
+                output_field=DateTimeField(),
+            ),
+        )
+        .annotate(
+            held=ExpressionWrapper(
+                F("submitted_count") + F("live_held"), output_field=IntegerField()
+            )
         )
         .annotate(
             slots_free=Greatest(
@@ -133,6 +165,12 @@ def task_list(
                 Value(0),
             ),
             yours=_yours(viewer, now=now),
+            opened_key=Coalesce(
+                "opened_at", Value(_EARLIEST, output_field=DateTimeField())
+            ),
+            deadline_key=Coalesce(
+                "deadline", Value(_LATEST, output_field=DateTimeField())
+            ),
         )
         .select_related("created_by")
         .prefetch_related(
@@ -181,28 +219,47 @@ def seed_offer(*, seed: SeedImage, viewer: Viewer) -> SeedOffer | None:
     if not task.is_open:
         return None
     now = timezone.now()
-    counts = {"held": Count("claims", filter=holding_q("claims__", now=now))}
+    live = live_q(now=now)
+    # The task's live claims and the viewer's own: a few index rows, however
+    # much work the task has; its submitted claims are `submitted_count`.
+    counts = {"live": Count("pk", filter=live)}
+    wanted = Q(state=Claim.State.ACTIVE)
     if is_signed_in(viewer):
-        mine = Q(claims__contributor=viewer)
-        counts["live_mine"] = Count("claims", filter=mine & live_q("claims__", now=now))
+        mine = Q(contributor=viewer)
+        wanted |= mine
+        counts["live_mine"] = Count("pk", filter=mine & live)
         counts["submitted_mine"] = Count(
-            "claims", filter=mine & Q(claims__state=Claim.State.SUBMITTED)
+            "pk", filter=mine & Q(state=Claim.State.SUBMITTED)
         )
-    figures = CreationTask.objects.filter(pk=task.pk).aggregate(**counts)
+    figures = Claim.objects.filter(wanted, task=task).aggregate(**counts)
     url = f"{task.get_absolute_url()}?seed={seed.pk}"
     if figures.get("live_mine"):
         return SeedOffer(url=url, holding=True)
-    if figures.get("submitted_mine") or figures["held"] >= task.slots:
+    held = task.submitted_count + figures["live"]
+    if figures.get("submitted_mine") or held >= task.slots:
         return None
     return SeedOffer(url=url, holding=False)
 
 
-def accepted_works(*, task: CreationTask) -> QuerySet[Submission]:
-    """Return the accepted works made for `task`, best first (one query)."""
-    return (
+# The task page shows this many of its accepted works; the gallery, filtered
+# to the task in the same order, shows them all.
+TASK_PAGE_WORKS = 24
+
+
+def accepted_works(
+    *, task: CreationTask, limit: int = TASK_PAGE_WORKS
+) -> list[Submission]:
+    """Return the best `limit` accepted works made for `task`, in one query.
+
+    Best is the gallery's "top" order (Bayesian average of the curators'
+    scores), read from its per-task index (`gallery_task_top`), so the cost
+    is the same however much work the task has; the gallery filtered to
+    the task continues the list.
+    """
+    return list(
         Submission.objects.filter(task=task, state=Submission.State.ACCEPTED)
         .select_related("artist", "task", "seed")
-        .order_by(F("score").desc(nulls_last=True), "-decided_at", "-id")
+        .order_by(*GALLERY_ORDERS["top"])[:limit]
     )
 
 

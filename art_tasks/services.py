@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -46,6 +47,8 @@ from art_tasks.models import (
     Submission,
     SubmissionDraft,
     Tag,
+    holding_q,
+    live_q,
 )
 from art_tasks.signals import claims_expired, submission_processing_failed
 from art_tasks.storage import private_storage
@@ -229,19 +232,27 @@ def fail_task_generation(*, task: CreationTask, error: str) -> CreationTask:
     return task
 
 
-def close_finished_tasks() -> int:
-    """Close open tasks past their deadline or whose slots are all submitted."""
+def close_finished_tasks(*, limit: int = 200) -> int:
+    """Close open tasks past their deadline or whose slots are all submitted.
+
+    One query over the open tasks finds them (the submitted claims are the
+    task's `submitted_count`), at most `limit` a run.
+    """
     now = timezone.now()
+    due = list(
+        CreationTask.objects.filter(state=CreationTask.State.OPEN)
+        .filter(Q(deadline__lte=now) | Q(submitted_count__gte=F("slots")))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     closed = 0
-    for task in CreationTask.objects.filter(state=CreationTask.State.OPEN):
-        full = task.claims.filter(state=Claim.State.SUBMITTED).count() >= task.slots
-        if (task.deadline and task.deadline <= now) or full:
-            with transaction.atomic():
-                locked = CreationTask.objects.select_for_update().get(pk=task.pk)
-                if locked.state == CreationTask.State.OPEN:
-                    locked.state = CreationTask.State.CLOSED
-                    locked.save(update_fields=["state", "updated_at"])
-                    closed += 1
+    for pk in due:
+        with transaction.atomic():
+            locked = CreationTask.objects.select_for_update().get(pk=pk)
+            if locked.state == CreationTask.State.OPEN:
+                locked.state = CreationTask.State.CLOSED
+                locked.save(update_fields=["state", "updated_at"])
+                closed += 1
     return closed
 
 
@@ -294,32 +305,80 @@ def change_deadline(
 # Claims -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def claim_task(*, task: CreationTask, user: User) -> Claim:
-    """Give `user` an active claim on `task`, or raise if no slot is free.
+def _refuse_claim(
+    task: CreationTask, *, submitted: bool, live: bool, held: int
+) -> None:
+    """Raise why a person may not claim `task`, given what was read of it.
 
-    The task row is locked for the length of the transaction, so concurrent
-    claimers queue on it and the slot count they read is exact.
+    `submitted` and `live`: whether they have submitted to it, or hold a
+    live claim on it; `held`: how many of its slots are held.
     """
-    if not user.is_authenticated:
-        raise NotAllowed("Sign in to claim a task.")
-    task = CreationTask.objects.select_for_update().get(pk=task.pk)
     if not task.is_open:
         raise TaskNotOpen("This task is not open for claims.")
-    mine = task.claims.filter(contributor=user)
-    if mine.filter(state=Claim.State.SUBMITTED).exists():
+    if submitted:
         raise AlreadyClaimed("You have already submitted work to this task.")
-    live = mine.filter(state=Claim.State.ACTIVE).first()
-    if live is not None:
-        if live.is_live:
-            raise AlreadyClaimed("You already hold a claim on this task.")
-        _end_claim(live, Claim.State.EXPIRED)
-    if task.claims.holding().count() >= task.slots:
+    if live:
+        raise AlreadyClaimed("You already hold a claim on this task.")
+    if held >= task.slots:
         raise ClaimLimitReached(
             f"All {task.slots} slots of this task are taken. "
             "Try again later: slots free up when claims are released or expire."
         )
+
+
+def _refuse_claim_unlocked(task: CreationTask, user: User, *, now: datetime) -> None:
+    """Refuse a claim that cannot succeed, in one query and without a lock.
+
+    What it reads may be a moment old; a claim it lets through is checked
+    again under the task's row lock, so a refusal here is only an early
+    one (a full task stays full until a claim ends, which is the one race:
+    the person tries again).
+    """
+    mine = Claim.objects.filter(task=OuterRef("pk"), contributor=user)
+    found = (
+        CreationTask.objects.filter(pk=task.pk)
+        .annotate(
+            held=Count("claims", filter=holding_q("claims__", now=now)),
+            submitted=Exists(mine.filter(state=Claim.State.SUBMITTED)),
+            live=Exists(mine.filter(live_q(now=now))),
+        )
+        .get()
+    )
+    _refuse_claim(found, submitted=found.submitted, live=found.live, held=found.held)
+
+
+def claim_task(*, task: CreationTask, user: User) -> Claim:
+    """Give `user` an active claim on `task`, or raise if no slot is free.
+
+    The rules are read twice. First in one query without any lock: a full
+    task (or a closed one, or a second claim) is refused there, so a storm
+    of claims on a full task never queues on its row. Only when a slot
+    looks free is the task row locked for the rest of the transaction;
+    concurrent claimers queue on it, and the rules are read again, exact,
+    before the claim is written, so the task is never overbooked.
+    """
+    if not user.is_authenticated:
+        raise NotAllowed("Sign in to claim a task.")
+    # Outside any transaction: a refusal costs one query, no BEGIN, no lock.
+    _refuse_claim_unlocked(task, user, now=timezone.now())
+    return _claim_locked(task, user)
+
+
+@transaction.atomic
+def _claim_locked(task: CreationTask, user: User) -> Claim:
+    """Claim `task` for `user` under the task's row lock (see `claim_task`)."""
+    task = CreationTask.objects.select_for_update().get(pk=task.pk)
     now = timezone.now()
+    mine = task.claims.filter(contributor=user)
+    active = mine.filter(state=Claim.State.ACTIVE).first()
+    _refuse_claim(
+        task,
+        submitted=mine.filter(state=Claim.State.SUBMITTED).exists(),
+        live=active is not None and active.is_live,
+        held=task.claims.holding(now=now).count(),
+    )
+    if active is not None:  # active in name only: its time ran out
+        _end_claim(active, Claim.State.EXPIRED)
     expires = now + task.claim_ttl
     if task.deadline and task.deadline < expires:
         expires = task.deadline
@@ -331,6 +390,23 @@ def claim_task(*, task: CreationTask, user: User) -> Claim:
     except IntegrityError as exc:  # the constraints are the last word
         raise AlreadyClaimed("You already hold a claim on this task.") from exc
     return claim
+
+
+def _lock_task(pk: int) -> None:
+    """Lock task `pk`'s row for the rest of the transaction."""
+    list(CreationTask.objects.select_for_update().filter(pk=pk).values_list("pk"))
+
+
+def _count_submitted(task_id: int, change: int) -> None:
+    """Move task `task_id`'s `submitted_count` by `change` (+1 or -1).
+
+    Called in the transaction that moves a claim into or out of
+    `submitted`, with the task row locked, so the counter always equals
+    the task's submitted claims.
+    """
+    CreationTask.objects.filter(pk=task_id).update(
+        submitted_count=F("submitted_count") + change
+    )
 
 
 def _end_claim(claim: Claim, state: str) -> Claim:
@@ -398,8 +474,11 @@ def extend_claim(*, claim: Claim, user: User) -> Claim:
     return claim
 
 
-def expire_claims() -> int:
+def expire_claims(*, limit: int = 1_000) -> int:
     """Mark active claims past `expires_at` as expired; return how many.
+
+    At most `limit` a run, the longest ended first, read through the
+    `claim_active_ends` index; the next run takes the rest.
 
     Slot counting never depends on this: it compares `expires_at` with the
     current time itself. This tidies the rows up and announces
@@ -413,6 +492,7 @@ def expire_claims() -> int:
             Claim.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(state=Claim.State.ACTIVE, expires_at__lte=now)
             .select_related("task", "contributor")
+            .order_by("expires_at", "pk")[:limit]
         )
         if not ended:
             return 0
@@ -574,8 +654,15 @@ def _submit(
     statement: str,
     license: str,  # noqa: A002 - the domain's word
 ) -> Submission:
-    """Store a checked upload as the submission of a live claim."""
+    """Store a checked upload as the submission of a live claim.
+
+    The task row is locked before the claim, the order every claim change
+    takes them in (`claim_task`, `extend_claim`,
+    `fail_submission_processing`), so two of them on one claim never
+    deadlock; the task's `submitted_count` moves under that lock.
+    """
     with transaction.atomic():
+        _lock_task(claim.task_id)
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if claim.state != Claim.State.ACTIVE:
             raise ClaimNotLive(
@@ -606,6 +693,7 @@ def _submit(
             submission.original.name = stored
             submission.save()
             _end_claim(claim, Claim.State.SUBMITTED)
+            _count_submitted(claim.task_id, +1)
         except Exception:
             # The content-addressed file may be shared; keep it if referenced.
             if not Submission.objects.filter(original=stored).exists():
@@ -736,12 +824,16 @@ def discard_draft(*, draft: SubmissionDraft, user: User) -> SubmissionDraft:
     return draft
 
 
-def delete_old_drafts() -> int:
-    """Delete drafts older than `ATELIER_DRAFT_KEEP_HOURS`, with their files."""
+def delete_old_drafts(*, limit: int = 500) -> int:
+    """Delete drafts older than `ATELIER_DRAFT_KEEP_HOURS`, with their files.
+
+    At most `limit` a run (the table holds only a day of drafts).
+    """
     cutoff = timezone.now() - timedelta(hours=settings.ATELIER_DRAFT_KEEP_HOURS)
     deleted = 0
+    old = SubmissionDraft.objects.filter(created_at__lt=cutoff).order_by("pk")
     with transaction.atomic():
-        for draft in SubmissionDraft.objects.filter(created_at__lt=cutoff):
+        for draft in old[:limit]:
             draft.delete()  # one by one, so the file cleanup runs for each
             deleted += 1
     return deleted
@@ -822,6 +914,7 @@ def fail_submission_processing(*, submission: Submission, error: str) -> Submiss
     returned = None
     if claim.state == Claim.State.SUBMITTED:
         _end_claim(claim, Claim.State.RELEASED)
+        _count_submitted(task.pk, -1)
         holding = Claim.objects.filter(
             task=task, contributor_id=submission.artist_id, state=Claim.State.ACTIVE
         )
@@ -863,7 +956,8 @@ def _idle_processing_submissions() -> list[int]:
                 state=Submission.State.PROCESSING,
                 updated_at__lt=now - silent_for,
             )
-            .values_list("pk", flat=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:500]
         )
         Submission.objects.filter(pk__in=pks).update(updated_at=now)
     return pks

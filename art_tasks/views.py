@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 
 from accounts.errors import InvalidImage
 from accounts.ratelimit import rate_limited
@@ -28,26 +32,54 @@ from art_tasks.services import (
 )
 from art_tasks.voting import rule_text
 from core import storage as object_storage
+from core.api import cursor_page
 from core.decorators import errors_as_messages, staff_required
 from core.errors import AtelierError
 from core.live import Pace, live_fragment, next_poll, version_of
+
+# The tasks page shows this many cards; "More tasks" is the next cursor page.
+TASKS_PER_PAGE = 30
 
 
 def task_list(request: HttpRequest) -> HttpResponse:
     """Open tasks with their claim time, free slots and deadline, in one order.
 
-    An unknown `sort` falls back to the newest first, as a stale link
-    should still show the tasks.
+    A page of `TASKS_PER_PAGE` tasks at a time, in the API's cursor pages
+    (`?cursor=` from the "More tasks" link), so a page costs the same
+    however many tasks are open. An unknown `sort` falls back to the newest
+    first, as a stale link should still show the tasks; a damaged cursor
+    goes back to the first page.
     """
     tag = request.GET.get("tag") or None
     sort = request.GET.get("sort", "new")
     if sort not in selectors.TASK_SORTS:
         sort = "new"
     tasks = selectors.task_list(tag=tag, viewer=request.user, sort=sort)
+    paginator = cursor_page(*selectors.TASK_ORDER[sort])()
+    paginator.page_size = TASKS_PER_PAGE
+    paginator.page_size_query_param = None
+    try:
+        page = paginator.paginate_queryset(tasks, Request(request))
+    except NotFound:
+        messages.error(request, "That page of tasks is no longer there.")
+        params = request.GET.copy()
+        params.pop("cursor", None)
+        return redirect(f"{request.path}?{params.urlencode()}")
+    next_url = None
+    if link := paginator.get_next_link():  # absolute: keep the path and query
+        parts = urlsplit(link)
+        next_url = f"{parts.path}?{parts.query}"
     return render(
         request,
         "art_tasks/task_list.html",
-        {"tasks": tasks, "tag": tag, "sort": sort, "sorts": selectors.TASK_SORTS},
+        {
+            "tasks": page,
+            "tag": tag,
+            "sort": sort,
+            "sorts": selectors.TASK_SORTS,
+            "next_url": next_url,
+            "first_page": not request.GET.get("cursor"),
+        },
     )
 
 
@@ -59,6 +91,13 @@ def _seed_choice(request: HttpRequest, task: CreationTask) -> int | None:
     return None
 
 
+def _accepted_context(task: CreationTask) -> dict[str, object]:
+    """Return the task page's best accepted works, and whether there are more."""
+    shown = selectors.TASK_PAGE_WORKS
+    works = selectors.accepted_works(task=task, limit=shown + 1)
+    return {"accepted": works[:shown], "more_accepted": len(works) > shown}
+
+
 def _detail_context(
     task: CreationTask, claim: Claim | None, form: SubmitForm | None
 ) -> dict[str, object]:
@@ -67,7 +106,7 @@ def _detail_context(
         "claim": claim,
         "form": form,
         "job": None,
-        "accepted": selectors.accepted_works(task=task),
+        **_accepted_context(task),
     }
 
 
@@ -80,7 +119,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.live_claim(task=task, user=request.user)
     form = SubmitForm(task=task, seed=_seed_choice(request, task)) if claim else None
     context = _detail_context(task, claim, form) | _claim_box(request, task, claim)
-    context["job"] = task.generation_jobs.first()
+    if task.state == CreationTask.State.GENERATING:  # the progress bar's job
+        context["job"] = task.generation_jobs.first()
     return render(request, "art_tasks/task_detail.html", context)
 
 

@@ -51,6 +51,8 @@ def build(n: int, media: Path) -> dict:
     from art_tasks.colours import FAMILY_NAMES
     from art_tasks.models import Claim, CreationTask, SeedImage, Submission
     from curation.ranking import (
+        TREND_MIN_STEP,
+        TREND_STALENESS,
         bayesian_average,
         trend_points,
         trend_score,
@@ -121,6 +123,10 @@ def build(n: int, media: Path) -> dict:
         likes, views = rng.randint(0, 40), rng.randint(0, 400)
         decided = now - timedelta(hours=rng.uniform(0, 24 * 60))
         age = (now - decided).total_seconds() / 3600
+        # As the decay's steady state leaves it: each work's next rewrite
+        # somewhere within its step (docs/curation.md, trending).
+        step = max(TREND_MIN_STEP, timedelta(hours=age + 2) * TREND_STALENESS)
+        due = now + step * rng.random() if age < 30 * 24 else None
         works.append(
             Submission(
                 claim=claim,
@@ -157,6 +163,7 @@ def build(n: int, media: Path) -> dict:
                     gravity=1.8,
                     horizon_hours=30 * 24,
                 ),
+                trend_due_at=due,
             )
         )
     Submission.objects.bulk_create(works, batch_size=2000)

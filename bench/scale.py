@@ -492,6 +492,18 @@ def build(plan: Plan) -> dict[str, float]:
             },
         ),
     )
+
+    def submitted_counts() -> int:
+        """Set each task's `submitted_count` to its submitted claims."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE art_tasks_creationtask t SET submitted_count = c.n FROM"
+                " (SELECT task_id, COUNT(*) n FROM art_tasks_claim"
+                "  WHERE state = 'submitted' GROUP BY task_id) c WHERE c.task_id = t.id"
+            )
+            return cursor.rowcount
+
+    step("task submitted counts", submitted_counts)
     # Live claims for the claim jobs: half lapsed (expire), half ending soon (warn).
     live = min(1000, plan.artists)
 
@@ -522,6 +534,8 @@ def build(plan: Plan) -> dict[str, float]:
     )
 
     from curation.ranking import (
+        TREND_MIN_STEP,
+        TREND_STALENESS,
         bayesian_average,
         trend_points,
         trend_score,
@@ -541,20 +555,26 @@ def build(plan: Plan) -> dict[str, float]:
                 likes, views = rng.randint(0, 40), rng.randint(0, 400)
                 decided = now - dt.timedelta(hours=rng.uniform(0, 24 * 60))
                 age = (now - decided).total_seconds() / 3600
+                # As the decay's steady state leaves it: each work's next
+                # rewrite somewhere within its step (docs/curation.md).
+                step_ = max(
+                    TREND_MIN_STEP, dt.timedelta(hours=age + 2) * TREND_STALENESS
+                )
+                due = now + step_ * rng.random() if age < 30 * 24 else None
                 yield (
                     k + 1, k + 1, task, artist, seed, f"Bench work {k}",
                     licences[k % len(licences)], f"{k:064x}", ["#1e5aa0"],
                     Submission.State.ACCEPTED, 3, scores, scores / 3, likes, views,
                     decided, None, families[k % len(families)],
                     bayesian_average(
-                        score_sum=scores, vote_count=3, mean=3.0, weight=3.0
+                        score_sum=scores, vote_count=3, mean=4.0, weight=3.0
                     ),
                     wilson_lower_bound(likes=likes, views=views),
                     trend_score(
                         points=trend_points(like_count=likes, score_sum=scores),
                         age_hours=age, gravity=1.8, horizon_hours=30 * 24,
                     ),
-                    discover[k], created,
+                    discover[k], created, due, 3, scores,
                 )  # fmt: skip
             else:
                 yield (
@@ -562,7 +582,7 @@ def build(plan: Plan) -> dict[str, float]:
                     licences[0], f"{k:064x}", ["#1e5aa0"],
                     Submission.State.IN_REVIEW, 0, 0, None, 0, 0, None,
                     now + dt.timedelta(days=3), families[k % len(families)],
-                    0.0, 0.0, 0.0, None, created,
+                    0.0, 0.0, 0.0, None, created, None, 0, 0,
                 )  # fmt: skip
 
     step(
@@ -593,6 +613,9 @@ def build(plan: Plan) -> dict[str, float]:
                 "trend_score",
                 "discover_rank",
                 "created_at",
+                "trend_due_at",
+                "prior_votes",
+                "prior_score",
             ],  # fmt: skip
             submissions(),
             {
@@ -639,6 +662,26 @@ def build(plan: Plan) -> dict[str, float]:
     reset_sequences(
         [User, ApiToken, Tag, CreationTask, through, SeedImage, Claim, Submission]
         + [Collection, CollectionItem]
+    )
+    # The site totals the ranking prior keeps, as its migration fills them
+    # (every accepted work's votes already counted; ranks made with that mean).
+    from django.db.models import Sum
+
+    from curation.models import RankingPrior
+
+    totals = Submission.objects.filter(state=Submission.State.ACCEPTED).aggregate(
+        votes=Sum("vote_count"), score=Sum("score_sum")
+    )
+    votes, score = totals["votes"] or 0, totals["score"] or 0
+    RankingPrior.objects.update_or_create(
+        pk=1,
+        defaults={
+            "mean": score / votes if votes else 4.0,
+            "weight": 3.0,
+            "vote_total": votes,
+            "score_total": score,
+            "measured_at": now,
+        },
     )
     t0 = time.perf_counter()
     with connection.cursor() as cursor:

@@ -359,6 +359,12 @@ ATELIER_RANK_PRIOR_MEAN = env.float("ATELIER_RANK_PRIOR_MEAN", default=3.0)
 # "trending": Hacker News gravity, and the age past which a work stops trending.
 ATELIER_TRENDING_GRAVITY = env.float("ATELIER_TRENDING_GRAVITY", default=1.8)
 ATELIER_TRENDING_DAYS = env.int("ATELIER_TRENDING_DAYS", default=30)
+# "discover" lays out the rounds that hold about this many works (every
+# artist's best few); its periodic job reads about twice as many rows.
+ATELIER_DISCOVER_WINDOW = env.int("ATELIER_DISCOVER_WINDOW", default=10_000)
+# With REDIS_URL, page views are counted in Redis under this prefix and
+# folded into the table every minute (gallery.services.fold_views).
+ATELIER_VIEWS_KEY = env("ATELIER_VIEWS_KEY", default="atelier:views")
 ATELIER_GALLERY_PAGE_SIZE = env.int("ATELIER_GALLERY_PAGE_SIZE", default=24)
 ATELIER_GENERATION_BATCH = env.int("ATELIER_GENERATION_BATCH", default=4)
 # Trained generator weights: <name>/<version>/generator.pt and checkpoint.pt.
@@ -476,6 +482,7 @@ ATELIER_TASK_KINDS = {
     "curation.tasks.close_due_reviews_task": "housekeeping",
     "gallery.tasks.decay_trending_task": "housekeeping",
     "gallery.tasks.refresh_gallery_layout_task": "housekeeping",
+    "gallery.tasks.fold_views_task": "housekeeping",
     "generation.tasks.sweep_stuck_work_task": "housekeeping",
 }
 CELERY_TASK_ANNOTATIONS = {
@@ -570,6 +577,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gallery.tasks.refresh_gallery_layout_task",
         "schedule": timedelta(minutes=10),
     },
+    "fold-views": {
+        "task": "gallery.tasks.fold_views_task",
+        "schedule": timedelta(minutes=1),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -631,4 +642,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # libvips reports every resize step at INFO; its warnings still show.
+    "loggers": {"pyvips": {"level": "WARNING"}},
 }

@@ -32,6 +32,10 @@ class Vote(TimeStampedModel):
     class Meta:
         db_table = "gallery_vote"  # kept from the app it grew up in
         ordering = ["created_at"]
+        indexes = [
+            # A curator's open votes, newest first (curation.selectors.open_votes).
+            models.Index(fields=["curator", "-updated_at"], name="vote_curator_recent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "curator"],
@@ -50,13 +54,27 @@ class Vote(TimeStampedModel):
 class RankingPrior(models.Model):
     """The prior of the Bayesian "top" order: one row, site mean and weight.
 
-    Each vote updates its work's rank in O(1) against this row; the periodic
-    layout job measures the site mean again and re-ranks in one statement.
+    Each vote updates its work's rank in O(1) against this row. The site
+    totals are running sums: the periodic job adds only the changes of the
+    rows whose counters moved since it last ran (`Submission.prior_votes`),
+    and when the mean has drifted it re-ranks "top" in keyset batches,
+    resuming after `rerank_after`, a bounded number of rows per run.
     """
 
     mean = models.FloatField(help_text="Site mean score m (1-5).")
     weight = models.FloatField(help_text="Prior weight C, in votes.")
     measured_at = models.DateTimeField(null=True, blank=True)
+    vote_total = models.BigIntegerField(
+        default=0, help_text="Votes on accepted work, as last folded in."
+    )
+    score_total = models.BigIntegerField(
+        default=0, help_text="Sum of the scores of those votes."
+    )
+    rerank_after = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Re-ranking against a new mean: the last submission id done.",
+    )
 
     class Meta:
         db_table = "gallery_rankingprior"  # kept from the app it grew up in

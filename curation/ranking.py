@@ -6,7 +6,9 @@ and their defaults are explained in docs/curation.md.
 
 * top — Bayesian average ``(C·m + Σscores) / (C + n)``.
 * popular — Wilson lower bound (95 %) of likes over views.
-* trending — Hacker News gravity: ``points / (age_hours + 2) ** G``.
+* trending — Hacker News gravity: ``points / (age_hours + 2) ** G``. The
+  periodic decay rewrites a work when it is due (`next_trend_due`): the older
+  the work, the slower its score moves, so the rarer the rewrite.
 * discover — round-robin over artists among works at or above the median
   "top" rank, each round ordered so neighbours differ in task and style.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -31,6 +33,12 @@ LIKE_POINTS = 1.0
 # A curator's score s adds s / 5 points: a 5 weighs as much as one like.
 VOTE_POINTS_PER_SCORE = 0.2
 TREND_OFFSET_HOURS = 2.0
+# A work's trending score is rewritten once its (age + 2 h) grew by this
+# fraction since the last rewrite, so a stored score is never more than
+# (1 + 1/16) ** G, about 11 % at G = 1.8, above its exact value; and at
+# least every TREND_MIN_STEP while it is young.
+TREND_STALENESS = 1 / 16
+TREND_MIN_STEP = timedelta(minutes=10)
 
 
 def bayesian_average(
@@ -105,21 +113,33 @@ class Candidate:
     rank: float
 
 
-def discover_order(works: Sequence[Candidate]) -> list[Candidate]:
+def median_of(ranks: Sequence[float]) -> float:
+    """Return the median of `ranks` (the mean of the middle two when even)."""
+    ordered = sorted(ranks)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def discover_order(
+    works: Sequence[Candidate], *, median: float | None = None
+) -> list[Candidate]:
     """Return the works at or above the median rank, interleaved for variety.
 
     Round-robin over artists: round 1 holds every artist's best work, round 2
     their second best, and so on, so no artist repeats within a round. Inside
     a round, works go best first, except that a work whose task or style
     matches its predecessor's waits while a different one is available.
+
+    `median` is the gallery's median rank when `works` are not the whole
+    gallery (then they must hold each artist's best works down to some
+    depth: the order of those first rounds is exact).
     """
     if not works:
         return []
-    ranks = sorted(w.rank for w in works)
-    middle = len(ranks) // 2
-    median = (
-        ranks[middle] if len(ranks) % 2 else (ranks[middle - 1] + ranks[middle]) / 2
-    )
+    if median is None:
+        median = median_of([w.rank for w in works])
     best_first = sorted(
         (w for w in works if w.rank >= median - 1e-12), key=lambda w: (-w.rank, -w.pk)
     )
@@ -155,6 +175,8 @@ __all__ = [
     "Candidate",
     "bayesian_average",
     "discover_order",
+    "median_of",
+    "next_trend_due",
     "trend_points",
     "trend_score",
     "wilson_expression",
@@ -174,3 +196,18 @@ def trend_of(submission: Submission, now: datetime) -> float:
         gravity=settings.ATELIER_TRENDING_GRAVITY,
         horizon_hours=settings.ATELIER_TRENDING_DAYS * 24,
     )
+
+
+def next_trend_due(
+    *, decided_at: datetime | None, now: datetime, horizon: timedelta
+) -> datetime | None:
+    """Return when the decay should next rewrite a work's "trending" score.
+
+    None once the work is past the horizon (its score is 0 for good). The
+    step grows with the age, so the number of rewrites per run is bounded
+    by the rate of acceptance times log(horizon), not by the gallery's size.
+    """
+    if decided_at is None or now - decided_at >= horizon:
+        return None
+    age = now - decided_at + timedelta(hours=TREND_OFFSET_HOURS)
+    return min(now + max(TREND_MIN_STEP, age * TREND_STALENESS), decided_at + horizon)

@@ -6,21 +6,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
-from art_tasks.models import Submission
+from art_tasks.models import (
+    REVIEW_QUEUE_ORDER,
+    CreationTask,
+    Submission,
+    review_extended_first,
+)
 from art_tasks.selectors import Viewer
 from art_tasks.voting import VotingRule
 from curation.models import Vote
+
+# The review queue's size is counted up to this many; past it pages say "100+".
+QUEUE_COUNT_LIMIT = 100
 
 
 def voting_rule(*, submission: Submission) -> dict[str, Any]:
@@ -93,29 +93,41 @@ def review_queue(*, curator: User, skip: Iterable[int] = ()) -> QuerySet[Submiss
     they already voted on and what they skipped. Extended reviews (their
     window ran out short of votes) come first, then fewest votes, then
     oldest.
+
+    The order is the one of the partial index `review_queue_next`, and the
+    left-out rows are anti-joins (NOT EXISTS), so taking the first item
+    walks that index and stops at the first row that passes: its cost does
+    not grow with the queue. Do not count the whole of it on a page; see
+    `queue_size`.
     """
     voted = Vote.objects.filter(submission=OuterRef("pk"), curator=curator)
-    qs = (
-        Submission.objects.filter(state=Submission.State.IN_REVIEW)
-        .exclude(artist=curator)
-        .exclude(task__created_by=curator)
-        .exclude(Exists(voted))
-    )
+    own_task = CreationTask.objects.filter(pk=OuterRef("task_id"), created_by=curator)
+    qs = Submission.objects.filter(
+        ~Exists(voted),
+        ~Exists(own_task),
+        state=Submission.State.IN_REVIEW,
+    ).exclude(artist=curator)
     skipped = [int(pk) for pk in skip]
     if skipped:
         qs = qs.exclude(pk__in=skipped)
-    extended_first = Case(
-        When(review_extended_at__isnull=False, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
     return qs.select_related("artist", "task", "seed").order_by(
-        extended_first, "vote_count", "created_at", "id"
+        review_extended_first(), *REVIEW_QUEUE_ORDER
     )
 
 
 def next_for_review(*, curator: User, skip: Iterable[int] = ()) -> Submission | None:
     return review_queue(curator=curator, skip=skip).first()
+
+
+def queue_size(*, curator: User, skip: Iterable[int] = ()) -> int:
+    """Return how many items wait for `curator`, counted to one past the limit.
+
+    At most `QUEUE_COUNT_LIMIT + 1`: a page shows "100+" for that, since
+    counting a queue of 100,000 to print its size would cost as much as
+    reading all of it. The count walks the queue's index and stops there.
+    """
+    queue = review_queue(curator=curator, skip=skip).select_related(None)
+    return queue.values("pk")[: QUEUE_COUNT_LIMIT + 1].count()
 
 
 def open_votes(*, curator: User, limit: int = 20) -> QuerySet[Vote]:

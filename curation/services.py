@@ -6,13 +6,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, FloatField, Sum, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
-from art_tasks.models import CreationTask, Submission
+from art_tasks.models import UNFOLDED, CreationTask, Submission
 from art_tasks.voting import VotingRule
 from core.errors import AtelierError
 from core.roles import is_curator, require_staff
@@ -64,6 +64,9 @@ def _apply_decision(
         likes=submission.like_count, views=submission.view_count
     )
     submission.trend_score = trend_of(submission, now)
+    # Due at the next decay run, which then spaces the rewrites by age.
+    accepted = submission.state == Submission.State.ACCEPTED
+    submission.trend_due_at = now if accepted else None
     # Reputation and notifications (community) join this transaction.
     submission_decided.send(sender=Submission, submission=submission)
     return [
@@ -73,6 +76,7 @@ def _apply_decision(
         "decision_rule",
         "rank_popular",
         "trend_score",
+        "trend_due_at",
     ]
 
 
@@ -239,41 +243,132 @@ def close_due_reviews(
 
 # The site mean must move this much before every "top" rank is rewritten.
 PRIOR_DRIFT = 0.01
+# Bounds of one run of the prior's upkeep, in submission rows.
+PRIOR_FOLD_BATCH = 5_000
+PRIOR_FOLD_LIMIT = 50_000
+PRIOR_RERANK_LIMIT = 50_000
+
+
+def _locked_prior() -> RankingPrior:
+    prior = RankingPrior.objects.select_for_update().filter(pk=1).first()
+    if prior is None:
+        prior = current_prior()
+        prior.save(force_insert=True)
+    return prior
+
+
+_FOLD_SQL = """
+WITH due AS ({due}),
+folded AS (
+    UPDATE {table} AS s SET
+        prior_votes = CASE WHEN s.state = 'accepted' THEN s.vote_count ELSE 0 END,
+        prior_score = CASE WHEN s.state = 'accepted' THEN s.score_sum ELSE 0 END
+    FROM due WHERE s.id = due.id
+    RETURNING s.prior_votes - due.prior_votes AS votes,
+        s.prior_score - due.prior_score AS score
+)
+SELECT count(*), coalesce(sum(votes), 0), coalesce(sum(score), 0) FROM folded
+"""
+
+
+def _fold_votes(prior: RankingPrior, *, limit: int) -> int:
+    """Add the vote changes of unfolded rows to the site totals; count rows.
+
+    Reads only the rows the `prior_unfolded` index holds (whose counters
+    moved since the last run, or that left the gallery), skipping rows a
+    vote holds right now: the next run takes them.
+    """
+    folded = 0
+    while folded < limit:
+        size = min(PRIOR_FOLD_BATCH, limit - folded)
+        due = (
+            Submission.objects.filter(UNFOLDED)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+        )
+        if connection.vendor == "postgresql":
+            rows, votes, score = _fold_in_sql(due, size)
+        else:
+            rows, votes, score = _fold_in_python(due, size)
+        prior.vote_total += votes
+        prior.score_total += score
+        folded += rows
+        if rows < size:
+            break
+    return folded
+
+
+def _fold_in_sql(due: QuerySet, size: int) -> tuple[int, int, int]:
+    """Fold one batch in one statement; return rows, votes and score added."""
+    batch = due.values("id", "prior_votes", "prior_score")[:size]
+    sql, params = batch.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FOLD_SQL.format(due=sql, table=Submission._meta.db_table), params
+        )
+        return cursor.fetchone()
+
+
+def _fold_in_python(due: QuerySet, size: int) -> tuple[int, int, int]:
+    """Fold one batch row by row (SQLite and others)."""
+    fields = ("pk", "state", "vote_count", "score_sum", "prior_votes", "prior_score")
+    rows = list(due.values(*fields)[:size])
+    votes = score = 0
+    for row in rows:
+        accepted = row["state"] == Submission.State.ACCEPTED
+        new_votes = row["vote_count"] if accepted else 0
+        new_score = row["score_sum"] if accepted else 0
+        votes += new_votes - row["prior_votes"]
+        score += new_score - row["prior_score"]
+        Submission.objects.filter(pk=row["pk"]).update(
+            prior_votes=new_votes, prior_score=new_score
+        )
+    return len(rows), votes, score
+
+
+def _rerank_top(prior: RankingPrior, *, limit: int) -> int:
+    """Rewrite the next `limit` "top" ranks against the prior; count them.
+
+    Keyset batches in id order, resuming after `prior.rerank_after`, so a
+    re-rank of a million works spreads over a few runs, each bounded. Until
+    it finishes, the works not yet done rank against the previous mean, less
+    than `PRIOR_DRIFT` away.
+    """
+    if prior.rerank_after is None:
+        return 0
+    ids = Submission.objects.filter(pk__gt=prior.rerank_after, vote_count__gt=0)
+    last = ids.order_by("pk").values_list("pk", flat=True)[limit - 1 : limit].first()
+    batch = ids if last is None else ids.filter(pk__lte=last)
+    weight = prior.weight
+    done = batch.update(
+        rank_top=(Value(weight * prior.mean) + Cast(F("score_sum"), FloatField()))
+        / (Value(weight) + Cast(F("vote_count"), FloatField()))
+    )
+    prior.rerank_after = last
+    return done
 
 
 @transaction.atomic
 def refresh_ranking_prior() -> RankingPrior:
-    """Measure the site mean score m again; re-rank "top" if it moved.
+    """Follow the site mean score m; re-rank "top" when it moved.
 
-    Votes keep each rank current in O(1) against the stored prior; this
-    periodic job only follows the slow drift of the site mean, rewriting
-    every rank in one statement when m moved by `PRIOR_DRIFT` or more (or
-    the weight C changed in the settings).
+    Votes keep each rank current in O(1) against the stored prior. This
+    periodic job keeps the site totals as running sums (it reads only the
+    rows whose votes changed since its last run), and when m moved by
+    `PRIOR_DRIFT` or more (or the weight C changed in the settings) it
+    re-ranks "top" in keyset batches, at most `PRIOR_RERANK_LIMIT` rows a
+    run. A run with nothing changed writes only the prior's own row.
     """
-    totals = Submission.objects.filter(state=Submission.State.ACCEPTED).aggregate(
-        total=Sum("score_sum"), count=Sum("vote_count")
-    )
+    prior = _locked_prior()
+    _fold_votes(prior, limit=PRIOR_FOLD_LIMIT)
     mean = settings.ATELIER_RANK_PRIOR_MEAN
-    if totals["count"]:
-        mean = min(5.0, max(1.0, totals["total"] / totals["count"]))
+    if prior.vote_total:
+        mean = min(5.0, max(1.0, prior.score_total / prior.vote_total))
     weight = float(settings.ATELIER_RANK_PRIOR_WEIGHT)
-    stored = RankingPrior.objects.select_for_update().filter(pk=1).first()
-    unchanged = (
-        stored is not None
-        and abs(stored.mean - mean) < PRIOR_DRIFT
-        and stored.weight == weight
-    )
-    prior, _ = RankingPrior.objects.update_or_create(
-        pk=1,
-        defaults={
-            "mean": stored.mean if unchanged else mean,
-            "weight": weight,
-            "measured_at": timezone.now(),
-        },
-    )
-    if not unchanged:
-        Submission.objects.filter(vote_count__gt=0).update(
-            rank_top=(Value(weight * prior.mean) + Cast(F("score_sum"), FloatField()))
-            / (Value(weight) + Cast(F("vote_count"), FloatField()))
-        )
+    if abs(prior.mean - mean) >= PRIOR_DRIFT or prior.weight != weight:
+        prior.mean, prior.weight, prior.rerank_after = mean, weight, 0
+    _rerank_top(prior, limit=PRIOR_RERANK_LIMIT)
+    prior.measured_at = timezone.now()
+    prior.full_clean()
+    prior.save()
     return prior

@@ -36,7 +36,7 @@ def _queue_count(request: HttpRequest, *, empty: bool) -> dict[str, object]:
     bring the page back rather than only change the count.
     """
     skipped = request.session.get(SKIP_KEY, [])
-    remaining = selectors.review_queue(curator=request.user, skip=skipped).count()
+    remaining = selectors.queue_size(curator=request.user, skip=skipped)
     poll = next_poll(
         request,
         url=reverse("curation:queue-count"),
@@ -44,7 +44,12 @@ def _queue_count(request: HttpRequest, *, empty: bool) -> dict[str, object]:
         pace=QUEUE_PACE,
         params={"empty": "1"} if empty else None,
     )
-    return {"remaining": remaining, "skipped": len(skipped), "queue_poll": poll}
+    return {
+        "remaining": remaining,
+        "remaining_limit": selectors.QUEUE_COUNT_LIMIT,
+        "skipped": len(skipped),
+        "queue_poll": poll,
+    }
 
 
 @login_required

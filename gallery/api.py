@@ -24,7 +24,7 @@ from art_tasks.api import SubmissionOutput
 from art_tasks.colours import FAMILIES
 from art_tasks.models import License, Submission
 from art_tasks.selectors import visible_submission
-from core.api import FileUrlField
+from core.api import FileUrlField, cursor_page, paginated_response
 from gallery import selectors
 from gallery.caching import API_PAGE_TTL, cached
 from gallery.errors import CollectionNotFound
@@ -307,12 +307,16 @@ class CollectionListApi(APIView):
     """Published collections, newest first."""
 
     permission_classes: list = []
+    pagination_class = cursor_page("-created_at", "-id")
 
     @extend_schema(summary="List collections", responses=CollectionOutput(many=True))
     def get(self, request: Request) -> Response:
-        collections = selectors.collection_list()
-        return Response(
-            CollectionOutput(collections, many=True, context={"request": request}).data
+        return paginated_response(
+            self,
+            selectors.collection_list(),
+            lambda page: (
+                CollectionOutput(page, many=True, context={"request": request}).data
+            ),
         )
 
 

@@ -1,4 +1,4 @@
-"""Likes and collections."""
+"""Likes, collections and the record of folded page views."""
 
 from django.conf import settings
 from django.db import models
@@ -101,3 +101,19 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collection_id}#{self.position}: {self.submission_id}"
+
+
+class ViewFold(models.Model):
+    """One batch of page views counted from Redis into the table.
+
+    Written in the same transaction as the counters it adds, so a batch
+    whose Redis key outlived a crash is recognised and never added twice.
+    Rows older than a day are deleted by the fold itself.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    views = models.PositiveIntegerField(default=0)
+    folded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.views} views ({self.token})"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
 from datetime import datetime, timedelta
+
+import redis
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,17 +22,21 @@ from art_tasks.models import Submission
 from core.errors import NotAllowed
 from curation.ranking import (
     LIKE_POINTS,
+    TREND_MIN_STEP,
     TREND_OFFSET_HOURS,
+    TREND_STALENESS,
     VOTE_POINTS_PER_SCORE,
+    WILSON_Z,
     Candidate,
     discover_order,
+    next_trend_due,
     trend_of,
     wilson_expression,
     wilson_lower_bound,
 )
 from curation.services import refresh_ranking_prior
 from gallery.errors import CollectionConflict, LikeOwnWork, NotInGallery, NotStaff
-from gallery.models import Collection, CollectionItem, Like
+from gallery.models import Collection, CollectionItem, Like, ViewFold
 
 # Votes and decisions ----------------------------------------------------------
 
@@ -92,6 +98,26 @@ def unlike_work(*, submission: Submission, user: User) -> Submission:
 
 
 VIEW_WINDOW = timedelta(days=1)
+# How many works one statement of the fold updates.
+VIEW_FOLD_BATCH = 1_000
+
+
+def _view_counter() -> redis.Redis | None:
+    """Return the Redis client that counts views, or None without Redis."""
+    url = settings.REDIS_URL
+    if not url:
+        return None
+    client = _VIEW_CLIENTS.get(url)
+    if client is None:
+        client = _VIEW_CLIENTS[url] = redis.Redis.from_url(url)
+    return client
+
+
+_VIEW_CLIENTS: dict[str, redis.Redis] = {}
+
+
+def _pending_key() -> str:
+    return f"{settings.ATELIER_VIEWS_KEY}:pending"
 
 
 def record_view(
@@ -100,15 +126,20 @@ def record_view(
     viewer: User | AnonymousUser,
     visitor: str = "",
 ) -> bool:
-    """Count one view of an accepted work and re-rank it, in one UPDATE.
+    """Count one view of an accepted work; return whether it counted.
 
     A person (or, signed out, the browser session or address in `visitor`)
     counts once per work per day, so reloading a page cannot move a work in
     "Popular". The day's mark is one cache key set with `add`, which is
-    atomic, so two reloads racing still count once; the database sees no
-    extra query. The artist's own views are not counted. The statement reads
-    the row's current counters, so it needs no lock and never loses a
-    concurrent like.
+    atomic, so two reloads racing still count once. The artist's own views
+    are not counted.
+
+    With Redis (`REDIS_URL`) the view is one HINCRBY on a Redis hash and
+    the database sees nothing: `fold_views` (beat, every minute) adds the
+    counts to `view_count` and re-ranks "popular", so reading a page never
+    waits on a row lock. Without Redis (the embedded default) the view is
+    one UPDATE that reads the row's current counters, so it needs no lock
+    of its own and never loses a concurrent like.
     """
     if submission.state != Submission.State.ACCEPTED:
         return False
@@ -119,6 +150,10 @@ def record_view(
     key = f"gallery:view:{submission.pk}:{who}:{day}"
     if not cache.add(key, 1, timeout=int(VIEW_WINDOW.total_seconds())):
         return False
+    counter = _view_counter()
+    if counter is not None:
+        counter.hincrby(_pending_key(), str(submission.pk), 1)
+        return True
     updated = Submission.objects.filter(
         pk=submission.pk, state=Submission.State.ACCEPTED
     ).update(
@@ -128,51 +163,198 @@ def record_view(
     return updated == 1
 
 
-# Periodic ranking upkeep ------------------------------------------------------
+def shown_view_count(*, submission: Submission, counted: bool) -> int:
+    """Return the views to show on a work's page, counting those not folded.
 
-
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def decay_trending(*, now: datetime | None = None) -> int:
-    """Recompute "trending" for accepted work as it ages; return rows written.
-
-    Scores come from each row's current counters at the moment it is
-    written (under its row lock), so a like landing at the same time is
-    never overwritten with a stale score. Work past the horizon drops to 0.
-    On PostgreSQL this is one UPDATE statement; elsewhere rows are locked,
-    rescored and written in batches.
+    With Redis, the stored count plus the views waiting for the next fold
+    (one HGET); without, the stored count plus this view if it counted.
     """
-    now = now or timezone.now()
-    horizon = now - timedelta(days=settings.ATELIER_TRENDING_DAYS)
-    if connection.vendor == "postgresql":
-        return _decay_trending_in_sql(now=now, horizon=horizon)
-    return _decay_trending_in_batches(now=now, horizon=horizon)
+    counter = _view_counter()
+    if counter is None:
+        return submission.view_count + int(counted)
+    pending = counter.hget(_pending_key(), str(submission.pk))
+    return submission.view_count + int(pending or 0)
 
 
-_TREND_SQL = """
-UPDATE {table} SET trend_score = CASE
-    WHEN decided_at >= %(horizon)s
-    THEN (like_count * %(like)s + score_sum * %(vote)s) / POWER(
-        GREATEST(EXTRACT(EPOCH FROM (%(now)s - decided_at))::float8 / 3600.0, 0)
-        + %(offset)s,
-        %(gravity)s
-    )
-    ELSE 0 END
-WHERE state = 'accepted' AND (decided_at >= %(horizon)s OR trend_score > 0)
+_FOLD_SQL = """
+UPDATE {table} AS s SET
+    view_count = s.view_count + v.n,
+    rank_popular = CASE WHEN GREATEST(s.view_count + v.n, s.like_count) > 0
+        THEN {wilson} ELSE 0 END
+FROM unnest(%s::bigint[], %s::integer[]) AS v(id, n)
+WHERE s.id = v.id AND s.state = 'accepted'
 """
 
 
-def _decay_trending_in_sql(*, now: datetime, horizon: datetime) -> int:
+def _wilson_sql(likes: str, views: str) -> str:
+    """Return `wilson_lower_bound` as SQL over two column expressions."""
+    n = f"GREATEST(({views})::float8, ({likes})::float8)"
+    p = f"(({likes})::float8 / {n})"
+    z = WILSON_Z
+    return (
+        f"(({p} + {z * z} / (2.0 * {n}) - {z} * SQRT({p} * (1.0 - {p}) / {n}"
+        f" + {z * z} / (4.0 * {n} * {n}))) / (1.0 + {z * z} / {n}))"
+    )
+
+
+def _add_views(counts: dict[int, int]) -> None:
+    """Add view counts to their works and re-rank them, in id order."""
+    ids = sorted(counts)
+    if connection.vendor == "postgresql":
+        sql = _FOLD_SQL.format(
+            table=Submission._meta.db_table,
+            wilson=_wilson_sql("s.like_count", "s.view_count + v.n"),
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), VIEW_FOLD_BATCH):
+                batch = ids[start : start + VIEW_FOLD_BATCH]
+                cursor.execute(sql, [batch, [counts[pk] for pk in batch]])
+        return
+    for pk in ids:
+        Submission.objects.filter(pk=pk, state=Submission.State.ACCEPTED).update(
+            view_count=F("view_count") + counts[pk],
+            rank_popular=wilson_expression(
+                F("like_count"), F("view_count") + counts[pk]
+            ),
+        )
+
+
+_TOKEN = "token"  # noqa: S105 - a hash field name, not a secret
+
+
+def _fold_batch(counter: redis.Redis, key: str) -> int:
+    """Add the batch of views at `key` to the table once; return its views.
+
+    The batch carries a token (set once, before any commit), recorded in
+    the same transaction as the counts, so a batch left in Redis by a crash
+    after the commit, or folded by two runs at once, is only deleted.
+    """
+    counter.hsetnx(key, _TOKEN, uuid.uuid4().hex)
+    fields = counter.hgetall(key)
+    token = fields.pop(_TOKEN.encode()).decode()
+    counts = {int(pk): int(n) for pk, n in fields.items()}
+    total = sum(counts.values())
+    try:
+        with transaction.atomic():
+            ViewFold.objects.create(token=token, views=total)
+            _add_views(counts)
+    except IntegrityError:  # folded before; only the key was left behind
+        total = 0
+    counter.delete(key)
+    return total
+
+
+def fold_views() -> int:
+    """Add the views counted in Redis to `view_count`; return how many.
+
+    The pending hash is renamed first (atomic in Redis), so a view counted
+    during the fold goes to a fresh hash for the next run and none is lost;
+    each batch is added exactly once (see `_fold_batch`), a batch a crash
+    left behind first. Only works that got views are written, a thousand a
+    statement. Without Redis there is nothing to fold: views were written as
+    they came.
+    """
+    counter = _view_counter()
+    if counter is None:
+        return 0
+    folding = f"{settings.ATELIER_VIEWS_KEY}:folding"
+    folded = 0
+    if counter.exists(folding):
+        folded += _fold_batch(counter, folding)
+    try:
+        moved = counter.renamenx(_pending_key(), folding)
+    except redis.ResponseError:  # no views since the last fold
+        moved = False
+    if moved:
+        folded += _fold_batch(counter, folding)
+    ViewFold.objects.filter(folded_at__lt=timezone.now() - VIEW_WINDOW).delete()
+    return folded
+
+
+# Periodic ranking upkeep ------------------------------------------------------
+
+# Bounds of one trending decay run, in rows.
+TREND_BATCH = 5_000
+TREND_LIMIT = 100_000
+
+
+def decay_trending(*, now: datetime | None = None, limit: int = TREND_LIMIT) -> int:
+    """Rewrite the "trending" scores that are due; return rows written.
+
+    Only rows whose `trend_due_at` has passed are read (an index holds just
+    those), and each is given its next due time by its age
+    (`curation.ranking.next_trend_due`), so a run writes about the works
+    accepted in the last few hours plus a thin slice of older ones: its
+    cost follows the rate of acceptance, not the size of the gallery. Work
+    past the horizon drops to 0 and leaves the schedule. Scores come from
+    each row's current counters under its row lock, so a like landing at
+    the same time is never overwritten with a stale score; rows a like
+    holds right now are skipped and taken by the next run. At most `limit`
+    rows a run, in batches of their own transactions.
+    """
+    now = now or timezone.now()
+    horizon = now - timedelta(days=settings.ATELIER_TRENDING_DAYS)
+    decay = (
+        _decay_trending_in_sql
+        if connection.vendor == "postgresql"
+        else _decay_trending_in_batches
+    )
+    written = 0
+    while written < limit:
+        batch = min(TREND_BATCH, limit - written)
+        done = decay(now=now, horizon=horizon, batch=batch)
+        written += done
+        if done < batch:
+            break
+    return written
+
+
+_TREND_SQL = """
+WITH due AS (
+    SELECT id FROM {table}
+    WHERE state = 'accepted' AND trend_due_at IS NOT NULL
+        AND trend_due_at <= %(now)s
+    ORDER BY trend_due_at
+    LIMIT %(batch)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE {table} AS s SET
+    trend_score = CASE
+        WHEN s.decided_at > %(horizon)s
+        THEN (s.like_count * %(like)s + s.score_sum * %(vote)s) / POWER(
+            GREATEST(EXTRACT(EPOCH FROM (%(now)s - s.decided_at))::float8
+                / 3600.0, 0) + %(offset)s,
+            %(gravity)s
+        )
+        ELSE 0 END,
+    trend_due_at = CASE
+        WHEN s.decided_at > %(horizon)s
+        THEN LEAST(
+            %(now)s + GREATEST(
+                %(min_step)s,
+                (%(now)s - s.decided_at + %(offset_interval)s) * %(staleness)s
+            ),
+            s.decided_at + %(horizon_span)s
+        )
+        ELSE NULL END
+FROM due WHERE s.id = due.id
+"""
+
+
+def _decay_trending_in_sql(*, now: datetime, horizon: datetime, batch: int) -> int:
+    """Rewrite one batch of due rows in one statement (PostgreSQL)."""
     params = {
         "now": now,
         "horizon": horizon,
+        "batch": batch,
         "like": LIKE_POINTS,
         "vote": VOTE_POINTS_PER_SCORE,
         "offset": TREND_OFFSET_HOURS,
+        "offset_interval": timedelta(hours=TREND_OFFSET_HOURS),
         "gravity": float(settings.ATELIER_TRENDING_GRAVITY),
+        "min_step": TREND_MIN_STEP,
+        "staleness": TREND_STALENESS,
+        "horizon_span": now - horizon,
     }
     sql = _TREND_SQL.format(table=Submission._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -180,25 +362,26 @@ def _decay_trending_in_sql(*, now: datetime, horizon: datetime) -> int:
         return cursor.rowcount
 
 
-def _decay_trending_in_batches(*, now: datetime, horizon: datetime) -> int:
-    accepted = Submission.objects.filter(state=Submission.State.ACCEPTED)
-    ids = list(
-        accepted.filter(decided_at__gte=horizon)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for batch in _chunks(ids, 500):
-        with transaction.atomic():
-            rows = list(
-                accepted.filter(pk__in=batch)
-                .select_for_update()
-                .only("pk", "state", "like_count", "score_sum", "decided_at")
+def _decay_trending_in_batches(*, now: datetime, horizon: datetime, batch: int) -> int:
+    """Rewrite one batch of due rows through the ORM (SQLite and others)."""
+    with transaction.atomic():
+        rows = list(
+            Submission.objects.filter(
+                state=Submission.State.ACCEPTED, trend_due_at__lte=now
             )
-            for row in rows:
-                row.trend_score = trend_of(row, now)
-            Submission.objects.bulk_update(rows, ["trend_score"])
-    old = accepted.filter(decided_at__lt=horizon, trend_score__gt=0)
-    return len(ids) + old.update(trend_score=0)
+            .select_for_update(skip_locked=True)
+            .order_by("trend_due_at")
+            .only("pk", "state", "like_count", "score_sum", "decided_at")[:batch]
+        )
+        for row in rows:
+            row.trend_score = trend_of(row, now)
+            row.trend_due_at = next_trend_due(
+                decided_at=row.decided_at, now=now, horizon=now - horizon
+            )
+            if row.trend_due_at is None:
+                row.trend_score = 0.0
+        Submission.objects.bulk_update(rows, ["trend_score", "trend_due_at"])
+    return len(rows)
 
 
 def _write_discover_ranks(ranks: dict[int, int | None]) -> None:
@@ -219,37 +402,127 @@ def _write_discover_ranks(ranks: dict[int, int | None]) -> None:
     Submission.objects.bulk_update(rows, ["discover_rank"], batch_size=500)
 
 
-@transaction.atomic
-def layout_discover() -> int:
-    """Lay out the "discover" order again; return how many works it holds.
+def _median_rank_top() -> float | None:
+    """Return the median "top" rank of the gallery, read from its index."""
+    accepted = Submission.objects.filter(state=Submission.State.ACCEPTED)
+    count = accepted.count()
+    if not count:
+        return None
+    by_rank = accepted.order_by("-rank_top", "-id").values_list("rank_top", flat=True)
+    middle = list(by_rank[(count - 1) // 2 : count // 2 + 1])
+    return sum(middle) / len(middle)
 
-    Discover depends on the whole gallery (the median, who else is nearby),
-    so it cannot change in O(1) per vote: this periodic job stores each
-    work's position and the order reads it through an index. Only rows
-    whose position changed are written.
-    """
-    rows = list(
-        Submission.objects.filter(state=Submission.State.ACCEPTED).values_list(
-            "pk", "artist_id", "task_id", "task__style", "rank_top", "discover_rank"
+
+def _discover_artists() -> list[int]:
+    """Return the artists with accepted work, one index probe each."""
+    if connection.vendor != "postgresql":
+        return list(
+            Submission.objects.filter(state=Submission.State.ACCEPTED)
+            .order_by("artist_id")
+            .values_list("artist_id", flat=True)
+            .distinct()
         )
-    )
+    table = Submission._meta.db_table
+    sql = f"""
+        WITH RECURSIVE artists(id) AS (
+            (SELECT artist_id FROM {table} WHERE state = 'accepted'
+             ORDER BY artist_id LIMIT 1)
+            UNION ALL
+            SELECT (SELECT s.artist_id FROM {table} AS s
+                    WHERE s.state = 'accepted' AND s.artist_id > a.id
+                    ORDER BY s.artist_id LIMIT 1)
+            FROM artists AS a WHERE a.id IS NOT NULL
+        )
+        SELECT id FROM artists WHERE id IS NOT NULL
+    """  # noqa: S608 - fixed names
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
+_CANDIDATES_SQL = """
+SELECT w.id, w.artist_id, w.task_id, t.style, w.rank_top, w.discover_rank
+FROM unnest(%(artists)s::bigint[]) AS a(id)
+CROSS JOIN LATERAL (
+    SELECT id, artist_id, task_id, rank_top, discover_rank FROM {table}
+    WHERE state = 'accepted' AND artist_id = a.id AND rank_top >= %(floor)s
+    ORDER BY rank_top DESC, id DESC
+    LIMIT %(depth)s
+) AS w
+JOIN {tasks} AS t ON t.id = w.task_id
+"""
+
+
+def _discover_candidates(
+    *, artists: list[int], median: float, depth: int
+) -> list[tuple]:
+    """Return each artist's best `depth` works at or above the median."""
+    floor = median - 1e-12
+    if connection.vendor == "postgresql":
+        sql = _CANDIDATES_SQL.format(
+            table=Submission._meta.db_table,
+            tasks=Submission._meta.get_field("task").related_model._meta.db_table,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"artists": artists, "floor": floor, "depth": depth})
+            return cursor.fetchall()
+    fields = ("pk", "artist_id", "task_id", "task__style", "rank_top", "discover_rank")
+    rows: list[tuple] = []
+    for artist in artists:
+        rows.extend(
+            Submission.objects.filter(
+                state=Submission.State.ACCEPTED, artist_id=artist, rank_top__gte=floor
+            )
+            .order_by("-rank_top", "-id")
+            .values_list(*fields)[:depth]
+        )
+    return rows
+
+
+@transaction.atomic
+def layout_discover(*, window: int | None = None) -> int:
+    """Lay out the first rounds of the "discover" order; return works placed.
+
+    Discover is a round-robin over artists among the works at or above the
+    median "top" rank (`curation.ranking.discover_order`). Its first rounds
+    are exact from each artist's best few works alone, so the job reads
+    only those (about twice `window` works, through the `gallery_artist_top`
+    index) and places them; the order ends after those rounds. Its cost
+    follows `window` and the number of artists, not the gallery's size.
+    Only rows whose position changed are written: a run with nothing
+    changed writes none.
+    """
+    window = window or settings.ATELIER_DISCOVER_WINDOW
+    median = _median_rank_top()
+    rows: list[tuple] = []
+    if median is not None:
+        artists = _discover_artists()
+        depth = max(1, -(-2 * window // max(1, len(artists))))
+        rows = _discover_candidates(artists=artists, median=median, depth=depth)
     order = discover_order(
         [
             Candidate(pk=r[0], artist=r[1], task=r[2], style=r[3], rank=r[4])
             for r in rows
-        ]
+        ],
+        median=median,
     )
     positions = {work.pk: index for index, work in enumerate(order, start=1)}
-    Submission.objects.filter(discover_rank__isnull=False).exclude(
-        state=Submission.State.ACCEPTED
-    ).update(discover_rank=None)
-    _write_discover_ranks(
-        {
-            pk: positions.get(pk)
-            for pk, *_rest, current in rows
-            if positions.get(pk) != current
-        }
-    )
+    # Both through small partial indexes: the last layout's works, and
+    # works placed then that have left the gallery since.
+    placed = Submission.objects.filter(discover_rank__isnull=False)
+    stale = {
+        pk: None
+        for query in (
+            placed.filter(state=Submission.State.ACCEPTED),
+            placed.exclude(state=Submission.State.ACCEPTED),
+        )
+        for pk in query.values_list("pk", flat=True)
+        if pk not in positions
+    }
+    changes = {
+        pk: positions[pk] for pk, *_rest, current in rows if positions[pk] != current
+    }
+    _write_discover_ranks({**stale, **changes})
     return len(positions)
 
 

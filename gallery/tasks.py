@@ -1,4 +1,4 @@
-"""Celery tasks of the gallery: ranking upkeep (beat).
+"""Celery tasks of the gallery: ranking upkeep and page views (beat).
 
 Each imports its service inside its body (see docs/architecture.md).
 """
@@ -20,3 +20,11 @@ def refresh_gallery_layout_task() -> dict[str, float]:
     from gallery.services import refresh_gallery_layout
 
     return refresh_gallery_layout()
+
+
+@shared_task
+def fold_views_task() -> int:
+    """Add the page views counted in Redis to the works' counts and ranks."""
+    from gallery.services import fold_views
+
+    return fold_views()

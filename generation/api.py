@@ -19,7 +19,7 @@ from art_tasks import selectors as task_selectors
 from art_tasks.api import TaskOutput
 from art_tasks.errors import AlreadyPublished
 from art_tasks.models import License, SeedImage
-from core.api import FileUrlField
+from core.api import FileUrlField, cursor_page, paginated_response
 from core.errors import NotFound
 from generation import registry, selectors
 from generation.models import GenerationJob, GeneratorModel
@@ -27,7 +27,10 @@ from generation.services import publish_new_task
 
 
 class GeneratorListApi(APIView):
+    """The active generators, by name and version, in cursor pages."""
+
     permission_classes: list = []
+    pagination_class = cursor_page("name", "version", "id")
 
     class OutputSerializer(serializers.Serializer):
         name = serializers.CharField()
@@ -48,8 +51,10 @@ class GeneratorListApi(APIView):
 
     @extend_schema(summary="List generators", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(
-            self.OutputSerializer(selectors.active_generators(), many=True).data
+        return paginated_response(
+            self,
+            selectors.active_generators(),
+            lambda page: self.OutputSerializer(page, many=True).data,
         )
 
 
@@ -149,6 +154,8 @@ class TaskListApi(APIView):
     Publishing composes art_tasks and generation, so the collection lives here.
     """
 
+    pagination_class = cursor_page(*task_selectors.TASK_ORDER["new"])
+
     def get_permissions(self):  # noqa: ANN201
         return [IsAdminUser()] if self.request.method == "POST" else []
 
@@ -238,12 +245,18 @@ class TaskListApi(APIView):
     def get(self, request: Request) -> Response:
         query = self.ListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
+        sort = query.validated_data["sort"]
         tasks = task_selectors.task_list(
             tag=query.validated_data.get("tag") or None,
-            sort=query.validated_data["sort"],
+            sort=sort,
             viewer=request.user,
         )
-        return Response(TaskOutput(tasks, many=True, context={"request": request}).data)
+        return paginated_response(
+            self,
+            tasks,
+            lambda page: TaskOutput(page, many=True, context={"request": request}).data,
+            ordering=task_selectors.TASK_ORDER[sort],
+        )
 
     @extend_schema(
         summary="Create and publish a task",

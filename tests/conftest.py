@@ -47,6 +47,23 @@ def fresh_cache(settings, request):
     }
 
 
+@pytest.fixture(autouse=True)
+def view_counter(settings, request):
+    """Count each test's page views under Redis keys of its own."""
+    import uuid
+
+    settings.ATELIER_VIEWS_KEY = f"test-views:{uuid.uuid4().hex}"
+    yield settings.ATELIER_VIEWS_KEY
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        keys = list(client.scan_iter(match=f"{settings.ATELIER_VIEWS_KEY}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
 @pytest.fixture
 def make_png():
     return png_bytes

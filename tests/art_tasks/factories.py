@@ -15,6 +15,7 @@ from datetime import timedelta
 import factory
 
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone
 
 from art_tasks.models import Claim, CreationTask, SeedImage, Submission
@@ -74,6 +75,16 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     contributor = factory.SubFactory(UserFactory)
     claimed_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=2))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # noqa: ANN001, ANN206
+        """Write the claim; a submitted one counts on its task, as services do."""
+        claim = super()._create(model_class, *args, **kwargs)
+        if claim.state == Claim.State.SUBMITTED:
+            CreationTask.objects.filter(pk=claim.task_id).update(
+                submitted_count=F("submitted_count") + 1
+            )
+        return claim
 
 
 def bred_seed(*parents: SeedImage) -> SeedImage:

@@ -125,7 +125,7 @@ def test_the_api_extends_and_refuses_with_a_reason(open_task, artist):
     claim = claim_task(task=open_task, user=artist)
     client = APIClient()
     client.force_authenticate(artist)
-    before = client.get("/api/v1/claims/").json()[0]
+    before = client.get("/api/v1/claims/").json()["results"][0]
     assert before["extensions_left"] == 1
     assert before["extends_to"] is not None
     first = client.post(f"/api/v1/claims/{claim.pk}/extend/")
@@ -414,14 +414,14 @@ def test_the_api_keeps_a_late_upload_and_submits_the_draft(open_task, artist):
     body = late.json()
     assert body["code"] == "claim_ended_draft_kept"
     assert "kept as a draft until" in body["detail"]
-    drafts = client.get("/api/v1/drafts/").json()
+    drafts = client.get("/api/v1/drafts/").json()["results"]
     assert [d["id"] for d in drafts] == [body["draft"]]
     assert drafts[0]["title"] == "Dusk"
     done = client.post(f"/api/v1/drafts/{body['draft']}/submit/")
     assert done.status_code == 201
     assert done.json()["title"] == "Dusk"
     assert done.json()["statement"] == "Made at dusk."
-    assert client.get("/api/v1/drafts/").json() == []
+    assert client.get("/api/v1/drafts/").json()["results"] == []
 
 
 # The page at zero ------------------------------------------------------------------

@@ -157,3 +157,78 @@ def test_fifty_simultaneous_claimers_get_exactly_the_five_slots():
     refusals = [o for o in outcomes if o.startswith("refused")]
     assert len(refusals) == 45
     assert all("All 5 slots of this task are taken" in r for r in refusals)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_task_refuses_a_claim_while_another_transaction_holds_its_row():
+    """The refusal of a full task does not queue on the task's row lock.
+
+    A second connection locks the task row and keeps it until told to let
+    go; the claim over the API answers 409 while that lock is still held.
+    """
+    from django.db import transaction
+    from rest_framework.test import APIClient
+
+    task = OpenTaskFactory(slots=2)
+    for i in range(task.slots):
+        claim_task(task=task, user=UserFactory(username=f"holder{i}"))
+    locked, release, released = threading.Event(), threading.Event(), threading.Event()
+
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                CreationTask.objects.select_for_update().get(pk=task.pk)
+                locked.set()
+                release.wait(timeout=10)  # a blocked claim would wait this out
+        finally:
+            released.set()
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        client = APIClient()
+        client.force_authenticate(UserFactory(username="latecomer"))
+        response = client.post(f"/api/v1/tasks/{task.pk}/claim/")
+        assert not released.is_set(), "the refusal waited for the row lock"
+        assert response.status_code == 409
+        assert response.json()["code"] == "claim_limit_reached"
+    finally:
+        release.set()
+        holder.join()
+    assert Claim.objects.filter(task=task).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_storm_of_api_claims_on_a_partly_taken_task_fills_exactly_its_slots():
+    """Thirty people claim the last two of three slots at once over the API."""
+    from rest_framework.test import APIClient
+
+    task = OpenTaskFactory(slots=3)
+    claim_task(task=task, user=UserFactory(username="early"))
+    users = [UserFactory(username=f"api-storm{i}") for i in range(30)]
+    barrier = threading.Barrier(len(users))
+    codes: list[int] = []
+    lock = threading.Lock()
+
+    def claim(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        try:
+            barrier.wait()
+            code = client.post(f"/api/v1/tasks/{task.pk}/claim/").status_code
+        finally:
+            connection.close()
+        with lock:
+            codes.append(code)
+
+    threads = [threading.Thread(target=claim, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(codes) == [201] * 2 + [409] * 28
+    assert Claim.objects.filter(task=task).count() == 3
+    assert task.claims.holding().count() == 3

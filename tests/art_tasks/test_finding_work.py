@@ -217,8 +217,8 @@ def test_the_sort_links_keep_the_tag_and_mark_the_current_order(client, three_ta
 def test_the_api_sorts_the_same_way_and_refuses_an_unknown_order(three_tasks):
     api = APIClient()
 
-    closing = api.get("/api/v1/tasks/?sort=closing").json()
-    free = api.get("/api/v1/tasks/?sort=free").json()
+    closing = api.get("/api/v1/tasks/?sort=closing").json()["results"]
+    free = api.get("/api/v1/tasks/?sort=free").json()["results"]
     bad = api.get("/api/v1/tasks/?sort=cheapest")
 
     assert [t["title"] for t in closing] == ["Closing soon", "Old roomy", "Brand new"]
@@ -236,7 +236,7 @@ def test_the_api_says_free_slots_full_yours_and_the_next_free_slot(person):
     api = APIClient()
     api.force_authenticate(person)
 
-    rows = {t["title"]: t for t in api.get("/api/v1/tasks/").json()}
+    rows = {t["title"]: t for t in api.get("/api/v1/tasks/").json()["results"]}
 
     assert rows["Roomy"]["slots_free"] == 2
     assert rows["Roomy"]["full"] is False

@@ -56,7 +56,7 @@ def test_after_a_failure_the_artist_can_submit_again(open_task, artist, broken_w
     process_submission_task.run(work.pk)
     client = APIClient()
     client.force_authenticate(artist)
-    listed = client.get("/api/v1/claims/").json()
+    listed = client.get("/api/v1/claims/").json()["results"]
     assert [c["state"] for c in listed if c["seconds_left"] > 0] == ["active"]
     claim = Claim.objects.get(contributor=artist, state="active")
     upload = io.BytesIO(png_bytes((90, 70)))

@@ -77,3 +77,17 @@ def test_a_vote_from_the_page_records_score_and_comment(client, three, curators)
     assert "Your votes awaiting a decision" in page
     bad = client.post(f"/curate/{three[1].pk}/vote/", {"score": "9"}, follow=True)
     assert "A score is a whole number from 1 to 5." in bad.content.decode()
+
+
+def test_past_its_limit_the_queue_count_says_how_many_and_more(
+    client, three, curators, monkeypatch
+):
+    """A long queue is counted only to a limit: the page says "2+", not 3."""
+    from curation import selectors
+
+    client.force_login(curators[0])
+    assert "3 waiting for your vote" in client.get("/curate/").content.decode()
+    monkeypatch.setattr(selectors, "QUEUE_COUNT_LIMIT", 2)
+    page = client.get("/curate/").content.decode()
+    assert "2+ waiting for your vote" in page
+    assert "3 waiting" not in page

@@ -110,7 +110,7 @@ def test_drafts_are_for_staff_only(client, staff):
 
 def test_the_api_lists_collections_and_their_works(show, works):
     client = APIClient()
-    listed = client.get("/api/v1/collections/").json()
+    listed = client.get("/api/v1/collections/").json()["results"]
     assert [(c["slug"], c["work_count"]) for c in listed] == [("sea-and-sky", 3)]
     assert listed[0]["cover"].startswith("http://testserver/files/thumbs/")
     detail = client.get("/api/v1/collections/sea-and-sky/").json()
@@ -168,5 +168,5 @@ def test_a_hidden_cover_no_longer_shows_on_collection_pages_or_the_api(
     cover_url = works[0].thumbnail.url
     assert cover_url not in client.get("/collections/").content.decode()
     api = APIClient()
-    assert api.get("/api/v1/collections/").json()[0]["cover"] is None
+    assert api.get("/api/v1/collections/").json()["results"][0]["cover"] is None
     assert api.get("/api/v1/collections/sea-and-sky/").json()["cover"] is None

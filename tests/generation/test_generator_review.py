@@ -200,7 +200,7 @@ def test_the_api_refuses_an_unreviewed_version_with_the_reason(model, staff, cpp
     assert refused.json()["code"] == "generator_not_reviewed"
     assert refused.json()["detail"] == REFUSAL
     assert not CreationTask.objects.filter(title="API learned").exists()
-    listed = {g["name"]: g for g in api.get("/api/v1/generators/").json()}
+    listed = {g["name"]: g for g in api.get("/api/v1/generators/").json()["results"]}
     assert (listed["gallery"]["publishable"], listed["cppn"]["publishable"]) == (
         False,
         True,

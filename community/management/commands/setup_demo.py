@@ -25,6 +25,7 @@ from gallery.services import (
     add_to_collection,
     create_collection,
     decay_trending,
+    fold_views,
     like_work,
     record_view,
     refresh_gallery_layout,
@@ -249,5 +250,6 @@ class Command(BaseCommand):
                         by=users["staff"],
                         submission=accepted[title],
                     )
+        fold_views()  # with Redis, views wait for the fold
         decay_trending()
         refresh_gallery_layout()
