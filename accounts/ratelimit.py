@@ -12,7 +12,9 @@ last ``period`` seconds and up to one slice more) stay within the limit. So
 no stretch of ``period`` seconds ever lets more than the limit through,
 however the hits bunch up, and a steady stream gets at least 20/21 of it.
 Each hit is an atomic ``incr``; a hit over the limit is taken back, so
-refused requests do not extend the wait.
+refused requests do not extend the wait. On Redis a hit is one round trip
+(a small Lua script counts, reads the window and takes back a refused hit);
+any other cache does the same in a few calls of Django's cache API.
 
 `rate_limited` guards a page view; `accounts.throttling` reuses `hit` for
 DRF; the login page counts each attempt with `hit` before checking the
@@ -32,7 +34,8 @@ from functools import wraps
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -141,6 +144,40 @@ def _counts(window: _Window) -> list[int]:
     return [int(values.get(k) or 0) for k in window.keys]
 
 
+# KEYS: the window's slices, oldest first; ARGV: the limit, the keys' time to
+# live. Counts the hit in the newest slice, takes it back when the window is
+# over the limit, and returns every slice's count as seen by this hit.
+_HIT_SCRIPT = """
+local current = KEYS[#KEYS]
+local n = redis.call('INCR', current)
+if n == 1 then redis.call('EXPIRE', current, ARGV[2]) end
+local counts = redis.call('MGET', unpack(KEYS))
+local total = n
+for i = 1, #KEYS - 1 do
+  counts[i] = tonumber(counts[i]) or 0
+  total = total + counts[i]
+end
+counts[#KEYS] = n
+if total > tonumber(ARGV[1]) then redis.call('DECR', current) end
+return counts
+"""
+_script: list = []  # the registered script, once this process needs it
+
+
+def _redis_hit(window: _Window, rate: Rate) -> list[int] | None:
+    """The hit done in Redis in one round trip; None when the cache is not Redis."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return None
+    client = backend._cache.get_client(write=True)
+    if not _script:
+        _script.append(client.register_script(_HIT_SCRIPT))
+    script = _script[0]
+    keys = [backend.make_key(k) for k in window.keys]
+    counts = script(keys=keys, args=[rate.count, window.timeout], client=client)
+    return [int(c) for c in counts]
+
+
 def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
     """Count one hit of `key` in `scope`.
 
@@ -151,6 +188,12 @@ def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
     if rate is None:
         return None
     window = _window(scope, key, rate, time.time())
+    counts = _redis_hit(window, rate)
+    if counts is not None:
+        if sum(counts) <= rate.count:
+            return None
+        counts[-1] -= 1  # taken back by the script
+        return _wait(rate, counts, window)
     current_key = window.keys[-1]
     cache.add(current_key, 0, timeout=window.timeout)
     try:

@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.ratelimit import Rate, hit, peek
+from accounts.ratelimit import Rate, hit, peek, undo
 from tests.accounts.factories import CuratorFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -302,3 +302,29 @@ def test_successful_sign_ins_do_not_use_up_the_address(client, limits):
     for _ in range(5):
         assert login(client, "kai", "a-long-test-password").status_code == 302
         client.logout()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The Redis cache production uses, under keys of this test's own."""
+    assert os.environ.get("REDIS_URL"), "set REDIS_URL (make test does)"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+def test_on_redis_refused_hits_are_not_counted(redis_cache):
+    rate = Rate(3, 60)
+    results = [hit("redis-scope", "someone", rate=rate) for _ in range(5)]
+    assert results[:3] == [None, None, None]
+    assert all(wait is not None and wait >= 1 for wait in results[3:])
+    assert peek("redis-scope", "someone", rate=rate) is not None
+    undo("redis-scope", "someone", rate=rate)  # one counted hit taken back
+    assert peek("redis-scope", "someone", rate=rate) is None
+    assert hit("redis-scope", "someone", rate=rate) is None
+    assert hit("redis-scope", "someone", rate=rate) is not None
+    assert hit("redis-scope", "someone else", rate=rate) is None
