@@ -101,6 +101,11 @@ def request_key(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
+    return address_key(request)
+
+
+def address_key(request: HttpRequest) -> str:
+    """What an anonymous request counts against: its client's address."""
     return f"ip:{client_ip(request)}"
 
 
@@ -145,8 +150,9 @@ def _counts(window: _Window) -> list[int]:
 
 
 # KEYS: the window's slices, oldest first; ARGV: the limit, the keys' time to
-# live. Counts the hit in the newest slice, takes it back when the window is
-# over the limit, and returns every slice's count as seen by this hit.
+# live. Counts the hit in the newest slice; when that puts the window over the
+# limit, takes it back and returns every slice's count as this hit saw it
+# (else nothing, the usual case, which keeps the reply short).
 _HIT_SCRIPT = """
 local current = KEYS[#KEYS]
 local n = redis.call('INCR', current)
@@ -157,43 +163,49 @@ for i = 1, #KEYS - 1 do
   counts[i] = tonumber(counts[i]) or 0
   total = total + counts[i]
 end
-counts[#KEYS] = n
-if total > tonumber(ARGV[1]) then redis.call('DECR', current) end
+if total <= tonumber(ARGV[1]) then return {} end
+redis.call('DECR', current)
+counts[#KEYS] = n - 1
 return counts
 """
-_script: list = []  # the registered script, once this process needs it
+_HIT_SHA = hashlib.sha1(_HIT_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis's name
 
 
-def _redis_hit(window: _Window, rate: Rate) -> list[int] | None:
-    """The hit done in Redis in one round trip; None when the cache is not Redis."""
+def _redis() -> RedisCache | None:
     backend = caches[DEFAULT_CACHE_ALIAS]
-    if not isinstance(backend, RedisCache):
-        return None
-    client = backend._cache.get_client(write=True)
-    if not _script:
-        _script.append(client.register_script(_HIT_SCRIPT))
-    script = _script[0]
-    keys = [backend.make_key(k) for k in window.keys]
-    counts = script(keys=keys, args=[rate.count, window.timeout], client=client)
-    return [int(c) for c in counts]
+    return backend if isinstance(backend, RedisCache) else None
 
 
-def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
-    """Count one hit of `key` in `scope`.
+def _redis_hit(
+    backend: RedisCache, window: _Window, rate: Rate, read: list[str] = ()
+) -> tuple[list[int], list]:
+    """One hit and a read of `read` cache keys, in one Redis round trip.
 
-    Returns None when it is within the limit, else the seconds to wait (and
-    the hit is not counted).
+    Returns the window's counts when the hit was refused (else []) and the
+    raw values under `read`.
     """
-    rate = rate or rate_for(scope)
-    if rate is None:
-        return None
-    window = _window(scope, key, rate, time.time())
-    counts = _redis_hit(window, rate)
-    if counts is not None:
-        if sum(counts) <= rate.count:
-            return None
-        counts[-1] -= 1  # taken back by the script
-        return _wait(rate, counts, window)
+    from redis.exceptions import NoScriptError
+
+    client = backend._cache.get_client(write=True)
+    keys = [backend.make_key(k) for k in window.keys]
+    for attempt in (1, 2):
+        pipe = client.pipeline(transaction=False)
+        pipe.evalsha(_HIT_SHA, len(keys), *keys, rate.count, window.timeout)
+        if read:
+            pipe.mget([backend.make_key(k) for k in read])
+        try:
+            replies = pipe.execute()
+            break
+        except NoScriptError:  # a Redis that has not seen the script yet
+            if attempt == 2:
+                raise
+            client.script_load(_HIT_SCRIPT)
+    counts = [int(c) for c in replies[0]]
+    return counts, (replies[1] if read else [])
+
+
+def _cache_hit(window: _Window, rate: Rate) -> int | None:
+    """`hit` through Django's cache API (any backend), in a few calls."""
     current_key = window.keys[-1]
     cache.add(current_key, 0, timeout=window.timeout)
     try:
@@ -209,6 +221,38 @@ def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
         cache.decr(current_key)
     counts[-1] = current - 1
     return _wait(rate, counts, window)
+
+
+def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
+    """Count one hit of `key` in `scope`.
+
+    Returns None when it is within the limit, else the seconds to wait (and
+    the hit is not counted).
+    """
+    return hit_and_read(scope, key, [], rate=rate)[0]
+
+
+def hit_and_read(
+    scope: str, key: str, read: list[str], *, rate: Rate | None = None
+) -> tuple[int | None, dict]:
+    """`hit`, and the cache's values under the keys `read`, together.
+
+    On Redis both go in one round trip, so a view that answers from the
+    cache pays for its limit and its answer at once. Returns (what `hit`
+    returns, the values found, as `cache.get_many` gives them).
+    """
+    rate = rate or rate_for(scope)
+    backend = _redis()
+    if rate is None:
+        return None, (cache.get_many(read) if read else {})
+    window = _window(scope, key, rate, time.time())
+    if backend is None:
+        wait = _cache_hit(window, rate)
+        return wait, (cache.get_many(read) if read else {})
+    counts, raw = _redis_hit(backend, window, rate, read)
+    loads = backend._cache._serializer.loads
+    found = {k: loads(v) for k, v in zip(read, raw, strict=True) if v is not None}
+    return (_wait(rate, counts, window) if counts else None), found
 
 
 def peek(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
