@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.ratelimit import Rate, hit, peek, undo
+from accounts.ratelimit import Rate, hit, hit_and_read, peek, undo
 from tests.accounts.factories import CuratorFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -330,3 +330,16 @@ def test_on_redis_refused_hits_are_not_counted(redis_cache):
     assert hit("redis-scope", "someone", rate=rate) is None
     assert hit("redis-scope", "someone", rate=rate) is not None
     assert hit("redis-scope", "someone else", rate=rate) is None
+
+
+def test_on_redis_a_hit_reads_cache_values_in_the_same_call(redis_cache):
+    from django.core.cache import cache
+
+    cache.set("answer", {"page": [1, 2]}, 30)
+    rate = Rate(1, 60)
+    wait, found = hit_and_read("redis-read", "someone", ["answer", "absent"], rate=rate)
+    assert (wait, found) == (None, {"answer": {"page": [1, 2]}})
+    wait, found = hit_and_read("redis-read", "someone", ["answer"], rate=rate)
+    assert wait is not None
+    assert wait >= 1
+    assert found == {"answer": {"page": [1, 2]}}
