@@ -120,6 +120,8 @@ class _Window:
     elapsed: float  # fraction of the current slice already gone
     width: float  # seconds per slice
     timeout: int
+    base: str  # each key is f"{base}:{slice number}"
+    first: int  # the oldest slice's number
 
 
 def _window(scope: str, key: str, rate: Rate, now: float) -> _Window:
@@ -129,7 +131,8 @@ def _window(scope: str, key: str, rate: Rate, now: float) -> _Window:
     base = f"ratelimit:{scope}:{rate.seconds}:{digest}"
     keys = [f"{base}:{i}" for i in range(index - BUCKETS, index + 1)]
     elapsed = (now - index * width) / width
-    return _Window(keys, elapsed, width, math.ceil(rate.seconds + 2 * width))
+    timeout = math.ceil(rate.seconds + 2 * width)
+    return _Window(keys, elapsed, width, timeout, base, index - BUCKETS)
 
 
 def _wait(rate: Rate, counts: list[int], window: _Window) -> int:
@@ -149,24 +152,39 @@ def _counts(window: _Window) -> list[int]:
     return [int(values.get(k) or 0) for k in window.keys]
 
 
-# KEYS: the window's slices, oldest first; ARGV: the limit, the keys' time to
-# live. Counts the hit in the newest slice; when that puts the window over the
-# limit, takes it back and returns every slice's count as this hit saw it
-# (else nothing, the usual case, which keeps the reply short).
+# KEYS: the keys to read; ARGV: the slices' key prefix (the cache's own key
+# of "{base}:"), the oldest slice's number, the number of slices, the limit and
+# the slices' time to live. The script names the slices itself, which keeps the
+# request small (the cache is one Redis, never a cluster, so any key may be
+# touched). Counts the hit in the newest slice; when that puts the window over
+# the limit, takes it back. The reply: every slice's count as this hit saw it
+# when it was refused (else an empty list, the usual case, which keeps the
+# reply short), then the values under the keys to read.
 _HIT_SCRIPT = """
-local current = KEYS[#KEYS]
+local first, slices = tonumber(ARGV[2]), tonumber(ARGV[3])
+local names = {}
+for i = 1, slices do names[i] = ARGV[1] .. (first + i - 1) end
+local current = names[slices]
 local n = redis.call('INCR', current)
-if n == 1 then redis.call('EXPIRE', current, ARGV[2]) end
-local counts = redis.call('MGET', unpack(KEYS))
+if n == 1 then redis.call('EXPIRE', current, ARGV[5]) end
+local values = redis.call('MGET', unpack(names))
 local total = n
-for i = 1, #KEYS - 1 do
-  counts[i] = tonumber(counts[i]) or 0
+local counts = {}
+for i = 1, slices - 1 do
+  counts[i] = tonumber(values[i]) or 0
   total = total + counts[i]
 end
-if total <= tonumber(ARGV[1]) then return {} end
-redis.call('DECR', current)
-counts[#KEYS] = n - 1
-return counts
+local reply = {{}}
+if total > tonumber(ARGV[4]) then
+  redis.call('DECR', current)
+  counts[slices] = n - 1
+  reply[1] = counts
+end
+if #KEYS > 0 then
+  local found = redis.call('MGET', unpack(KEYS))
+  for i = 1, #KEYS do reply[i + 1] = found[i] end
+end
+return reply
 """
 _HIT_SHA = hashlib.sha1(_HIT_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis's name
 
@@ -176,32 +194,39 @@ def _redis() -> RedisCache | None:
     return backend if isinstance(backend, RedisCache) else None
 
 
+def _slice_prefix(backend: RedisCache, window: _Window) -> str | None:
+    """The cache's key of "{base}:", when its keys of slices just append."""
+    oldest = backend.make_key(window.keys[0])
+    prefix = oldest[: -len(str(window.first))]
+    if backend.make_key(window.keys[-1]) != f"{prefix}{window.first + BUCKETS}":
+        return None  # a KEY_FUNCTION of another shape: no shortcut
+    return prefix
+
+
 def _redis_hit(
     backend: RedisCache, window: _Window, rate: Rate, read: list[str] = ()
-) -> tuple[list[int], list]:
-    """One hit and a read of `read` cache keys, in one Redis round trip.
+) -> tuple[list[int], list] | None:
+    """One hit and a read of `read` cache keys, in one Redis call.
 
     Returns the window's counts when the hit was refused (else []) and the
-    raw values under `read`.
+    raw values under `read` (None where there is none); None when the
+    cache's keys cannot be named by the script.
     """
     from redis.exceptions import NoScriptError
 
+    prefix = _slice_prefix(backend, window)
+    if prefix is None:
+        return None
     client = backend._cache.get_client(write=True)
-    keys = [backend.make_key(k) for k in window.keys]
-    for attempt in (1, 2):
-        pipe = client.pipeline(transaction=False)
-        pipe.evalsha(_HIT_SHA, len(keys), *keys, rate.count, window.timeout)
-        if read:
-            pipe.mget([backend.make_key(k) for k in read])
-        try:
-            replies = pipe.execute()
-            break
-        except NoScriptError:  # a Redis that has not seen the script yet
-            if attempt == 2:
-                raise
-            client.script_load(_HIT_SCRIPT)
-    counts = [int(c) for c in replies[0]]
-    return counts, (replies[1] if read else [])
+    keys = [backend.make_key(k) for k in read]
+    args = (prefix, window.first, len(window.keys), rate.count, window.timeout)
+    try:
+        reply = client.evalsha(_HIT_SHA, len(keys), *keys, *args)
+    except NoScriptError:  # a Redis that has not seen the script yet
+        reply = client.eval(_HIT_SCRIPT, len(keys), *keys, *args)
+    counts = [int(c) for c in reply[0]]
+    values = reply[1:]
+    return counts, values + [None] * (len(read) - len(values))
 
 
 def _cache_hit(window: _Window, rate: Rate) -> int | None:
@@ -246,10 +271,11 @@ def hit_and_read(
     if rate is None:
         return None, (cache.get_many(read) if read else {})
     window = _window(scope, key, rate, time.time())
-    if backend is None:
+    done = _redis_hit(backend, window, rate, read) if backend is not None else None
+    if done is None:
         wait = _cache_hit(window, rate)
         return wait, (cache.get_many(read) if read else {})
-    counts, raw = _redis_hit(backend, window, rate, read)
+    counts, raw = done
     loads = backend._cache._serializer.loads
     found = {k: loads(v) for k, v in zip(read, raw, strict=True) if v is not None}
     return (_wait(rate, counts, window) if counts else None), found
