@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -184,6 +186,17 @@ class CardFormatter:
 
 
 SHARED_CACHE_CONTROL = f"public, max-age={API_PAGE_TTL}"
+BODY_KEY = "gallery:api-body:{}"  # a shared page's JSON, by its ETag
+_BODIES: dict[str, bytes] = {}  # this process's copies, by ETag
+_MAX_BODIES = 64
+
+
+def _keep(etag: str, body: bytes) -> None:
+    if len(_BODIES) >= _MAX_BODIES:
+        _BODIES.clear()
+    _BODIES[etag] = body
+
+
 SHARED_VARY = ("Accept", "Cookie", "Authorization")
 
 
@@ -253,8 +266,7 @@ class GalleryListApi(APIView):
             waits.append(wait)
             return found
 
-        name = self._shared_name(request) + ":etag-json"
-        entry = cached(name, API_PAGE_TTL, lambda: self._render(request), read=read)
+        entry = self._shared_entry(request, read=read)
         if waits[0] is not None:
             return None
         response = _shared_response(request, entry)
@@ -262,14 +274,38 @@ class GalleryListApi(APIView):
         patch_vary_headers(response, ("Accept",))  # as DRF's own answer says
         return response
 
+    def _shared_entry(
+        self, request: HttpRequest, read: Callable[[list[str]], dict] | None = None
+    ) -> tuple[str, bytes]:
+        """The shared page's (ETag, JSON).
+
+        The cache keeps the page's ETag under its URL (in the generation)
+        and the JSON under its ETag; each process keeps the JSON of the
+        ETags it has seen, so a page it already holds costs a short read.
+        """
+        name = self._shared_name(request) + ":etag"
+        etag = cached(name, API_PAGE_TTL, lambda: self._render(request), read=read)
+        body = _BODIES.get(etag)
+        if body is None:
+            body = cache.get(BODY_KEY.format(etag))
+            if body is None:  # evicted before its ETag: render it again
+                etag = self._render(request)
+                body = _BODIES[etag]
+            _keep(etag, body)
+        return etag, body
+
     @staticmethod
     def _shared_name(request: HttpRequest) -> str:
         url = request.build_absolute_uri()
         return "api-page:" + hashlib.sha256(url.encode()).hexdigest()
 
-    def _render(self, request: HttpRequest) -> tuple[str, bytes]:
+    def _render(self, request: HttpRequest) -> str:
+        """Render the page, keep its JSON under its ETag, return the ETag."""
         body = JSONRenderer().render(self.page(request))
-        return f'"{hashlib.sha256(body).hexdigest()[:32]}"', body
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        cache.set(BODY_KEY.format(etag), body, 2 * API_PAGE_TTL)
+        _keep(etag, body)
+        return etag
 
     @extend_schema(
         summary="Browse the gallery",
@@ -294,8 +330,7 @@ class GalleryListApi(APIView):
         if request.accepted_renderer.format != "json":  # the browsable API
             return Response(cached(name, API_PAGE_TTL, lambda: self.page(request)))
         # The JSON itself is shared, rendered once.
-        entry = cached(name + ":etag-json", API_PAGE_TTL, lambda: self._render(request))
-        return _shared_response(request, entry)
+        return _shared_response(request, self._shared_entry(request))
 
     def page(self, request: HttpRequest | Request) -> dict:
         params = request.GET
