@@ -250,10 +250,23 @@ class GalleryListApi(APIView):
 
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object):  # noqa: ANN201
         if _surely_anonymous_json(request):
-            response = self.shared_page(request)
+            try:
+                response = self.shared_page(request)
+            except Exception as exc:  # noqa: BLE001 - answered as DRF answers it
+                return self._answer_error(request, exc, args, kwargs)
             if response is not None:
                 return response
         return super().dispatch(request, *args, **kwargs)
+
+    def _answer_error(
+        self, request: HttpRequest, exc: Exception, args: tuple, kwargs: dict
+    ) -> HttpResponse:
+        """An error of the early answer (a damaged cursor, say), as DRF's 4xx."""
+        self.args, self.kwargs = args, kwargs
+        self.request = self.initialize_request(request, *args, **kwargs)
+        self.headers = self.default_response_headers
+        response = self.handle_exception(exc)
+        return self.finalize_response(self.request, response, *args, **kwargs)
 
     def shared_page(self, request: HttpRequest) -> HttpResponse | None:
         """The anonymous JSON page; None when over the limit (DRF says so)."""

@@ -139,3 +139,11 @@ def test_every_anonymous_route_gives_the_same_json(any_cache, accepted_work):
     browsable = APIClient().get(URL, HTTP_ACCEPT="text/html")
     assert browsable.status_code == 200
     assert browsable["Content-Type"].startswith("text/html")
+
+
+def test_bad_input_on_the_anonymous_path_is_a_clear_400(any_cache, accepted_work):
+    accepted_work("one")
+    response = APIClient().get(URL + "?cursor=not-a-cursor")
+    assert response.status_code == 400
+    assert "start from the first page" in response.json()["detail"]
+    assert "public" not in response.get("Cache-Control", "")
