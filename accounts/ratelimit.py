@@ -12,7 +12,9 @@ last ``period`` seconds and up to one slice more) stay within the limit. So
 no stretch of ``period`` seconds ever lets more than the limit through,
 however the hits bunch up, and a steady stream gets at least 20/21 of it.
 Each hit is an atomic ``incr``; a hit over the limit is taken back, so
-refused requests do not extend the wait.
+refused requests do not extend the wait. On Redis a hit is one round trip
+(a small Lua script counts, reads the window and takes back a refused hit);
+any other cache does the same in a few calls of Django's cache API.
 
 `rate_limited` guards a page view; `accounts.throttling` reuses `hit` for
 DRF; the login page counts each attempt with `hit` before checking the
@@ -32,7 +34,8 @@ from functools import wraps
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -98,6 +101,11 @@ def request_key(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
+    return address_key(request)
+
+
+def address_key(request: HttpRequest) -> str:
+    """What an anonymous request counts against: its client's address."""
     return f"ip:{client_ip(request)}"
 
 
@@ -112,6 +120,8 @@ class _Window:
     elapsed: float  # fraction of the current slice already gone
     width: float  # seconds per slice
     timeout: int
+    base: str  # each key is f"{base}:{slice number}"
+    first: int  # the oldest slice's number
 
 
 def _window(scope: str, key: str, rate: Rate, now: float) -> _Window:
@@ -121,7 +131,8 @@ def _window(scope: str, key: str, rate: Rate, now: float) -> _Window:
     base = f"ratelimit:{scope}:{rate.seconds}:{digest}"
     keys = [f"{base}:{i}" for i in range(index - BUCKETS, index + 1)]
     elapsed = (now - index * width) / width
-    return _Window(keys, elapsed, width, math.ceil(rate.seconds + 2 * width))
+    timeout = math.ceil(rate.seconds + 2 * width)
+    return _Window(keys, elapsed, width, timeout, base, index - BUCKETS)
 
 
 def _wait(rate: Rate, counts: list[int], window: _Window) -> int:
@@ -141,16 +152,85 @@ def _counts(window: _Window) -> list[int]:
     return [int(values.get(k) or 0) for k in window.keys]
 
 
-def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
-    """Count one hit of `key` in `scope`.
+# KEYS: the keys to read; ARGV: the slices' key prefix (the cache's own key
+# of "{base}:"), the oldest slice's number, the number of slices, the limit and
+# the slices' time to live. The script names the slices itself, which keeps the
+# request small (the cache is one Redis, never a cluster, so any key may be
+# touched). Counts the hit in the newest slice; when that puts the window over
+# the limit, takes it back. The reply: every slice's count as this hit saw it
+# when it was refused (else an empty list, the usual case, which keeps the
+# reply short), then the values under the keys to read.
+_HIT_SCRIPT = """
+local first, slices = tonumber(ARGV[2]), tonumber(ARGV[3])
+local names = {}
+for i = 1, slices do names[i] = ARGV[1] .. (first + i - 1) end
+local current = names[slices]
+local n = redis.call('INCR', current)
+if n == 1 then redis.call('EXPIRE', current, ARGV[5]) end
+local values = redis.call('MGET', unpack(names))
+local total = n
+local counts = {}
+for i = 1, slices - 1 do
+  counts[i] = tonumber(values[i]) or 0
+  total = total + counts[i]
+end
+local reply = {{}}
+if total > tonumber(ARGV[4]) then
+  redis.call('DECR', current)
+  counts[slices] = n - 1
+  reply[1] = counts
+end
+if #KEYS > 0 then
+  local found = redis.call('MGET', unpack(KEYS))
+  for i = 1, #KEYS do reply[i + 1] = found[i] end
+end
+return reply
+"""
+_HIT_SHA = hashlib.sha1(_HIT_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis's name
 
-    Returns None when it is within the limit, else the seconds to wait (and
-    the hit is not counted).
+
+def _redis() -> RedisCache | None:
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    return backend if isinstance(backend, RedisCache) else None
+
+
+def _slice_prefix(backend: RedisCache, window: _Window) -> str | None:
+    """The cache's key of "{base}:", when its keys of slices just append."""
+    oldest = backend.make_key(window.keys[0])
+    prefix = oldest[: -len(str(window.first))]
+    if backend.make_key(window.keys[-1]) != f"{prefix}{window.first + BUCKETS}":
+        return None  # a KEY_FUNCTION of another shape: no shortcut
+    return prefix
+
+
+def _redis_hit(
+    backend: RedisCache, window: _Window, rate: Rate, read: list[str] = ()
+) -> tuple[list[int], list] | None:
+    """One hit and a read of `read` cache keys, in one Redis call.
+
+    Returns the window's counts when the hit was refused (else []) and the
+    raw values under `read` (None where there is none); None when the
+    cache's keys cannot be named by the script.
     """
-    rate = rate or rate_for(scope)
-    if rate is None:
+    from redis.exceptions import NoScriptError
+
+    prefix = _slice_prefix(backend, window)
+    if prefix is None:
         return None
-    window = _window(scope, key, rate, time.time())
+    client = backend._cache.get_client(write=True)
+    keys = [backend.make_key(k) for k in read]
+    args = (prefix, window.first, len(window.keys), rate.count, window.timeout)
+    try:
+        reply = client.evalsha(_HIT_SHA, len(keys), *keys, *args)
+    except NoScriptError:  # a Redis that has not seen the script yet
+        reply = client.eval(_HIT_SCRIPT, len(keys), *keys, *args)
+    counts = [int(c) for c in reply[0]]
+    values = reply[1:]
+    return counts, values + [None] * (len(read) - len(values))
+
+
+def _cache_hit(window: _Window, rate: Rate) -> int | None:
+    """`hit` through Django's cache API (any backend), in a few calls."""
     current_key = window.keys[-1]
     cache.add(current_key, 0, timeout=window.timeout)
     try:
@@ -166,6 +246,39 @@ def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
         cache.decr(current_key)
     counts[-1] = current - 1
     return _wait(rate, counts, window)
+
+
+def hit(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
+    """Count one hit of `key` in `scope`.
+
+    Returns None when it is within the limit, else the seconds to wait (and
+    the hit is not counted).
+    """
+    return hit_and_read(scope, key, [], rate=rate)[0]
+
+
+def hit_and_read(
+    scope: str, key: str, read: list[str], *, rate: Rate | None = None
+) -> tuple[int | None, dict]:
+    """`hit`, and the cache's values under the keys `read`, together.
+
+    On Redis both go in one round trip, so a view that answers from the
+    cache pays for its limit and its answer at once. Returns (what `hit`
+    returns, the values found, as `cache.get_many` gives them).
+    """
+    rate = rate or rate_for(scope)
+    backend = _redis()
+    if rate is None:
+        return None, (cache.get_many(read) if read else {})
+    window = _window(scope, key, rate, time.time())
+    done = _redis_hit(backend, window, rate, read) if backend is not None else None
+    if done is None:
+        wait = _cache_hit(window, rate)
+        return wait, (cache.get_many(read) if read else {})
+    counts, raw = done
+    loads = backend._cache._serializer.loads
+    found = {k: loads(v) for k, v in zip(read, raw, strict=True) if v is not None}
+    return (_wait(rate, counts, window) if counts else None), found
 
 
 def peek(scope: str, key: str, *, rate: Rate | None = None) -> int | None:

@@ -292,7 +292,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 if env("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its Redis clients (core/cache.py).
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "atelier",
         },

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import urljoin
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.encoding import filepath_to_uri
 from django.utils.functional import LazyObject, empty
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from accounts import ratelimit
 from art_tasks.api import SubmissionOutput
 from art_tasks.colours import FAMILIES
 from art_tasks.models import License, Submission
@@ -179,16 +185,140 @@ class CardFormatter:
         return bool(self.request.user.is_curator)
 
 
+SHARED_CACHE_CONTROL = f"public, max-age={API_PAGE_TTL}"
+BODY_KEY = "gallery:api-body:{}"  # a shared page's JSON, by its ETag
+_BODIES: dict[str, bytes] = {}  # this process's copies, by ETag
+_MAX_BODIES = 64
+
+
+def _keep(etag: str, body: bytes) -> None:
+    if len(_BODIES) >= _MAX_BODIES:
+        _BODIES.clear()
+    _BODIES[etag] = body
+
+
+SHARED_VARY = ("Accept", "Cookie", "Authorization")
+
+
+def _surely_anonymous_json(request: HttpRequest) -> bool:
+    """A read no authentication would sign in, answered by the JSON renderer.
+
+    Without a session cookie or an Authorization header neither of the
+    API's authentications can find a user (nor has DRF's test client forced
+    one); an Accept header of nothing, ``*/*`` or JSON (and no ``?format=``)
+    picks the JSON renderer.
+    """
+    meta = request.META
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in meta:
+        return False
+    if getattr(request, "_force_auth_user", None) or getattr(
+        request, "_force_auth_token", None
+    ):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "format" in request.GET:
+        return False
+    accept = meta.get("HTTP_ACCEPT", "")
+    return accept in ("", "*/*") or accept.startswith("application/json")
+
+
+def _shared_response(request: HttpRequest, entry: tuple[str, bytes]) -> HttpResponse:
+    """The shared JSON page, or 304 when the client already holds it."""
+    etag, body = entry
+    response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = SHARED_CACHE_CONTROL
+    patch_vary_headers(response, SHARED_VARY)
+    return get_conditional_response(request, etag=etag, response=response)
+
+
 class GalleryListApi(APIView):
     """Accepted work in one of five orders, filtered, one cursor page at a time.
 
     A signed-out visitor's page is the same for everyone who asks for the
     same URL, so it is kept in the shared cache for `API_PAGE_TTL` seconds
-    (and dropped at once when a work enters or leaves the gallery); a
-    signed-in viewer's page says which works they like and is never shared.
+    (and dropped at once when a work enters or leaves the gallery), with an
+    ETag, and sent as ``Cache-Control: public`` so proxies may share it too;
+    a signed-in viewer's page says which works they like and is never shared.
+
+    A read that is surely anonymous and wants JSON is answered before DRF's
+    request handling: the anonymous limit is counted and the page read from
+    the cache in one round trip (`ratelimit.hit_and_read`). Anything else,
+    and a request over the limit, takes DRF's path.
     """
 
     permission_classes: list = []
+
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object):  # noqa: ANN201
+        if _surely_anonymous_json(request):
+            try:
+                response = self.shared_page(request)
+            except Exception as exc:  # noqa: BLE001 - answered as DRF answers it
+                return self._answer_error(request, exc, args, kwargs)
+            if response is not None:
+                return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def _answer_error(
+        self, request: HttpRequest, exc: Exception, args: tuple, kwargs: dict
+    ) -> HttpResponse:
+        """An error of the early answer (a damaged cursor, say), as DRF's 4xx."""
+        self.args, self.kwargs = args, kwargs
+        self.request = self.initialize_request(request, *args, **kwargs)
+        self.headers = self.default_response_headers
+        response = self.handle_exception(exc)
+        return self.finalize_response(self.request, response, *args, **kwargs)
+
+    def shared_page(self, request: HttpRequest) -> HttpResponse | None:
+        """The anonymous JSON page; None when over the limit (DRF says so)."""
+        waits = []
+
+        def read(keys: list[str]) -> dict:
+            wait, found = ratelimit.hit_and_read(
+                "anon", ratelimit.address_key(request), keys
+            )
+            waits.append(wait)
+            return found
+
+        entry = self._shared_entry(request, read=read)
+        if waits[0] is not None:
+            return None
+        response = _shared_response(request, entry)
+        response["Allow"] = ", ".join(self.allowed_methods)
+        patch_vary_headers(response, ("Accept",))  # as DRF's own answer says
+        return response
+
+    def _shared_entry(
+        self, request: HttpRequest, read: Callable[[list[str]], dict] | None = None
+    ) -> tuple[str, bytes]:
+        """The shared page's (ETag, JSON).
+
+        The cache keeps the page's ETag under its URL (in the generation)
+        and the JSON under its ETag; each process keeps the JSON of the
+        ETags it has seen, so a page it already holds costs a short read.
+        """
+        name = self._shared_name(request) + ":etag"
+        etag = cached(name, API_PAGE_TTL, lambda: self._render(request), read=read)
+        body = _BODIES.get(etag)
+        if body is None:
+            body = cache.get(BODY_KEY.format(etag))
+            if body is None:  # evicted before its ETag: render it again
+                etag = self._render(request)
+                body = _BODIES[etag]
+            _keep(etag, body)
+        return etag, body
+
+    @staticmethod
+    def _shared_name(request: HttpRequest) -> str:
+        url = request.build_absolute_uri()
+        return "api-page:" + hashlib.sha256(url.encode()).hexdigest()
+
+    def _render(self, request: HttpRequest) -> str:
+        """Render the page, keep its JSON under its ETag, return the ETag."""
+        body = JSONRenderer().render(self.page(request))
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        cache.set(BODY_KEY.format(etag), body, 2 * API_PAGE_TTL)
+        _keep(etag, body)
+        return etag
 
     @extend_schema(
         summary="Browse the gallery",
@@ -214,19 +344,14 @@ class GalleryListApi(APIView):
     def get(self, request: Request) -> Response:
         if request.user.is_authenticated:
             return Response(self.page(request))
-        url = request.build_absolute_uri()
-        name = "api-page:" + hashlib.sha256(url.encode()).hexdigest()
+        name = self._shared_name(request)
         if request.accepted_renderer.format != "json":  # the browsable API
             return Response(cached(name, API_PAGE_TTL, lambda: self.page(request)))
         # The JSON itself is shared, rendered once.
-        renderer = request.accepted_renderer
-        body = cached(
-            name + ":json", API_PAGE_TTL, lambda: renderer.render(self.page(request))
-        )
-        return HttpResponse(body, content_type=renderer.media_type)
+        return _shared_response(request, self._shared_entry(request))
 
-    def page(self, request: Request) -> dict:
-        params = request.query_params
+    def page(self, request: HttpRequest | Request) -> dict:
+        params = request.GET
         size = params.get("page_size", "")
         page = selectors.gallery_rows(
             query=selectors.GalleryQuery.from_params(params),

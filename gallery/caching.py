@@ -46,16 +46,23 @@ def bump_generation() -> None:
 _last_seen = {"generation": 1}  # this process's guess, saves a round trip
 
 
-def cached(name: str, ttl: int, build: Callable[[], Any]) -> Any:
+def cached(
+    name: str,
+    ttl: int,
+    build: Callable[[], Any],
+    *,
+    read: Callable[[list[str]], dict] | None = None,
+) -> Any:
     """Return `build()`, kept `ttl` seconds under `name` in this generation.
 
     The generation and the value under the last generation this process
-    saw are read together (one round trip); only when the generation has
-    moved on is the value read again.
+    saw are read together (one round trip, by `read` when given: it takes
+    the keys and returns what `cache.get_many` would); only when the
+    generation has moved on is the value read again.
     """
     guess = _last_seen["generation"]
     guessed_key = f"gallery:{guess}:{name}"
-    found = cache.get_many([GENERATION_KEY, guessed_key])
+    found = (read or cache.get_many)([GENERATION_KEY, guessed_key])
     current = found.get(GENERATION_KEY)
     if current is None:
         current = generation()

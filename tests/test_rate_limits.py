@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.ratelimit import Rate, hit, peek
+from accounts.ratelimit import Rate, hit, hit_and_read, peek, undo
 from tests.accounts.factories import CuratorFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,18 +259,20 @@ def test_with_redis_url_the_cache_is_redis():
     assert redis_url, "set REDIS_URL (make test does)"
     env = {**os.environ, "REDIS_URL": redis_url}
     code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND'])"
+        "import django; django.setup(); from django.core.cache import caches; "
+        "from django.core.cache.backends.redis import RedisCache; "
+        "backend = caches['default']; "
+        "print('redis' if isinstance(backend, RedisCache) else type(backend).__name__)"
     )
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
     )
-    assert out.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert out.stdout.strip() == "redis"
     env.pop("REDIS_URL")
     out = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
     )
-    assert out.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    assert out.stdout.strip() == "LocMemCache"
 
 
 def test_two_processes_share_one_count_through_redis():
@@ -302,3 +304,42 @@ def test_successful_sign_ins_do_not_use_up_the_address(client, limits):
     for _ in range(5):
         assert login(client, "kai", "a-long-test-password").status_code == 302
         client.logout()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The Redis cache production uses, under keys of this test's own."""
+    assert os.environ.get("REDIS_URL"), "set REDIS_URL (make test does)"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+def test_on_redis_refused_hits_are_not_counted(redis_cache):
+    rate = Rate(3, 60)
+    results = [hit("redis-scope", "someone", rate=rate) for _ in range(5)]
+    assert results[:3] == [None, None, None]
+    assert all(wait is not None and wait >= 1 for wait in results[3:])
+    assert peek("redis-scope", "someone", rate=rate) is not None
+    undo("redis-scope", "someone", rate=rate)  # one counted hit taken back
+    assert peek("redis-scope", "someone", rate=rate) is None
+    assert hit("redis-scope", "someone", rate=rate) is None
+    assert hit("redis-scope", "someone", rate=rate) is not None
+    assert hit("redis-scope", "someone else", rate=rate) is None
+
+
+def test_on_redis_a_hit_reads_cache_values_in_the_same_call(redis_cache):
+    from django.core.cache import cache
+
+    cache.set("answer", {"page": [1, 2]}, 30)
+    rate = Rate(1, 60)
+    wait, found = hit_and_read("redis-read", "someone", ["answer", "absent"], rate=rate)
+    assert (wait, found) == (None, {"answer": {"page": [1, 2]}})
+    wait, found = hit_and_read("redis-read", "someone", ["answer"], rate=rate)
+    assert wait is not None
+    assert wait >= 1
+    assert found == {"answer": {"page": [1, 2]}}
