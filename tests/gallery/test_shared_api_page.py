@@ -27,6 +27,7 @@ def any_cache(request, settings):
     if request.param == "redis":
         assert os.environ.get("REDIS_URL"), "set REDIS_URL (make test does)"
         settings.CACHES = {
+            **settings.CACHES,
             "default": {
                 "BACKEND": "core.cache.RedisCache",
                 "LOCATION": os.environ["REDIS_URL"],
