@@ -114,10 +114,21 @@ def _after(queryset: QuerySet, ordering: tuple[str, ...], values: list[Any]) -> 
     """Return the condition "strictly after `values` in `ordering`".
 
     When every field runs the same way (all the gallery's orders do), this
-    is one row-value comparison, ``(rank_top, id) < (x, y)``, which
+    is a row-value comparison, ``(rank_top, id) <= (x, y)``, which
     PostgreSQL answers by starting a composite index's range scan at the
-    cursor: a deep page costs what the first one does. Mixed directions
-    fall back to the expanded form ``a < x OR (a = x AND b < y)``.
+    cursor: a deep page costs what the first one does. The cursor's own
+    row is then left out with ``(rank_top, id) <> (x, y)``, so the pair
+    means exactly "strictly after".
+
+    Why not the strict ``<`` alone: the planner estimates a row comparison
+    from its first column only, here ``rank_top < x``. Deep in a run of
+    equal values (the many works whose trending score has decayed to 0,
+    ordered by id) that reads as "no rows left", and with a filter the
+    planner then picks a plan that fetches the whole tail and sorts it, a
+    page costing several times the first. ``<=`` counts the run of equal
+    values too, an estimate of the right size, so a deep page keeps the
+    first page's plan. Mixed directions fall back to the expanded form
+    ``a < x OR (a = x AND b < y)``.
     """
     directions = {name.startswith("-") for name in ordering}
     if len(directions) == 1:
@@ -129,10 +140,12 @@ def _after(queryset: QuerySet, ordering: tuple[str, ...], values: list[Any]) -> 
             for name in ordering
         )
         marks = ", ".join(["%s"] * len(values))
-        op = "<" if directions == {True} else ">"
+        op = "<=" if directions == {True} else ">="
         # Column names come from the model, quoted; the values are parameters.
         return RawSQL(  # noqa: S611
-            f"({columns}) {op} ({marks})", tuple(values), output_field=BooleanField()
+            f"({columns}) {op} ({marks}) AND ({columns}) <> ({marks})",
+            (*values, *values),
+            output_field=BooleanField(),
         )
     condition = Q()
     equal_so_far = Q()

@@ -59,3 +59,51 @@ def test_gallery_entries_carry_license_attribution_and_images(accepted):
     assert "by G0" in entry["attribution"]
     assert entry["web"].startswith("http://testserver/files/web/")
     assert entry["score"] == pytest.approx(5.0)
+
+
+def test_tag_filtered_trending_pages_follow_the_full_order_through_ties(
+    accepted_work, staff
+):
+    """Most works' trending score has decayed to 0: pages walk that run of
+    equal scores by id, with no work repeated or skipped."""
+    from art_tasks.models import Submission, Tag
+    from gallery.selectors import GalleryQuery, gallery_page
+
+    harbour = Tag.objects.create(name="harbour")
+    tagged = [OpenTaskFactory(created_by=staff, slots=20) for _ in range(2)]
+    for task in tagged:
+        task.tags.add(harbour)
+    other = OpenTaskFactory(created_by=staff, slots=20)
+    works = [
+        accepted_work(f"t{i}", task=(tagged[0], tagged[1], other)[i % 3])
+        for i in range(12)
+    ]
+    scores = [0.0] * 12
+    scores[1], scores[4], scores[9] = 2.5, 7.0, 2.5  # the rest have faded
+    for work, score in zip(works, scores, strict=True):
+        Submission.objects.filter(pk=work.pk).update(trend_score=score)
+    expected = [
+        w.title
+        for w, s in sorted(
+            zip(works, scores, strict=True), key=lambda p: (-p[1], -p[0].pk)
+        )
+        if w.task_id != other.pk
+    ]
+    assert len(expected) == 8
+
+    client = APIClient()
+    url, walked = "/api/v1/gallery/?order=trending&tag=harbour&page_size=3", []
+    while url:
+        page = client.get(url).json()
+        walked += [w["title"] for w in page["results"]]
+        url = page["next"]
+    assert walked == expected
+
+    query = GalleryQuery.from_params({"order": "trending", "tag": "harbour"})
+    cursor, cards = None, []
+    while True:
+        page = gallery_page(query=query, cursor=cursor, size=2, cards_only=True)
+        cards += [w.title for w in page.items]
+        if not (cursor := page.next_cursor):
+            break
+    assert cards == expected
