@@ -3,7 +3,8 @@
 Roles come from the account itself: `is_staff` for staff, membership of the
 curators group (`settings.ATELIER_CURATORS_GROUP`) for curators. Moderators
 are curators and staff. The checks read prefetched groups when a list has
-them, so they cost no query per row.
+them, so they cost no query per row; on one account the first check reads
+its groups and later ones reuse them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 
 from core.errors import NotAllowed
 
@@ -29,6 +31,9 @@ def is_curator(user: Any) -> bool:
     if not is_signed_in(user):
         return False
     name = settings.ATELIER_CURATORS_GROUP
+    if "groups" not in getattr(user, "_prefetched_objects_cache", {}):
+        # Read the groups once per request: every later check reuses them.
+        prefetch_related_objects([user], "groups")
     return any(group.name == name for group in user.groups.all())
 
 

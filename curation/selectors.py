@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Func, IntegerField, OuterRef, QuerySet, Subquery
 
 from accounts.models import User
 from art_tasks.models import (
@@ -119,6 +119,33 @@ def next_for_review(*, curator: User, skip: Iterable[int] = ()) -> Submission | 
     return review_queue(curator=curator, skip=skip).first()
 
 
+def next_and_size(
+    *, curator: User, skip: Iterable[int] = ()
+) -> tuple[Submission | None, int]:
+    """Return the next item for `curator` and `queue_size`, in one query.
+
+    The size rides on the first row as a subquery Postgres runs once; with
+    no first row the queue is empty, so the size is 0.
+    """
+    skip = list(skip)
+    size = (
+        Submission.objects.filter(pk__in=_size_query(curator=curator, skip=skip))
+        .order_by()
+        .values(n=Func(template="COUNT(*)", output_field=IntegerField()))
+    )
+    first = (
+        review_queue(curator=curator, skip=skip)
+        .annotate(queue_remaining=Subquery(size))
+        .first()
+    )
+    return first, (first.queue_remaining if first is not None else 0)
+
+
+def _size_query(*, curator: User, skip: Iterable[int]) -> QuerySet[Submission]:
+    queue = review_queue(curator=curator, skip=skip).select_related(None)
+    return queue.values("pk")[: QUEUE_COUNT_LIMIT + 1]
+
+
 def queue_size(*, curator: User, skip: Iterable[int] = ()) -> int:
     """Return how many items wait for `curator`, counted to one past the limit.
 
@@ -126,8 +153,7 @@ def queue_size(*, curator: User, skip: Iterable[int] = ()) -> int:
     counting a queue of 100,000 to print its size would cost as much as
     reading all of it. The count walks the queue's index and stops there.
     """
-    queue = review_queue(curator=curator, skip=skip).select_related(None)
-    return queue.values("pk")[: QUEUE_COUNT_LIMIT + 1].count()
+    return _size_query(curator=curator, skip=skip).count()
 
 
 def open_votes(*, curator: User, limit: int = 20) -> QuerySet[Vote]:

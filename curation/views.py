@@ -29,14 +29,18 @@ MAX_SKIPPED = 500
 QUEUE_PACE = Pace(base=10, cap=120)
 
 
-def _queue_count(request: HttpRequest, *, empty: bool) -> dict[str, object]:
+def _queue_count(
+    request: HttpRequest, *, empty: bool, remaining: int | None = None
+) -> dict[str, object]:
     """Return the queue count's context, with its next poll.
 
     `empty` says the page shows no work to vote on, so new work should
-    bring the page back rather than only change the count.
+    bring the page back rather than only change the count. `remaining` is
+    the count when the caller has it already.
     """
     skipped = request.session.get(SKIP_KEY, [])
-    remaining = selectors.queue_size(curator=request.user, skip=skipped)
+    if remaining is None:
+        remaining = selectors.queue_size(curator=request.user, skip=skipped)
     poll = next_poll(
         request,
         url=reverse("curation:queue-count"),
@@ -56,14 +60,13 @@ def _queue_count(request: HttpRequest, *, empty: bool) -> dict[str, object]:
 @curator_required(QUEUE_IS_FOR_CURATORS)
 def curate(request: HttpRequest) -> HttpResponse:
     skipped = request.session.get(SKIP_KEY, [])
-    queue = selectors.review_queue(curator=request.user, skip=skipped)
-    submission = queue.first()
+    submission, remaining = selectors.next_and_size(curator=request.user, skip=skipped)
     return render(
         request,
         "curation/curate.html",
         {
             "submission": submission,
-            **_queue_count(request, empty=submission is None),
+            **_queue_count(request, empty=submission is None, remaining=remaining),
             "rule": VotingRule.for_task(submission.task) if submission else None,
             "open_votes": selectors.open_votes(curator=request.user),
         },

@@ -136,11 +136,11 @@ def _visitor(request: HttpRequest) -> str:
 def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     """One work's page.
 
-    A visitor's costs four queries: the work, its seed's lineage (two) and
-    the seed's offer (the view is counted in Redis, where there is one); a
-    signed-in viewer's adds their user, their groups (read once, for both
-    curator checks), the votes and the top bar. Whether they like the work
-    comes with the work.
+    A visitor's costs three queries: the work, its seed's lineage (one,
+    both ways) and the seed's offer (the view is counted in Redis, where
+    there is one); a signed-in viewer's adds their user, their groups (read
+    once, for both curator checks), the votes and the top bar. Whether they
+    like the work comes with the work.
     """
     user = request.user
     try:

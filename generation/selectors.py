@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -183,29 +184,99 @@ def _label(depth: int, names: tuple[str, ...]) -> str:
     return names[depth - 1] if depth <= len(names) else f"{depth} generations away"
 
 
-def _walk(
-    seed: SeedImage, relation: str, levels: int, names: tuple[str, ...]
-) -> list[Generation]:
-    """Follow `relation` ("children" to go up, "parents" to go down) level by level.
+# One round trip for the whole tree: walk both ways through the parent links
+# at once, stopping at seeds of draft tasks, and bring each seed's task along.
+_TREE_SQL = """
+WITH RECURSIVE walk(id, up, depth) AS (
+    SELECT near.id, near.up, 1
+    FROM (
+        SELECT l.{parent} AS id, TRUE AS up FROM {links} l WHERE l.{child} = %(seed)s
+        UNION ALL
+        SELECT l.{child}, FALSE FROM {links} l WHERE l.{parent} = %(seed)s
+    ) near
+    JOIN {seeds} s ON s.id = near.id
+    JOIN {tasks} t ON t.id = s.task_id
+    WHERE near.id <> %(seed)s AND t.state <> %(draft)s
+      AND (CASE WHEN near.up THEN %(up)s ELSE %(down)s END) >= 1
+  UNION
+    SELECT nxt.id, w.up, w.depth + 1
+    FROM walk w
+    CROSS JOIN LATERAL (
+        SELECT l.{parent} AS id FROM {links} l WHERE w.up AND l.{child} = w.id
+        UNION ALL
+        SELECT l.{child} FROM {links} l WHERE NOT w.up AND l.{parent} = w.id
+    ) nxt
+    JOIN {seeds} s ON s.id = nxt.id
+    JOIN {tasks} t ON t.id = s.task_id
+    WHERE nxt.id <> %(seed)s AND t.state <> %(draft)s
+      AND w.depth < (CASE WHEN w.up THEN %(up)s ELSE %(down)s END)
+)
+SELECT s.*, w.up AS tree_up, w.depth AS tree_depth, {task_columns}
+FROM walk w
+JOIN {seeds} s ON s.id = w.id
+JOIN {tasks} t ON t.id = s.task_id
+ORDER BY w.up, w.depth, s.task_id, s.index
+"""
 
-    A seed may show on two levels, as when a grandparent is a parent too:
-    breeding draws from every earlier task. Lines end after `levels`.
+
+def _tree_rows(seed: SeedImage, up: int, down: int) -> list[SeedImage]:
+    """Return the seeds within `up` levels above and `down` below `seed`.
+
+    Each carries `tree_up` (an ancestor) and `tree_depth`, with its task
+    loaded. A seed on two levels (a grandparent that is a parent too:
+    breeding draws from every earlier task) comes once per level.
     """
-    found: list[Generation] = []
-    frontier = [seed.pk]
-    for depth in range(1, levels + 1):
-        rows = list(
-            SeedImage.objects.filter(**{f"{relation}__in": frontier})
-            .exclude(pk=seed.pk)
-            .filter(public_task_q("task__"))
-            .select_related("task")
-            .distinct()
-            .order_by("task_id", "index")
+    links = SeedImage.parents.through._meta
+    task_fields = CreationTask._meta.concrete_fields
+    sql = _TREE_SQL.format(
+        links=connection.ops.quote_name(links.db_table),
+        child=connection.ops.quote_name(links.get_field("from_seedimage").column),
+        parent=connection.ops.quote_name(links.get_field("to_seedimage").column),
+        seeds=connection.ops.quote_name(SeedImage._meta.db_table),
+        tasks=connection.ops.quote_name(CreationTask._meta.db_table),
+        task_columns=", ".join(
+            f"t.{connection.ops.quote_name(f.column)} AS "
+            f"{connection.ops.quote_name('task__' + f.column)}"
+            for f in task_fields
+        ),
+    )
+    params = {
+        "seed": seed.pk,
+        "draft": CreationTask.State.DRAFT,
+        "up": up,
+        "down": down,
+    }
+    columns = []
+    for f in task_fields:
+        col = f.get_col(CreationTask._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(
+            connection
         )
-        if not rows:
-            break
-        found.append(Generation(depth, _label(depth, names), rows))
-        frontier = [s.pk for s in rows]
+        columns.append((f, col, converters))
+    rows = list(SeedImage.objects.raw(sql, params))
+    for row in rows:
+        values = []
+        for f, col, converters in columns:
+            value = getattr(row, f"task__{f.column}")
+            for convert in converters:
+                value = convert(value, col, connection)
+            values.append(value)
+        row.task = CreationTask.from_db(
+            connection.alias, [f.attname for f in task_fields], values
+        )
+    return rows
+
+
+def _levels(
+    rows: list[SeedImage], *, up: bool, names: tuple[str, ...]
+) -> list[Generation]:
+    found: list[Generation] = []
+    for row in rows:
+        if row.tree_up is not up:
+            continue
+        if not found or found[-1].depth != row.tree_depth:
+            found.append(Generation(row.tree_depth, _label(row.tree_depth, names), []))
+        found[-1].seeds.append(row)
     return found
 
 
@@ -217,14 +288,15 @@ def family_tree(
 ) -> FamilyTree:
     """Return `seed`'s ancestors up to `up` and descendants down to `down` levels.
 
-    One query per level that has seeds, plus one that finds where the
-    lines end: at most `up + down` queries. Seeds of draft tasks are left
-    out, as their pages are not public.
+    One query, however deep the tree: a recursive walk both ways. Seeds of
+    draft tasks are left out, and the lines through them end there, as
+    their pages are not public.
     """
+    rows = _tree_rows(seed, up, down)
     return FamilyTree(
         seed=seed,
-        ancestors=_walk(seed, "children", up, ANCESTOR_LABELS),
-        descendants=_walk(seed, "parents", down, DESCENDANT_LABELS),
+        ancestors=_levels(rows, up=True, names=ANCESTOR_LABELS),
+        descendants=_levels(rows, up=False, names=DESCENDANT_LABELS),
     )
 
 

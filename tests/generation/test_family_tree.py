@@ -66,12 +66,12 @@ def lineage(staff):
     return s
 
 
-def test_a_family_tree_reads_one_query_per_generation(
+def test_a_family_tree_reads_seven_generations_in_one_query(
     lineage, django_assert_num_queries
 ):
     focus = lineage["Focus"][0]
 
-    with django_assert_num_queries(7):  # four levels up, three down
+    with django_assert_num_queries(1):  # four levels up, three down
         tree = family_tree(seed=focus)
 
     up = [[s.task.title for s in level.seeds] for level in tree.ancestors]
@@ -91,12 +91,12 @@ def test_a_family_tree_reads_one_query_per_generation(
     ]
 
 
-def test_a_fresh_seed_without_children_has_an_empty_tree_in_two_queries(
+def test_a_fresh_seed_without_children_has_an_empty_tree_in_one_query(
     open_task, django_assert_num_queries
 ):
     seed = seed_of(open_task)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         tree = family_tree(seed=seed)
 
     assert tree.is_empty is True
@@ -121,14 +121,14 @@ def test_the_seed_and_artwork_pages_cost_a_fixed_number_of_queries(
     for curator in curators:
         cast_vote(submission=work, curator=curator, score=4)
 
-    # the seed, seven tree levels, its works, its open task's free slots
-    with django_assert_num_queries(10):
+    # the seed, its tree (seven levels), its works, its open task's free slots
+    with django_assert_num_queries(4):
         page = client.get(url(focus))
     assert page.status_code == 200
     assert "Make something from this seed" in page.content.decode()
-    # the work (with its seed's task), seven tree levels, the task's free
-    # slots (the view is counted in Redis, not written to the row)
-    with django_assert_num_queries(9):
+    # the work (with its seed's task), its seed's tree (seven levels), the
+    # task's free slots (the view is counted in Redis, not written to the row)
+    with django_assert_num_queries(3):
         page = client.get(work.get_absolute_url())
     assert page.status_code == 200
     assert "Make something from this seed" in page.content.decode()
