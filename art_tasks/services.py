@@ -338,6 +338,7 @@ def _refuse_claim_unlocked(task_id: int, user: User, *, now: datetime) -> None:
     mine = Claim.objects.filter(task=OuterRef("pk"), contributor=user)
     found = (
         CreationTask.objects.filter(pk=task_id)
+        .only("state", "deadline", "slots")  # all `_refuse_claim` reads of it
         .annotate(
             held=Count("claims", filter=holding_q("claims__", now=now)),
             submitted=Exists(mine.filter(state=Claim.State.SUBMITTED)),
