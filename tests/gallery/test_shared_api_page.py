@@ -32,7 +32,7 @@ def any_cache(request, settings):
                 "BACKEND": "core.cache.RedisCache",
                 "LOCATION": os.environ["REDIS_URL"],
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-            },
+            }
         }
     return request.param
 
