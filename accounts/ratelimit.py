@@ -281,6 +281,73 @@ def hit_and_read(
     return (_wait(rate, counts, window) if counts else None), found
 
 
+# `_HIT_SCRIPT`'s count for several windows in turn, without the read: ARGV
+# is the number of windows, then five values per window as `_HIT_SCRIPT`
+# takes them. Stops at the first window the hit does not fit (taking it back
+# there; the later windows are not counted) and replies with that window's
+# number and its slices' counts; the reply is empty when every window took it.
+_HIT_ALL_SCRIPT = """
+local at = 2
+for w = 1, tonumber(ARGV[1]) do
+  local first, slices = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
+  local names = {}
+  for i = 1, slices do names[i] = ARGV[at] .. (first + i - 1) end
+  local current = names[slices]
+  local n = redis.call('INCR', current)
+  if n == 1 then redis.call('EXPIRE', current, ARGV[at + 4]) end
+  local values = redis.call('MGET', unpack(names))
+  local total = n
+  local counts = {}
+  for i = 1, slices - 1 do
+    counts[i] = tonumber(values[i]) or 0
+    total = total + counts[i]
+  end
+  if total > tonumber(ARGV[at + 3]) then
+    redis.call('DECR', current)
+    counts[slices] = n - 1
+    return {w, counts}
+  end
+  at = at + 5
+end
+return {}
+"""
+_HIT_ALL_SHA = hashlib.sha1(_HIT_ALL_SCRIPT.encode()).hexdigest()  # noqa: S324
+
+
+def hit_all(hits: Iterable[tuple[str, str]]) -> tuple[str, int] | None:
+    """Count one hit of each (scope, key) in `hits`, in order, as `hit` would.
+
+    Stops at the first scope over its limit and returns it with the seconds
+    to wait (that hit is not counted, nor are the ones after it); None when
+    every hit fits. On Redis all of it is one round trip.
+    """
+    todo = [(scope, key, rate) for scope, key in hits if (rate := rate_for(scope))]
+    backend = _redis()
+    now = time.time()
+    windows = [(s, rate, _window(s, key, rate, now)) for s, key, rate in todo]
+    prefixes = [_slice_prefix(backend, w) for _, _, w in windows] if backend else []
+    if backend is None or None in prefixes:
+        for scope, key, rate in todo:
+            wait = hit(scope, key, rate=rate)
+            if wait is not None:
+                return scope, wait
+        return None
+    from redis.exceptions import NoScriptError
+
+    args: list = [len(windows)]
+    for prefix, (_, rate, window) in zip(prefixes, windows, strict=True):
+        args += [prefix, window.first, len(window.keys), rate.count, window.timeout]
+    client = backend._cache.get_client(write=True)
+    try:
+        reply = client.evalsha(_HIT_ALL_SHA, 0, *args)
+    except NoScriptError:  # a Redis that has not seen the script yet
+        reply = client.eval(_HIT_ALL_SCRIPT, 0, *args)
+    if not reply:
+        return None
+    scope, rate, window = windows[int(reply[0]) - 1]
+    return scope, _wait(rate, [int(c) for c in reply[1]], window)
+
+
 def peek(scope: str, key: str, *, rate: Rate | None = None) -> int | None:
     """Like `hit` without counting: None if one more hit would be allowed."""
     rate = rate or rate_for(scope)

@@ -1,9 +1,12 @@
-"""DRF throttles over `accounts.ratelimit`, so the API and pages share counts.
+"""The DRF throttle over `accounts.ratelimit`, so the API and pages share counts.
 
-`AnonThrottle` and `UserThrottle` are the site-wide API limits;
-`ScopedThrottle` applies a view's ``throttle_scope`` ("claim", "vote", ...),
-the same scope and count its page counterpart uses. A refused request gets
-a 429 with ``Retry-After`` and a message naming what was limited
+`ApiThrottle` counts a request against the site-wide API limit ("anon" per
+address without a signed-in user, "user" per user) and, on writes, against
+the view's ``throttle_scope`` ("claim", "vote", ...), the same scope and
+count its page counterpart uses. Both are counted in one call to the cache
+(`ratelimit.hit_all`), the site-wide limit first: a request it refuses is
+not counted in the view's scope. A refused request gets a 429 with
+``Retry-After`` and a message naming what was limited
 (`ratelimit.RateLimited`, which `config.exceptions` answers).
 """
 
@@ -19,26 +22,25 @@ if TYPE_CHECKING:  # rest_framework.views imports this module while it loads
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-class _CacheThrottle(BaseThrottle):
+
+class ApiThrottle(BaseThrottle):
+    """The site-wide API limit and the view's ``throttle_scope``, together."""
+
     def __init__(self) -> None:
         self._wait: int | None = None
-        self.scope = ""
-
-    def get_scope(self, view: APIView) -> str | None:
-        raise NotImplementedError
-
-    def get_key(self, request: Request) -> str | None:
-        return ratelimit.request_key(request)
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        scope = self.get_scope(view)
-        key = self.get_key(request) if scope else None
-        if not scope or key is None:
-            return True
-        self.scope = scope
-        self._wait = ratelimit.hit(scope, key)
-        if self._wait is not None:
+        user = request.user
+        key = ratelimit.request_key(request)
+        hits = [("user" if user and user.is_authenticated else "anon", key)]
+        scope = getattr(view, "throttle_scope", None)
+        if scope and request.method not in SAFE_METHODS:
+            hits.append((scope, key))
+        refused = ratelimit.hit_all(hits)
+        if refused is not None:
+            scope, self._wait = refused
             raise ratelimit.RateLimited(
                 ratelimit.limited_message(scope, self._wait), retry_after=self._wait
             )
@@ -46,39 +48,3 @@ class _CacheThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return self._wait
-
-
-class AnonThrottle(_CacheThrottle):
-    """The API's limit for requests without a signed-in user, per address."""
-
-    def get_scope(self, view: APIView) -> str | None:
-        return "anon"
-
-    def get_key(self, request: Request) -> str | None:
-        if request.user and request.user.is_authenticated:
-            return None
-        return ratelimit.request_key(request)
-
-
-class UserThrottle(_CacheThrottle):
-    """The API's limit for a signed-in user, whichever address they use."""
-
-    def get_scope(self, view: APIView) -> str | None:
-        return "user"
-
-    def get_key(self, request: Request) -> str | None:
-        if request.user and request.user.is_authenticated:
-            return ratelimit.request_key(request)
-        return None
-
-
-class ScopedThrottle(_CacheThrottle):
-    """The limit named by the view's ``throttle_scope``, on writes only."""
-
-    def get_scope(self, view: APIView) -> str | None:
-        return getattr(view, "throttle_scope", None)
-
-    def allow_request(self, request: Request, view: APIView) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        return super().allow_request(request, view)

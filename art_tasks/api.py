@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -24,7 +25,7 @@ from art_tasks.models import (
 from art_tasks.selectors import can_see_original, can_see_submission
 from art_tasks.services import (
     change_deadline,
-    claim_task,
+    claim_task_id,
     extend_claim,
     release_claim,
     require_claim_holder,
@@ -228,6 +229,10 @@ class TaskDetailApi(APIView):
         return Response(TaskOutput(task, context={"request": request}).data)
 
 
+# What `get_object_or_404` says of a missing task, kept for the claim's 404.
+NO_TASK = "No CreationTask matches the given query."
+
+
 class ClaimCreateApi(APIView):
     permission_classes = [IsAuthenticated]
     throttle_scope = "claim"
@@ -236,9 +241,11 @@ class ClaimCreateApi(APIView):
         summary="Claim a slot of a task", request=None, responses={201: ClaimOutput}
     )
     def post(self, request: Request, pk: int) -> Response:
-        claim = claim_task(
-            task=get_object_or_404(CreationTask, pk=pk), user=request.user
-        )
+        # One read of the task, which also answers a missing one with a 404.
+        try:
+            claim = claim_task_id(task_id=pk, user=request.user)
+        except CreationTask.DoesNotExist as exc:
+            raise Http404(NO_TASK) from exc
         return Response(ClaimOutput(claim).data, status=status.HTTP_201_CREATED)
 
 

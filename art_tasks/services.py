@@ -326,17 +326,19 @@ def _refuse_claim(
         )
 
 
-def _refuse_claim_unlocked(task: CreationTask, user: User, *, now: datetime) -> None:
+def _refuse_claim_unlocked(task_id: int, user: User, *, now: datetime) -> None:
     """Refuse a claim that cannot succeed, in one query and without a lock.
 
     What it reads may be a moment old; a claim it lets through is checked
     again under the task's row lock, so a refusal here is only an early
     one (a full task stays full until a claim ends, which is the one race:
-    the person tries again).
+    the person tries again). Raises `CreationTask.DoesNotExist` when there
+    is no task `task_id`, so a caller need not read the task first.
     """
     mine = Claim.objects.filter(task=OuterRef("pk"), contributor=user)
     found = (
-        CreationTask.objects.filter(pk=task.pk)
+        CreationTask.objects.filter(pk=task_id)
+        .only("state", "deadline", "slots")  # all `_refuse_claim` reads of it
         .annotate(
             held=Count("claims", filter=holding_q("claims__", now=now)),
             submitted=Exists(mine.filter(state=Claim.State.SUBMITTED)),
@@ -350,24 +352,34 @@ def _refuse_claim_unlocked(task: CreationTask, user: User, *, now: datetime) -> 
 def claim_task(*, task: CreationTask, user: User) -> Claim:
     """Give `user` an active claim on `task`, or raise if no slot is free.
 
+    See `claim_task_id`.
+    """
+    return claim_task_id(task_id=task.pk, user=user)
+
+
+def claim_task_id(*, task_id: int, user: User) -> Claim:
+    """Give `user` an active claim on task `task_id`, or raise if no slot is free.
+
     The rules are read twice. First in one query without any lock: a full
     task (or a closed one, or a second claim) is refused there, so a storm
     of claims on a full task never queues on its row. Only when a slot
     looks free is the task row locked for the rest of the transaction;
     concurrent claimers queue on it, and the rules are read again, exact,
-    before the claim is written, so the task is never overbooked.
+    before the claim is written, so the task is never overbooked. Raises
+    `CreationTask.DoesNotExist` when there is no such task.
     """
     if not user.is_authenticated:
         raise NotAllowed("Sign in to claim a task.")
-    # Outside any transaction: a refusal costs one query, no BEGIN, no lock.
-    _refuse_claim_unlocked(task, user, now=timezone.now())
-    return _claim_locked(task, user)
+    # Outside any transaction: a refusal costs one query, no BEGIN, no lock,
+    # and that query is the only read of the task.
+    _refuse_claim_unlocked(task_id, user, now=timezone.now())
+    return _claim_locked(task_id, user)
 
 
 @transaction.atomic
-def _claim_locked(task: CreationTask, user: User) -> Claim:
-    """Claim `task` for `user` under the task's row lock (see `claim_task`)."""
-    task = CreationTask.objects.select_for_update().get(pk=task.pk)
+def _claim_locked(task_id: int, user: User) -> Claim:
+    """Claim task `task_id` for `user` under its row lock (see `claim_task_id`)."""
+    task = CreationTask.objects.select_for_update().get(pk=task_id)
     now = timezone.now()
     mine = task.claims.filter(contributor=user)
     active = mine.filter(state=Claim.State.ACTIVE).first()

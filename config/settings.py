@@ -614,11 +614,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     # Counted in the shared cache by accounts.ratelimit (rates: ATELIER_RATE_LIMITS).
-    "DEFAULT_THROTTLE_CLASSES": [
-        "accounts.throttling.AnonThrottle",
-        "accounts.throttling.UserThrottle",
-        "accounts.throttling.ScopedThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ApiThrottle"],
     "DEFAULT_THROTTLE_RATES": ATELIER_RATE_LIMITS,
     "NUM_PROXIES": ATELIER_NUM_PROXIES or None,
 }

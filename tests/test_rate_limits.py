@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.ratelimit import Rate, hit, hit_and_read, peek, undo
+from accounts.ratelimit import Rate, hit, hit_all, hit_and_read, peek, undo
 from tests.accounts.factories import CuratorFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -343,3 +343,39 @@ def test_on_redis_a_hit_reads_cache_values_in_the_same_call(redis_cache):
     assert wait is not None
     assert wait >= 1
     assert found == {"answer": {"page": [1, 2]}}
+
+
+@pytest.mark.parametrize("on_redis", [False, True])
+def test_several_scopes_are_counted_in_turn_up_to_the_first_refusal(
+    settings, limits, on_redis
+):
+    if on_redis:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "core.cache.RedisCache",
+                "LOCATION": os.environ["REDIS_URL"],
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            }
+        }
+    limits(wide="3/minute", narrow="1/minute")
+    both = [("wide", "someone"), ("narrow", "someone")]
+    assert hit_all(both) is None
+    scope, wait = hit_all(both)  # the wide limit takes it, the narrow refuses
+    assert scope == "narrow"
+    assert wait >= 1
+    assert hit_all(both)[0] == "narrow"
+    assert peek("wide", "someone") is not None  # three wide hits counted
+    scope, _ = hit_all(both)  # refused by the wide limit: narrow not counted
+    assert scope == "wide"
+    assert hit_all([("narrow", "someone else"), ("unlimited", "someone")]) is None
+
+
+def test_an_api_write_refused_by_the_user_limit_is_not_counted_in_its_scope(limits):
+    limits(user="2/minute", claim="3/minute")
+    client = APIClient()
+    user = UserFactory()
+    client.force_authenticate(user)
+    url = reverse("api:art_tasks:claim-create", args=[987654])
+    assert [client.post(url).status_code for _ in range(2)] == [404, 404]
+    assert_limited(client.post(url), "Too many requests")
+    assert peek("claim", f"user:{user.pk}") is None  # the refused one not counted

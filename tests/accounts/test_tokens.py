@@ -172,3 +172,28 @@ def test_a_token_request_of_the_wrong_shape_is_a_400(body):
     response = APIClient().post("/api/v1/auth/token/", body, format="json")
     assert response.status_code == 400
     assert response.json()["detail"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_request_still_notes_when_its_token_was_used():
+    """`last_used_at` is written on first use, outside any transaction."""
+    from django.db import connection
+
+    from accounts.services.tokens import issue_token
+    from art_tasks.services import claim_task
+    from tests.art_tasks.factories import OpenTaskFactory
+
+    issued = issue_token(user=UserFactory(username="late"), name="claims")
+    task = OpenTaskFactory(slots=1)
+    claim_task(task=task, user=UserFactory(username="early"))
+    response = with_token(issued.secret).post(f"/api/v1/tasks/{task.pk}/claim/")
+    assert response.status_code == 409
+    token = ApiToken.objects.get(pk=issued.token.pk)
+    assert token.last_used_at is not None
+    first = token.last_used_at
+    with_token(issued.secret).get("/api/v1/me/")  # within the minute: no write
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    with connection.cursor() as cursor:  # the setting stayed in its transaction
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

@@ -232,3 +232,36 @@ def test_a_storm_of_api_claims_on_a_partly_taken_task_fills_exactly_its_slots():
     assert sorted(codes) == [201] * 2 + [409] * 28
     assert Claim.objects.filter(task=task).count() == 3
     assert task.claims.holding().count() == 3
+
+
+def test_a_claim_over_the_api_on_a_missing_task_is_a_404():
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(UserFactory(username="lost"))
+    gone = OpenTaskFactory()
+    pk = gone.pk
+    gone.delete()
+    response = client.post(f"/api/v1/tasks/{pk}/claim/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "No CreationTask matches the given query.",
+        "code": "not_found",
+    }
+    assert not Claim.objects.filter(task_id=pk).exists()
+
+
+def test_a_refused_api_claim_on_a_full_task_says_why_in_a_409():
+    from rest_framework.test import APIClient
+
+    task = OpenTaskFactory(slots=1)
+    claim_task(task=task, user=UserFactory(username="first"))
+    client = APIClient()
+    client.force_authenticate(UserFactory(username="second"))
+    response = client.post(f"/api/v1/tasks/{task.pk}/claim/")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "All 1 slots of this task are taken. "
+        "Try again later: slots free up when claims are released or expire.",
+        "code": "claim_limit_reached",
+    }
