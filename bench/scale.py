@@ -543,6 +543,10 @@ def build(plan: Plan) -> dict[str, float]:
     )
 
     discover = list(range(1, plan.works + 1))
+    # As the layout leaves it: only its first rounds are placed.
+    from django.conf import settings
+
+    discover_kept = 2 * settings.ATELIER_DISCOVER_WINDOW
     rng.shuffle(discover)
 
     def submissions() -> Iterator[tuple]:
@@ -574,7 +578,8 @@ def build(plan: Plan) -> dict[str, float]:
                         points=trend_points(like_count=likes, score_sum=scores),
                         age_hours=age, gravity=1.8, horizon_hours=30 * 24,
                     ),
-                    discover[k], created, due, 3, scores,
+                    discover[k] if discover[k] <= discover_kept else None,
+                    created, due, 3, scores,
                 )  # fmt: skip
             else:
                 yield (

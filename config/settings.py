@@ -360,6 +360,12 @@ ATELIER_RANK_PRIOR_MEAN = env.float("ATELIER_RANK_PRIOR_MEAN", default=3.0)
 # "trending": Hacker News gravity, and the age past which a work stops trending.
 ATELIER_TRENDING_GRAVITY = env.float("ATELIER_TRENDING_GRAVITY", default=1.8)
 ATELIER_TRENDING_DAYS = env.int("ATELIER_TRENDING_DAYS", default=30)
+# Rows one run of the trending decay rewrites at most (every minute). At 1M
+# works a row costs about 2 ms (an update that changes an indexed column
+# writes a new entry in every index of the table), so a run stays near 3 s;
+# the due rows follow the rate of acceptance (1,500 a minute keeps up with
+# about 25k accepted works a day; docs/performance.md).
+ATELIER_TRENDING_RUN_LIMIT = env.int("ATELIER_TRENDING_RUN_LIMIT", default=1_500)
 # "discover" lays out the rounds that hold about this many works (every
 # artist's best few); its periodic job reads about twice as many rows.
 ATELIER_DISCOVER_WINDOW = env.int("ATELIER_DISCOVER_WINDOW", default=10_000)
@@ -572,7 +578,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "decay-trending": {
         "task": "gallery.tasks.decay_trending_task",
-        "schedule": timedelta(minutes=15),
+        "schedule": timedelta(minutes=1),
     },
     "refresh-gallery-layout": {
         "task": "gallery.tasks.refresh_gallery_layout_task",

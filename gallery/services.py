@@ -275,10 +275,9 @@ def fold_views() -> int:
 
 # Bounds of one trending decay run, in rows.
 TREND_BATCH = 5_000
-TREND_LIMIT = 100_000
 
 
-def decay_trending(*, now: datetime | None = None, limit: int = TREND_LIMIT) -> int:
+def decay_trending(*, now: datetime | None = None, limit: int | None = None) -> int:
     """Rewrite the "trending" scores that are due; return rows written.
 
     Only rows whose `trend_due_at` has passed are read (an index holds just
@@ -290,9 +289,11 @@ def decay_trending(*, now: datetime | None = None, limit: int = TREND_LIMIT) -> 
     each row's current counters under its row lock, so a like landing at
     the same time is never overwritten with a stale score; rows a like
     holds right now are skipped and taken by the next run. At most `limit`
-    rows a run, in batches of their own transactions.
+    rows a run (``ATELIER_TRENDING_RUN_LIMIT``), in batches of their own
+    transactions.
     """
     now = now or timezone.now()
+    limit = limit or settings.ATELIER_TRENDING_RUN_LIMIT
     horizon = now - timedelta(days=settings.ATELIER_TRENDING_DAYS)
     decay = (
         _decay_trending_in_sql
