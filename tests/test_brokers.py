@@ -26,7 +26,7 @@ from art_tasks.services import claim_task
 from config.celery import app as celery_app
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
-from tests.waiting import wait_for
+from tests.waiting import stop_worker, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).parent / "celery")
@@ -153,15 +153,7 @@ def broker_worker(request, transactional_db, tmp_path):
         stderr=subprocess.STDOUT,
     )
     yield url, log
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.seek(0)
-    output = log.read()
-    log.close()
-    assert "Traceback" not in output, output[-4000:]
+    stop_worker(process, log)
 
 
 @pytest.mark.worker

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.waiting import wait_for
+from tests.waiting import stop_worker, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,15 +60,7 @@ def worker(transactional_db, media_root, tmp_path):
         stderr=subprocess.STDOUT,
     )
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.seek(0)
-    output = log.read()
-    log.close()
-    assert "Traceback" not in output, output[-4000:]
+    stop_worker(process, log)
 
 
 @pytest.mark.worker

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 
@@ -14,3 +15,16 @@ def wait_for(predicate, *, timeout: float, what: str):
             return value
         time.sleep(0.25)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def stop_worker(process, log) -> None:  # noqa: ANN001 - a Popen and its log file
+    """Stop a worker subprocess and fail if its log shows a traceback."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.seek(0)
+    output = log.read()
+    log.close()
+    assert "Traceback" not in output, output[-4000:]
