@@ -60,6 +60,7 @@ def test_join_confirm_from_the_mail_and_sign_in(new_page, shot):
     expect(page.locator(".who")).to_contain_text("Nadia K.")
 
     page.click(".who button:has-text('Sign out')")
+    expect(page.locator(".who")).to_contain_text("Sign in")
     page.goto("/accounts/login/")
     page.fill("input[name=login]", "nadia@example.test")
     page.fill("input[name=password]", PASSWORD)

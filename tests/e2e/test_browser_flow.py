@@ -33,6 +33,9 @@ def test_publish_claim_submit_vote_and_find_the_work_in_the_gallery(
     staff.select_option("select[name=image_size]", "256")
     shot(staff, "01-staff-publish")
     staff.click("button:has-text('Publish and paint seeds')")
+    # The publish form redirects to the new task's page; reload it once the
+    # seeds have painted.
+    staff.wait_for_url("**/tasks/*/")
     staff.reload()
     expect(staff.locator(".state")).to_have_text("Open")
     expect(staff.locator(".seeds img")).to_have_count(4)
