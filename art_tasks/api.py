@@ -104,7 +104,7 @@ class TaskOutput(serializers.Serializer):
         return VotingRule.for_task(task).as_dict()
 
     def get_tags(self, task: CreationTask) -> list[str]:
-        return [t.name for t in task.tags.all()]
+        return task.tag_list
 
     def get_slots_taken(self, task: CreationTask) -> int:
         return getattr(task, "held", 0)

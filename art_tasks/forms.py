@@ -3,12 +3,43 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from art_tasks.models import License, SeedImage
 
 
+class _ReadRows(ModelChoiceIterator):
+    """Offer the rows the field was given (`field.rows`), not a new query."""
+
+    def __iter__(self):  # noqa: ANN204 - Django's signature
+        if self.field.rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.field.rows:
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        if self.field.rows is None:
+            return super().__len__()
+        return len(self.field.rows) + (self.field.empty_label is not None)
+
+
+class SeedChoiceField(forms.ModelChoiceField):
+    """A seed choice drawn from seeds already read with the task.
+
+    Its choices come from `rows` (the task's prefetched seeds), so drawing
+    the form costs no query; a posted choice is still checked against
+    `queryset`.
+    """
+
+    iterator = _ReadRows
+    rows: list | None = None
+
+
 class SubmitForm(forms.Form):
-    seed = forms.ModelChoiceField(
+    seed = SeedChoiceField(
         queryset=SeedImage.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,  # task_detail.html labels each by its thumbnail
@@ -35,6 +66,7 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         seeds = task.seeds.all()
         self.fields["seed"].queryset = seeds
+        self.fields["seed"].rows = list(seeds)
         self.fields["seed"].label_from_instance = lambda s: f"Seed {s.index + 1}"
         # The seed the person came from (?seed=), else the first: the
         # prefetched seeds, so the choice costs no query.

@@ -156,6 +156,17 @@ class CreationTask(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def tag_list(self) -> list[str]:
+        """Return the task's tag names in order.
+
+        Read from `tag_names` when the task came from `selectors.task_list`
+        (joined in its query), else from the tags table.
+        """
+        if hasattr(self, "tag_names"):  # NULL when the task has no tags
+            return sorted(name for name in (self.tag_names or "").split(",") if name)
+        return [tag.name for tag in self.tags.all()]
+
     def get_absolute_url(self) -> str:
         return reverse("art_tasks:task-detail", kwargs={"pk": self.pk})
 

@@ -36,6 +36,7 @@ from art_tasks.models import (
     holding_q,
     live_q,
 )
+from core.db import JoinedNames
 from core.errors import NotFound
 from core.roles import is_signed_in
 
@@ -127,8 +128,10 @@ def task_list(
     of a task is the same however much work it has.
 
     `sort` is one of `TASK_SORTS` (newest, closing soon, most slots free).
-    Three queries whatever the length: tasks (with the figures above),
-    tags, seeds.
+    - `tag_names`: its tags' names, joined (read as `task.tag_list`).
+
+    Two queries whatever the length: tasks (with the figures above and
+    their tags), seeds.
     """
     if sort not in TASK_ORDER:
         raise ValueError(f"Unknown task order {sort!r}.")
@@ -172,16 +175,29 @@ def task_list(
                 "deadline", Value(_LATEST, output_field=DateTimeField())
             ),
         )
+        .annotate(tag_names=_tag_names())
         .select_related("created_by")
         .prefetch_related(
-            "tags",
-            Prefetch("seeds", queryset=SeedImage.objects.order_by("index")),
+            Prefetch("seeds", queryset=SeedImage.objects.order_by("index"))
         )
         .order_by(*TASK_ORDER[sort])
     )
     if tag:
         qs = qs.filter(tags__name=tag)
     return qs
+
+
+def _tag_names() -> Subquery:
+    """Return the outer task's tag names, joined by commas, as one column."""
+    through = CreationTask.tags.through
+    return Subquery(
+        through.objects.filter(creationtask_id=OuterRef("pk"))
+        .order_by()
+        .values("creationtask_id")
+        .annotate(names=JoinedNames("tag__name"))
+        .values("names"),
+        output_field=CharField(),
+    )
 
 
 def _yours(viewer: Viewer, *, now: datetime) -> Subquery | Value:
@@ -275,6 +291,46 @@ def live_claim(*, task: CreationTask, user: User) -> Claim | None:
     )
 
 
+def viewer_claims(
+    *, task: CreationTask, user: User
+) -> tuple[Claim | None, Claim | None]:
+    """Return `user`'s live claim on `task` and the one that ran out, in one query.
+
+    The pair is what `live_claim` and `ended_claim` return, read from the
+    person's claims on the task (a handful at most), newest first.
+    """
+    if not user.is_authenticated:
+        return None, None
+    now = timezone.now()
+    mine = list(
+        Claim.objects.filter(task=task, contributor=user).order_by(
+            "-claimed_at", "-pk"
+        )[:MY_CLAIMS_READ]
+    )
+    live = next(
+        (c for c in mine if c.state == Claim.State.ACTIVE and c.expires_at > now),
+        None,
+    )
+    if live is not None:
+        live.task = task
+        return live, None
+    return None, _ran_out(mine[0] if mine else None, now=now)
+
+
+# How many of a person's claims on one task the task page reads (each claim
+# ends before the next is made, so the live one is among the newest).
+MY_CLAIMS_READ = 20
+
+
+def _ran_out(latest: Claim | None, *, now: datetime) -> Claim | None:
+    """Return `latest` if its running out is the person's latest news."""
+    if latest is None or latest.expires_at > now:
+        return None
+    ran_out = latest.state in (Claim.State.EXPIRED, Claim.State.ACTIVE)
+    recent = latest.expires_at > now - timedelta(days=1)
+    return latest if ran_out and recent else None
+
+
 def ended_claim(*, task: CreationTask, user: User) -> Claim | None:
     """Return `user`'s claim on `task` that ran out, if that is their latest news.
 
@@ -284,17 +340,12 @@ def ended_claim(*, task: CreationTask, user: User) -> Claim | None:
     """
     if not user.is_authenticated:
         return None
-    now = timezone.now()
     latest = (
         Claim.objects.filter(task=task, contributor=user)
         .order_by("-claimed_at", "-pk")
         .first()
     )
-    if latest is None or latest.expires_at > now:
-        return None
-    ran_out = latest.state in (Claim.State.EXPIRED, Claim.State.ACTIVE)
-    recent = latest.expires_at > now - timedelta(days=1)
-    return latest if ran_out and recent else None
+    return _ran_out(latest, now=timezone.now())
 
 
 def _kept_drafts() -> QuerySet[SubmissionDraft]:
@@ -304,10 +355,26 @@ def _kept_drafts() -> QuerySet[SubmissionDraft]:
 
 
 def user_draft(*, task: CreationTask, user: User) -> SubmissionDraft | None:
-    """Return the draft `user` keeps for `task`, if any."""
+    """Return the draft `user` keeps for `task`, if any.
+
+    A task read with `viewer_draft_id` (see `draft_id_of`) costs no query
+    when it has no draft of theirs.
+    """
     if not user.is_authenticated:
         return None
+    if hasattr(task, "viewer_draft_id") and task.viewer_draft_id is None:
+        return None
     return _kept_drafts().filter(task=task, contributor=user).first()
+
+
+def draft_id_of(viewer: Viewer) -> Subquery | Value:
+    """Return the id of `viewer`'s kept draft for the outer task, as a column."""
+    if not is_signed_in(viewer):
+        return Value(None, output_field=IntegerField())
+    return Subquery(
+        _kept_drafts().filter(task=OuterRef("pk"), contributor=viewer).values("pk")[:1],
+        output_field=IntegerField(),
+    )
 
 
 def user_drafts(*, user: User) -> QuerySet[SubmissionDraft]:

@@ -112,26 +112,45 @@ def _detail_context(
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
-        selectors.task_list(states=list(CreationTask.State.values)), pk=pk
+        selectors.task_list(states=list(CreationTask.State.values)).annotate(
+            viewer_draft_id=selectors.draft_id_of(request.user)
+        ),
+        pk=pk,
     )
     if not selectors.can_see_task(task=task, viewer=request.user):
         return render(request, "404.html", status=404)
-    claim = selectors.live_claim(task=task, user=request.user)
+    claim, ended = selectors.viewer_claims(task=task, user=request.user)
     form = SubmitForm(task=task, seed=_seed_choice(request, task)) if claim else None
-    context = _detail_context(task, claim, form) | _claim_box(request, task, claim)
+    context = _detail_context(task, claim, form) | _claim_box(
+        request, task, claim, ended=ended
+    )
     if task.state == CreationTask.State.GENERATING:  # the progress bar's job
         context["job"] = task.generation_jobs.first()
     return render(request, "art_tasks/task_detail.html", context)
 
 
-def _claim_box(request: HttpRequest, task: CreationTask, claim: Claim | None) -> dict:
-    """Return what the claim box shows besides the live claim and its form."""
+_UNREAD = object()
+
+
+def _claim_box(
+    request: HttpRequest,
+    task: CreationTask,
+    claim: Claim | None,
+    *,
+    ended: Claim | None | object = _UNREAD,
+) -> dict:
+    """Return what the claim box shows besides the live claim and its form.
+
+    `ended` is the person's claim that ran out, when the caller read it.
+    """
     user = request.user
+    if ended is _UNREAD:
+        ended = None if claim else selectors.ended_claim(task=task, user=user)
     deadline_form = None
     if user.is_authenticated and user.is_staff:
         deadline_form = DeadlineForm(initial={"deadline": task.deadline})
     return {
-        "ended_claim": None if claim else selectors.ended_claim(task=task, user=user),
+        "ended_claim": ended,
         "draft": selectors.user_draft(task=task, user=user),
         "slot_free": task.is_open and task.held < task.slots,
         "deadline_form": deadline_form,

@@ -134,6 +134,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("id", "")
     ids = [int(raw)] if raw.isdecimal() else None
     mark_notifications_read(user=request.user, ids=ids)
+    selectors.forget_top_bar(user=request.user)  # the bell shows the new count
     if request.htmx:
         return render(
             request, "community/_inbox_read.html", _inbox_context(request.user)

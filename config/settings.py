@@ -404,6 +404,9 @@ ATELIER_RATE_LIMITS = {
 # ------------------------------------------------------------------------------
 # https://docs.allauth.org/en/latest/account/configuration.html
 AUTHENTICATION_BACKENDS = [
+    # Loads the session's account with the top bar's count and role in one
+    # query; sessions signed in before it keep the two below.
+    "community.auth.SignedInBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -4,7 +4,9 @@ Roles come from the account itself: `is_staff` for staff, membership of the
 curators group (`settings.ATELIER_CURATORS_GROUP`) for curators. Moderators
 are curators and staff. The checks read prefetched groups when a list has
 them, so they cost no query per row; on one account the first check reads
-its groups and later ones reuse them.
+its groups and later ones reuse them. The signed-in person's account comes
+with `in_curators_group` already read (the sign-in backend loads it), so
+their checks cost nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ def is_curator(user: Any) -> bool:
     """Return whether `user` belongs to the curators group."""
     if not is_signed_in(user):
         return False
+    preloaded = getattr(user, "in_curators_group", None)
+    if preloaded is not None:  # read with the account (`community.auth`)
+        return bool(preloaded)
     name = settings.ATELIER_CURATORS_GROUP
     if "groups" not in getattr(user, "_prefetched_objects_cache", {}):
         # Read the groups once per request: every later check reuses them.

@@ -274,12 +274,12 @@ def test_the_tasks_page_costs_the_same_queries_for_one_task_or_many(
 
     client.force_login(person)
     fill(1)
-    # user, the header's bell and groups (one query; the session is cached),
-    # then tasks (with free slots, next free slot and "yours"), tags, seeds
-    with django_assert_num_queries(5):
+    # the user with the header's bell and role (the session is cached), then
+    # tasks (with free slots, next free slot, "yours" and tags), seeds
+    with django_assert_num_queries(3):
         assert client.get("/tasks/?sort=free").status_code == 200
     fill(5)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         html = client.get("/tasks/?sort=free").content.decode()
     assert html.count("Yours · claimed") == 6
     assert html.count('class="flag full"') == 6
