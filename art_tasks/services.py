@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,7 +25,7 @@ from accounts.services.outbox import (
     queue_depth,
     send_on_commit,
 )
-from art_tasks import limits
+from art_tasks import claim_gate, limits
 from art_tasks.errors import (
     AlreadyClaimed,
     AlreadyPublished,
@@ -341,12 +341,20 @@ def _refuse_claim_unlocked(task_id: int, user: User, *, now: datetime) -> None:
         .only("state", "deadline", "slots")  # all `_refuse_claim` reads of it
         .annotate(
             held=Count("claims", filter=holding_q("claims__", now=now)),
+            first_end=Min("claims__expires_at", filter=live_q("claims__", now=now)),
             submitted=Exists(mine.filter(state=Claim.State.SUBMITTED)),
             live=Exists(mine.filter(live_q(now=now))),
         )
         .get()
     )
-    _refuse_claim(found, submitted=found.submitted, live=found.live, held=found.held)
+    try:
+        _refuse_claim(
+            found, submitted=found.submitted, live=found.live, held=found.held
+        )
+    except ClaimLimitReached as exc:
+        # The next claims on it are answered from the note (`claim_gate`).
+        claim_gate.note_full(task_id, exc.message, now=now, until=found.first_end)
+        raise
 
 
 def claim_task(*, task: CreationTask, user: User) -> Claim:
@@ -438,6 +446,7 @@ def release_claim(*, claim: Claim, user: User) -> Claim:
         raise ClaimNotLive(
             f"This claim is already {claim.get_state_display().lower()}."
         )
+    claim_gate.forget_full(claim.task_id)  # its slot is free at once
     return _end_claim(claim, Claim.State.RELEASED)
 
 

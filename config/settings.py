@@ -383,6 +383,9 @@ ATELIER_SITE_URL = env("ATELIER_SITE_URL", default="http://127.0.0.1:8000")
 ATELIER_CLAIM_WARNING_MINUTES = env.int("ATELIER_CLAIM_WARNING_MINUTES", default=10)
 # An upload that arrives after its claim ended is kept this long as a draft.
 ATELIER_DRAFT_KEEP_HOURS = env.int("ATELIER_DRAFT_KEEP_HOURS", default=24)
+# A full task's refusal is kept this long (at most) for the claim API to
+# answer the next claims on it from the cache (art_tasks/claim_gate.py).
+ATELIER_CLAIM_GATE_SECONDS = env.int("ATELIER_CLAIM_GATE_SECONDS", default=3)
 # Rate limits, "count/period" (period: second, minute, hour, day, optionally
 # with a number: "5/15minute"). One table for the API and the pages; see
 # docs/operations.md. Counted per signed-in user, else per client address.
