@@ -250,9 +250,9 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("reply_to", "")
     reply_to = None
     if raw.isdecimal():
-        reply_to = Comment.objects.filter(pk=int(raw), submission=work).first()
-        if reply_to is None:
-            raise Http404("No such comment.")
+        reply_to = _comment_or_404(int(raw), request.user)
+        if reply_to.submission_id != work.pk:
+            raise Http404("No such comment on this work.")
     try:
         comment = post_comment(
             submission=work,

@@ -355,3 +355,40 @@ def test_commenting_is_rate_limited(work, people, settings):
     assert statuses == [302, 302, 302, 429]
     assert Comment.objects.filter(Q(author=people["bo"])).count() == 3
     assert counter(work) == 3
+
+
+def test_a_reply_to_a_hidden_comment_of_another_answers_404(work, people):
+    top = post_comment(submission=work, author=people["bo"], body="Hm")
+    hide_comment(comment=top, actor=people["mod"], reason="Rude")
+    client = Client()
+    client.force_login(people["cy"])
+    url = f"/art/{work.pk}/comments/new/"
+    assert client.post(url, {"body": "What?", "reply_to": top.pk}).status_code == 404
+    api = APIClient()
+    api.force_authenticate(people["cy"])
+    answer = api.post(
+        f"/api/v1/submissions/{work.pk}/comments/",
+        {"body": "What?", "reply_to": top.pk},
+        format="json",
+    )
+    assert answer.status_code == 404
+    assert Comment.objects.count() == 1
+
+
+def test_htmx_posting_answers_the_thread_with_the_new_comment(work, people):
+    client = Client()
+    client.force_login(people["bo"])
+    answer = client.post(
+        f"/art/{work.pk}/comments/new/",
+        {"body": "Lovely light."},
+        HTTP_HX_REQUEST="true",
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "Lovely light." in html
+    assert "(1)" in html
+    refused = client.post(
+        f"/art/{work.pk}/comments/new/", {"body": " "}, HTTP_HX_REQUEST="true"
+    )
+    assert "Write something before posting." in refused.content.decode()
+    assert Comment.objects.count() == 1
