@@ -392,6 +392,7 @@ MESSAGES = {
     "vote": "You are voting too fast",
     "like": "You are liking too fast",
     "report": "You have sent many reports",
+    "comment": "You are commenting too fast",
     "signup": "Too many accounts were created from your address",
     "login": "Too many failed sign-ins",
 }

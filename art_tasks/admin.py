@@ -54,6 +54,7 @@ class SubmissionAdmin(ServiceWrittenAdmin):
         "palette",
         "colour_family",
         "like_count",
+        "comment_count",
         "view_count",
         "vote_count",
         "score_sum",

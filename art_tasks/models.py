@@ -488,6 +488,12 @@ class Submission(TimeStampedModel):
     colour_family = models.CharField(
         max_length=8, blank=True, help_text="Coarse name of the dominant colour."
     )
+    # Comments (community.Comment): how many the public sees, kept exact by
+    # community's comment services in the transaction of each change, so a
+    # gallery card shows it without a query of its own.
+    comment_count = models.PositiveIntegerField(
+        default=0, help_text="Comments everyone can see on this work."
+    )
 
     class Meta:
         ordering = ["-created_at"]

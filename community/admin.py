@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from community.models import Follow, Notification, ReputationEvent
+from community.models import (
+    Comment,
+    CommentAction,
+    CommentReport,
+    Follow,
+    Notification,
+    ReputationEvent,
+)
 from core.admin import ReadOnlyAdmin, ServiceWrittenAdmin
 
 
@@ -28,3 +35,29 @@ class NotificationAdmin(ServiceWrittenAdmin):
 class FollowAdmin(ServiceWrittenAdmin):
     list_display = ("created_at", "follower", "artist")
     raw_id_fields = ("follower", "artist")
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    """Comments as posted; hiding and restoring go through the comment queue."""
+
+    list_display = ("created_at", "author", "submission", "state", "parent")
+    list_filter = ("state",)
+    search_fields = ("author__username", "body")
+    raw_id_fields = ("author", "submission", "parent")
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "comment", "reporter", "reason", "state")
+    list_filter = ("state", "reason")
+    raw_id_fields = ("comment", "reporter", "resolved_by")
+
+
+@admin.register(CommentAction)
+class CommentActionAdmin(ReadOnlyAdmin):
+    """The comments' audit log: shown, never changed."""
+
+    list_display = ("created_at", "actor", "action", "comment", "reason")
+    list_filter = ("action",)
+    raw_id_fields = ("comment", "actor", "report")

@@ -1,7 +1,8 @@
-"""API of community: artists, follows, the leaderboard and notifications."""
+"""API of community: artists, follows, the leaderboard, notifications, comments."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,8 +14,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from art_tasks.models import Submission
+from art_tasks.selectors import can_see_submission
 from community import selectors
-from community.services import follow_artist, mark_notifications_read, unfollow_artist
+from community.models import Comment
+from community.services import (
+    delete_comment,
+    edit_comment,
+    follow_artist,
+    mark_notifications_read,
+    post_comment,
+    report_comment,
+    unfollow_artist,
+)
+from core.api import cursor_page, paginated_response
+from moderation.models import Report
 
 
 class ArtistOutput(serializers.Serializer):
@@ -212,4 +226,184 @@ class NotificationReadApi(APIView):
         unread = selectors.unread_count(user=request.user)
         return Response(
             self.OutputSerializer({"marked": marked, "unread": unread}).data
+        )
+
+
+# Comments ---------------------------------------------------------------------
+
+
+class CommentOutput(serializers.Serializer):
+    """One comment as `viewer` may see it: a removed one has no text."""
+
+    class Meta:
+        ref_name = "CommentOutput"
+
+    id = serializers.IntegerField()
+    submission = serializers.IntegerField(source="submission_id")
+    parent = serializers.IntegerField(
+        source="parent_id",
+        allow_null=True,
+        help_text="The top-level comment a reply belongs to; null at the top.",
+    )
+    author = serializers.CharField(source="author.username")
+    author_name = serializers.CharField(source="author.shown_name")
+    body = serializers.CharField(help_text="Empty when its author removed it.")
+    state = serializers.ChoiceField(
+        choices=Comment.State.choices,
+        help_text="`hidden` only reaches its author and the moderators.",
+    )
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+
+class CommentThreadOutput(CommentOutput):
+    class Meta:
+        ref_name = "CommentThreadOutput"
+
+    replies = CommentOutput(many=True, source="shown_replies")
+
+
+class CommentBodyInput(serializers.Serializer):
+    class Meta:
+        ref_name = "CommentBodyInput"
+
+    body = serializers.CharField(
+        max_length=Comment.MAX_LENGTH, trim_whitespace=True, allow_blank=True
+    )
+
+
+def _work(pk: int, viewer: User) -> Submission:
+    work = get_object_or_404(Submission, pk=pk)
+    if not can_see_submission(submission=work, viewer=viewer):
+        raise Http404("No such artwork.")
+    return work
+
+
+def _comment(comment_id: int, viewer: User) -> Comment:
+    comment = get_object_or_404(
+        Comment.objects.select_related("submission", "author"), pk=comment_id
+    )
+    if not selectors.can_see_comment(comment=comment, viewer=viewer):
+        raise Http404("No such comment.")
+    return comment
+
+
+class CommentListApi(APIView):
+    """A work's comment threads, oldest first (GET); post a comment (POST)."""
+
+    pagination_class = cursor_page("created_at", "id")
+    throttle_scope = "comment"
+
+    def get_permissions(self) -> list:
+        return [IsAuthenticated()] if self.request.method == "POST" else []
+
+    class InputSerializer(CommentBodyInput):
+        class Meta:
+            ref_name = "CommentCreateInput"
+
+        reply_to = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            help_text="A comment to answer; replies join its top-level thread.",
+        )
+
+    @extend_schema(
+        summary="List a work's comments",
+        parameters=[OpenApiParameter("cursor", OpenApiTypes.STR)],
+        responses=CommentThreadOutput(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        work = _work(pk, request.user)
+        threads = selectors.comment_threads(submission=work, viewer=request.user)
+        return paginated_response(
+            self, threads, lambda page: CommentThreadOutput(page, many=True).data
+        )
+
+    @extend_schema(
+        summary="Comment on a work",
+        request=InputSerializer,
+        responses={201: CommentOutput},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        work = _work(pk, request.user)
+        reply_to = None
+        if data.validated_data.get("reply_to"):
+            reply_to = _comment(data.validated_data["reply_to"], request.user)
+        comment = post_comment(
+            submission=work,
+            author=request.user,
+            body=data.validated_data["body"],
+            reply_to=reply_to,
+        )
+        return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
+
+
+class CommentDetailApi(APIView):
+    """Change one's comment within ten minutes (PATCH), or delete it (DELETE)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Change my comment",
+        request=CommentBodyInput,
+        responses=CommentOutput,
+    )
+    def patch(self, request: Request, comment_id: int) -> Response:
+        data = CommentBodyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = edit_comment(
+            comment=_comment(comment_id, request.user),
+            author=request.user,
+            body=data.validated_data["body"],
+        )
+        return Response(CommentOutput(comment).data)
+
+    @extend_schema(summary="Delete my comment", request=None, responses={204: None})
+    def delete(self, request: Request, comment_id: int) -> Response:
+        delete_comment(comment=_comment(comment_id, request.user), author=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentReportOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "CommentReportOutput"
+
+    id = serializers.IntegerField()
+    comment = serializers.IntegerField(source="comment_id")
+    reason = serializers.CharField()
+    details = serializers.CharField()
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CommentReportApi(APIView):
+    """Report a comment that breaks the rules."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "report"
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CommentReportInput"
+
+        reason = serializers.ChoiceField(choices=Report.Reason.choices)
+        details = serializers.CharField(max_length=2000, required=False, default="")
+
+    @extend_schema(
+        summary="Report a comment",
+        request=InputSerializer,
+        responses={201: CommentReportOutput},
+    )
+    def post(self, request: Request, comment_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = report_comment(
+            comment=_comment(comment_id, request.user),
+            reporter=request.user,
+            **data.validated_data,
+        )
+        return Response(
+            CommentReportOutput(report).data, status=status.HTTP_201_CREATED
         )

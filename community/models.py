@@ -1,11 +1,13 @@
-"""The reputation ledger, follows and notifications."""
+"""The reputation ledger, follows, notifications and comments."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core.models import TimeStampedModel
+from moderation.models import Report
 
 
 class ReputationEvent(models.Model):
@@ -106,6 +108,7 @@ class Notification(TimeStampedModel):
         FOLLOWED_WORK = "followed_work", "New work by an artist you follow"
         MODERATION = "moderation", "Moderation"
         UPLOAD_FAILED = "upload_failed", "Upload could not be processed"
+        COMMENT = "comment", "New comment"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -152,3 +155,146 @@ class Notification(TimeStampedModel):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+# Comments on accepted works ---------------------------------------------------
+
+
+class Comment(TimeStampedModel):
+    """A signed-in person's comment on an accepted work, or a reply to one.
+
+    Threads are one level deep: `parent` is always a top-level comment.
+    An author deleting a comment that has replies leaves it `removed` (its
+    text cleared, shown as "comment removed"); without replies the row
+    goes. Moderators hide and restore comments (`CommentAction`).
+    """
+
+    MAX_LENGTH = 2000
+
+    class State(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        HIDDEN = "hidden", "Hidden by moderators"
+        REMOVED = "removed", "Removed by its author"
+
+    submission = models.ForeignKey(
+        "art_tasks.Submission", on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text="The top-level comment this one replies to; null at the top.",
+    )
+    body = models.TextField(max_length=MAX_LENGTH, help_text="The comment's text.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.VISIBLE)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its author last changed the text."
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["submission", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_thread",
+            ),
+            models.Index(fields=["parent", "created_at"], name="comment_replies"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="comment_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.submission_id} by {self.author_id}"
+
+    def get_absolute_url(self) -> str:
+        work = reverse("gallery:artwork", kwargs={"pk": self.submission_id})
+        return f"{work}#comment-{self.pk}"
+
+
+class CommentReport(TimeStampedModel):
+    """A signed-in person's report that a comment breaks the rules.
+
+    The same shape as `moderation.Report`, for comments.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ACTIONED = "actioned", "Comment hidden"
+        DISMISSED = "dismissed", "Dismissed"
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="comment_reports",
+    )
+    reason = models.CharField(max_length=12, choices=Report.Reason.choices)
+    details = models.TextField(blank=True, max_length=2000)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(state="open"),
+                name="comment_report_one_open_per_person",
+                violation_error_message="You have already reported this comment.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} on comment {self.comment_id}: {self.reason}"
+
+
+class CommentAction(TimeStampedModel):
+    """The comments' audit log: every hide, restore and dismissal, and why."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hidden"
+        RESTORE = "restore", "Restored"
+        DISMISS = "dismiss", "Report dismissed"
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    reason = models.TextField(max_length=2000)
+    report = models.ForeignKey(
+        CommentReport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    previous_state = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} comment {self.comment_id} by {self.actor_id}"

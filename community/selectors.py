@@ -9,7 +9,10 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
+    Min,
     OuterRef,
+    Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -19,7 +22,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from art_tasks.models import Submission
-from community.models import Follow, Notification, ReputationEvent
+from art_tasks.selectors import can_see_submission
+from community.models import (
+    Comment,
+    CommentAction,
+    CommentReport,
+    Follow,
+    Notification,
+    ReputationEvent,
+)
+from core.roles import is_moderator
 from curation.models import Vote
 
 PERIODS = {"week": "This week", "month": "This month", "all": "All time"}
@@ -246,3 +258,99 @@ def forget_top_bar(*, user: User) -> None:
 def unread_count(*, user: User) -> int:
     """Return how many of `user`'s notifications are unread (one indexed query)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# Comments ---------------------------------------------------------------------
+
+
+def _comments_shown_to(viewer: User | None) -> Q:
+    """Which comments `viewer` sees: hidden ones only when theirs or moderating."""
+    if is_moderator(viewer):
+        return Q()
+    if viewer is not None and viewer.is_authenticated:
+        return ~Q(state=Comment.State.HIDDEN) | Q(author=viewer)
+    return ~Q(state=Comment.State.HIDDEN)
+
+
+def can_see_comment(*, comment: Comment, viewer: User | None) -> bool:
+    """Return whether `viewer` may see `comment` (and its work)."""
+    if not can_see_submission(submission=comment.submission, viewer=viewer):
+        return False
+    if comment.state != Comment.State.HIDDEN:
+        return True
+    return is_moderator(viewer) or (
+        viewer is not None
+        and viewer.is_authenticated
+        and viewer.pk == comment.author_id
+    )
+
+
+def comment_threads(
+    *, submission: Submission, viewer: User | None = None
+) -> QuerySet[Comment]:
+    """Return the top-level comments of `submission` that `viewer` sees, oldest first.
+
+    Each carries `shown_replies`, its replies `viewer` sees, oldest first,
+    with their authors: two queries for any number of threads. A hidden
+    top-level comment's replies are shown only to those who see it; a
+    removed one stays as a placeholder only while it has replies to show.
+    """
+    shown = _comments_shown_to(viewer)
+    replies = (
+        Comment.objects.filter(shown)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    has_replies = Exists(
+        Comment.objects.filter(shown, parent=OuterRef("pk")).order_by()
+    )
+    return (
+        Comment.objects.filter(shown, submission=submission, parent__isnull=True)
+        .filter(~Q(state=Comment.State.REMOVED) | Q(has_replies))
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", replies, to_attr="shown_replies"))
+        .order_by("created_at", "id")
+    )
+
+
+def comment_report_queue() -> QuerySet[Comment]:
+    """Return shown comments with open reports, most reported first (two queries).
+
+    Each carries `open_reports`, `first_reported_at` and `open_report_list`
+    (with reporters), and its work and author.
+    """
+    open_q = Q(reports__state=CommentReport.State.OPEN)
+    return (
+        Comment.objects.filter(open_q, state=Comment.State.VISIBLE)
+        .annotate(
+            open_reports=Count("reports", filter=open_q),
+            first_reported_at=Min("reports__created_at", filter=open_q),
+        )
+        .select_related("author", "submission")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                CommentReport.objects.filter(state=CommentReport.State.OPEN)
+                .select_related("reporter")
+                .order_by("created_at"),
+                to_attr="open_report_list",
+            )
+        )
+        .order_by("-open_reports", "first_reported_at", "id")
+    )
+
+
+def hidden_comments() -> QuerySet[Comment]:
+    """Return the hidden comments, latest hidden first (one query)."""
+    return (
+        Comment.objects.filter(state=Comment.State.HIDDEN)
+        .select_related("author", "submission")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def comment_log() -> QuerySet[CommentAction]:
+    """Return the comments' audit log, newest first (one query)."""
+    return CommentAction.objects.select_related(
+        "actor", "comment__author", "comment__submission"
+    ).order_by("-created_at", "-id")

@@ -17,6 +17,35 @@ urlpatterns = [
         views.notification_settings,
         name="notification-settings",
     ),
+    path("art/<int:pk>/comments/", views.comments, name="comments"),
+    path("art/<int:pk>/comments/new/", views.comment_create, name="comment-create"),
+    path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment-edit"),
+    path(
+        "comments/<int:comment_id>/delete/",
+        views.comment_delete,
+        name="comment-delete",
+    ),
+    path(
+        "comments/<int:comment_id>/report/",
+        views.comment_report,
+        name="comment-report",
+    ),
+    path("moderation/comments/", views.comment_queue, name="comment-queue"),
+    path(
+        "moderation/comments/<int:comment_id>/hide/",
+        views.comment_hide,
+        name="comment-hide",
+    ),
+    path(
+        "moderation/comments/<int:comment_id>/restore/",
+        views.comment_restore,
+        name="comment-restore",
+    ),
+    path(
+        "moderation/comment-reports/<int:report_id>/dismiss/",
+        views.comment_dismiss,
+        name="comment-dismiss",
+    ),
 ]
 
 api_urlpatterns = [
@@ -37,5 +66,20 @@ api_urlpatterns = [
         "notifications/read/",
         api.NotificationReadApi.as_view(),
         name="notification-read",
+    ),
+    path(
+        "submissions/<int:pk>/comments/",
+        api.CommentListApi.as_view(),
+        name="comment-list",
+    ),
+    path(
+        "comments/<int:comment_id>/",
+        api.CommentDetailApi.as_view(),
+        name="comment-detail",
+    ),
+    path(
+        "comments/<int:comment_id>/reports/",
+        api.CommentReportApi.as_view(),
+        name="comment-report",
     ),
 ]

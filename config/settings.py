@@ -397,6 +397,7 @@ ATELIER_RATE_LIMITS = {
     "vote": env("ATELIER_RATE_VOTE", default="60/minute"),
     "like": env("ATELIER_RATE_LIKE", default="60/minute"),
     "report": env("ATELIER_RATE_REPORT", default="10/hour"),
+    "comment": env("ATELIER_RATE_COMMENT", default="10/minute"),
     "signup": env("ATELIER_RATE_SIGNUP", default="5/hour"),
     # Failed sign-ins before the login page refuses, per account and per address.
     "login-account": env("ATELIER_RATE_LOGIN_ACCOUNT", default="5/15minute"),

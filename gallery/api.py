@@ -44,6 +44,7 @@ class GalleryWorkOutput(SubmissionOutput):
     url = serializers.SerializerMethodField()
     artist_name = serializers.CharField(source="artist.shown_name")
     like_count = serializers.IntegerField()
+    comment_count = serializers.IntegerField(help_text="Comments everyone can see.")
     view_count = serializers.IntegerField()
     liked = serializers.BooleanField(
         default=False, help_text="Whether the signed-in viewer likes the work."
@@ -172,6 +173,7 @@ class CardFormatter:
             "url": f"{self.artwork[0]}{pk}{self.artwork[1]}",
             "artist_name": name,
             "like_count": row["like_count"],
+            "comment_count": row["comment_count"],
             "view_count": row["view_count"],
             "liked": bool(row["liked"]),
             "rank_top": float(row["rank_top"]),

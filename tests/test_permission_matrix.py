@@ -28,7 +28,8 @@ from accounts.services import issue_token
 from art_tasks.errors import ClaimEndedDraftKept
 from art_tasks.models import Claim, CreationTask, SubmissionDraft
 from art_tasks.services import claim_task, submit_work_or_keep_draft
-from community.models import Notification
+from community.models import Comment, CommentReport, Notification
+from community.services import post_comment, report_comment
 from community.services.notifications import notify
 from gallery.models import Collection
 from generation.models import GenerationJob, GeneratorModel
@@ -69,6 +70,8 @@ class World:
     mail: SentMail
     kept_draft: SubmissionDraft
     generator: GeneratorModel
+    comment: Comment | None = None  # by the member, on the accepted work
+    comment_report: CommentReport | None = None  # the owner's, on that comment
 
     @property
     def seed(self):
@@ -117,7 +120,11 @@ def world(db) -> World:
     generator = GeneratorModel.objects.create(
         name="gallery", version="1", kind=GeneratorModel.Kind.CHECKPOINT
     )
+    comment = post_comment(submission=accepted, author=member, body="Lovely.")
+    comment_report = report_comment(comment=comment, reporter=owner, reason="spam")
     return World(
+        comment=comment,
+        comment_report=comment_report,
         kept_draft=kept_draft,
         generator=generator,
         token=token,
@@ -430,6 +437,61 @@ entry(
     "api:community:notification-read",
     Call("POST", lambda w: "/api/v1/notifications/read/", API_FOR_MEMBERS),
 )
+SEES_IN_REVIEW = {
+    "anon": 404,
+    "member": 404,
+    "owner": 200,
+    "curator": 200,
+    "staff": 200,
+}
+entry(
+    "api:community:comment-list",
+    Call("GET", lambda w: f"/api/v1/submissions/{w.accepted.pk}/comments/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/api/v1/submissions/{w.in_review.pk}/comments/",
+        SEES_IN_REVIEW,
+    ),
+    Call(
+        "POST",
+        lambda w: f"/api/v1/submissions/{w.accepted.pk}/comments/",
+        signed_in(201, 403),
+        data={"body": "Lovely light."},
+        json=True,
+    ),
+    Call(
+        "POST",
+        lambda w: f"/api/v1/submissions/{w.in_review.pk}/comments/",
+        {**signed_in(409, 403), "member": 404},
+        data={"body": "Lovely light."},
+        json=True,
+    ),
+)
+COMMENT_AUTHOR_API = {**signed_in(403, 403), "member": 200}
+entry(
+    "api:community:comment-detail",
+    Call(
+        "PATCH",
+        lambda w: f"/api/v1/comments/{w.comment.pk}/",
+        COMMENT_AUTHOR_API,
+        data={"body": "Lovely, really."},
+        json=True,
+    ),
+    Call(
+        "DELETE",
+        lambda w: f"/api/v1/comments/{w.comment.pk}/",
+        {**COMMENT_AUTHOR_API, "member": 204},
+    ),
+)
+entry(
+    "api:community:comment-report",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/comments/{w.comment.pk}/reports/",
+        {**signed_in(201, 403), "member": 403, "owner": 409},
+        data={"reason": "offensive"},
+    ),
+)
 entry("api:accounts:me", Call("GET", lambda w: "/api/v1/me/", API_FOR_MEMBERS))
 entry(
     "api:accounts:me-preferences",
@@ -492,6 +554,73 @@ entry(
     Call("POST", lambda w: "/artists/owner/unfollow/", same(302)),
 )
 entry("community:leaderboard", Call("GET", lambda w: "/leaderboard/", PUBLIC))
+entry(
+    "community:comments",
+    Call("GET", lambda w: f"/art/{w.accepted.pk}/comments/", PUBLIC),
+    Call("GET", lambda w: f"/art/{w.in_review.pk}/comments/", SEES_IN_REVIEW),
+)
+entry(
+    "community:comment-create",
+    Call(
+        "POST",
+        lambda w: f"/art/{w.accepted.pk}/comments/new/",
+        same(302),
+        data={"body": "Lovely light."},
+    ),
+    Call(
+        "POST",
+        lambda w: f"/art/{w.in_review.pk}/comments/new/",
+        {**same(302), "member": 404},
+        data={"body": "Lovely light."},
+    ),
+)
+entry(
+    "community:comment-edit",
+    Call(
+        "GET",
+        lambda w: f"/comments/{w.comment.pk}/edit/",
+        {**signed_in(403, 302), "member": 200},
+    ),
+)
+entry(
+    "community:comment-delete",
+    Call("POST", lambda w: f"/comments/{w.comment.pk}/delete/", same(302)),
+)
+entry(
+    "community:comment-report",
+    Call("GET", lambda w: f"/comments/{w.comment.pk}/report/", PAGE_FOR_MEMBERS),
+)
+entry(
+    "community:comment-queue",
+    Call("GET", lambda w: "/moderation/comments/", MODERATOR_PAGE),
+)
+entry(
+    "community:comment-hide",
+    Call(
+        "POST",
+        lambda w: f"/moderation/comments/{w.comment.pk}/hide/",
+        same(302),
+        data={"reason": "Rude."},
+    ),
+)
+entry(
+    "community:comment-restore",
+    Call(
+        "POST",
+        lambda w: f"/moderation/comments/{w.comment.pk}/restore/",
+        same(302),
+        data={"reason": "Fine."},
+    ),
+)
+entry(
+    "community:comment-dismiss",
+    Call(
+        "POST",
+        lambda w: f"/moderation/comment-reports/{w.comment_report.pk}/dismiss/",
+        same(302),
+        data={"reason": "Not spam."},
+    ),
+)
 entry(
     "community:notifications",
     Call("GET", lambda w: "/notifications/", PAGE_FOR_MEMBERS),

@@ -18,6 +18,7 @@ from art_tasks.models import Tag
 from art_tasks.services import claim_task
 from community import selectors as community_selectors
 from community.models import Notification
+from community.services import hide_comment, post_comment, report_comment
 from community.services.notifications import notify
 from curation import selectors as curation_selectors
 from gallery import selectors as gallery_selectors
@@ -457,6 +458,80 @@ def _seed_works(n: int) -> Reader:
     return read
 
 
+def _comment_threads(n: int) -> Reader:
+    work = _accepted(1)[0]
+    people = [UserFactory(username=f"talker{i}") for i in range(n)]
+    for person in people:
+        top = post_comment(submission=work, author=person, body="Lovely")
+        post_comment(submission=work, author=people[0], body="Yes", reply_to=top)
+
+    def read() -> list:
+        rows = list(community_selectors.comment_threads(submission=work))
+        for top in rows:
+            _ = (top.author.shown_name, top.body)
+            for reply in top.shown_replies:
+                _ = (reply.author.shown_name, reply.body)
+        return rows
+
+    return read
+
+
+def _comment_reports(n: int) -> Reader:
+    work = _accepted(1)[0]
+    reporters = [UserFactory(username=f"reporter{i}") for i in range(2)]
+    for i in range(n):
+        comment = post_comment(
+            submission=work, author=UserFactory(username=f"rude{i}"), body="Rude"
+        )
+        for reporter in reporters:
+            report_comment(comment=comment, reporter=reporter, reason="offensive")
+
+    def read() -> list:
+        rows = list(community_selectors.comment_report_queue())
+        for comment in rows:
+            _ = (comment.author.shown_name, comment.submission.title)
+            for report in comment.open_report_list:
+                _ = report.reporter.shown_name
+        return rows
+
+    return read
+
+
+def _hidden_comments(n: int) -> Reader:
+    work = _accepted(1)[0]
+    staff = UserFactory(username="warden", is_staff=True)
+    for i in range(n):
+        comment = post_comment(
+            submission=work, author=UserFactory(username=f"loud{i}"), body="Loud"
+        )
+        hide_comment(comment=comment, actor=staff, reason="Too loud")
+
+    def read_hidden() -> list:
+        rows = list(community_selectors.hidden_comments())
+        for comment in rows:
+            _ = (comment.author.shown_name, comment.submission.title)
+        return rows
+
+    return read_hidden
+
+
+def _comment_log(n: int) -> Reader:
+    read_hidden = _hidden_comments(n)
+    read_hidden()
+
+    def read() -> list:
+        rows = list(community_selectors.comment_log())
+        for action in rows:
+            _ = (
+                action.actor.shown_name,
+                action.comment.author.shown_name,
+                action.comment.submission.title,
+            )
+        return rows
+
+    return read
+
+
 CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "task list": (_tasks, 2),  # tasks with held slots and tags, seeds
     # the same two: free slots, next free slot and "yours" are in the first
@@ -497,6 +572,10 @@ CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "recent training runs": (_training_runs, 1),
     "seed fitness": (_seed_fitness, 1),
     "seed works": (_seed_works, 1),
+    "comment threads": (_comment_threads, 2),  # top-level comments, replies
+    "comment report queue": (_comment_reports, 2),  # comments, open reports
+    "hidden comments": (_hidden_comments, 1),
+    "comment log": (_comment_log, 1),
 }
 
 

@@ -1,6 +1,7 @@
 """Every write of community: follows, notifications and reputation.
 
 Dependency direction: `follows` needs only the community models;
+`comments` uses `notifications.notify` and the community selectors;
 `notifications` and `reputation` read the models of the apps below (never
 their services). Nothing below community imports it: curation, moderation
 and art_tasks announce domain events, and `community.signal_handlers` turns
@@ -14,6 +15,16 @@ from __future__ import annotations
 from django.db import transaction
 
 from art_tasks.models import Submission
+from community.services.comments import (
+    EDIT_WINDOW,
+    delete_comment,
+    dismiss_comment_report,
+    edit_comment,
+    hide_comment,
+    post_comment,
+    report_comment,
+    restore_comment,
+)
 from community.services.follows import follow_artist, unfollow_artist
 from community.services.notifications import (
     email_notification,
@@ -28,8 +39,16 @@ from community.services.notifications import (
 from community.services.reputation import accepted_work_points, award_decision
 
 __all__ = [
+    "EDIT_WINDOW",
     "accepted_work_points",
     "award_decision",
+    "delete_comment",
+    "dismiss_comment_report",
+    "edit_comment",
+    "hide_comment",
+    "post_comment",
+    "report_comment",
+    "restore_comment",
     "email_notification",
     "follow_artist",
     "mark_notifications_read",

@@ -165,7 +165,7 @@ def like_box(context: template.Context, work: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def work_card(context: template.Context, work: Any) -> SafeString:
-    """One gallery card: image, title, artist, score and (if accepted) likes."""
+    """One gallery card: image, title, artist, score, likes and comments."""
     parts = _page_parts(context)
     links = parts["links"]
     pk = work.pk
@@ -187,8 +187,17 @@ def work_card(context: template.Context, work: Any) -> SafeString:
         shown = Decimal(work.score).quantize(Decimal("0.01"), ROUND_HALF_UP)
         score = f'· <span class="score" title="Mean curator score">★ {shown}</span>'
     like = ""
+    comments = ""
     if work.state == Submission.State.ACCEPTED:
         like = _like_html(work, parts, parts["path"], "")
+        count = work.comment_count
+        if count:
+            noun = "comment" if count == 1 else "comments"
+            comments = (
+                f' <a class="comment-count" href="{url}#comments"'
+                f' aria-label="{count} {noun}"><span aria-hidden="true">💬</span>'
+                f" {count}</a>"
+            )
     title = escape(work.title)
     html = (
         f'<figure class="card" data-work="{pk}">'
@@ -199,7 +208,7 @@ def work_card(context: template.Context, work: Any) -> SafeString:
         f'<figcaption><a class="title" href="{url}">{title}</a>'
         f' <span class="meta">by <a href="{escape(artist_url)}" tabindex="-1">'
         f"{escape(artist.shown_name)}</a> {score}</span>"
-        f"{like}</figcaption></figure>"
+        f"{like}{comments}</figcaption></figure>"
     )
     return mark_safe(html)  # noqa: S308 - every value escaped above
 

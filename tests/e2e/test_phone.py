@@ -27,6 +27,7 @@ from accounts.services import issue_token
 from art_tasks.models import CreationTask, Submission
 from art_tasks.services import claim_task
 from community.models import Notification
+from community.services import post_comment, report_comment
 from community.services.notifications import notify
 from gallery.services import add_to_collection, create_collection
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
@@ -85,6 +86,9 @@ PAGES = [
     Page("generation:seed-detail", "visitor", lambda w: f"/seeds/{w['seed'].pk}/"),
     Page("community:artist", "visitor", lambda w: "/artists/ada/"),
     Page("community:leaderboard", "visitor", lambda w: "/leaderboard/"),
+    Page(
+        "community:comments", "visitor", lambda w: f"/art/{w['accepted'].pk}/comments/"
+    ),
     Page("accounts:login", "visitor", lambda w: "/accounts/login/"),
     Page("accounts:signup", "visitor", lambda w: "/accounts/signup/"),
     Page("account_reset_password", "visitor", _allauth("account_reset_password")),
@@ -117,6 +121,19 @@ PAGES = [
     Page("gallery:gallery", "member", lambda w: "/"),
     Page("gallery:artwork", "member", lambda w: f"/art/{w['accepted'].pk}/"),
     Page("moderation:report", "member", lambda w: f"/art/{w['accepted'].pk}/report/"),
+    Page(
+        "community:comments", "member", lambda w: f"/art/{w['accepted'].pk}/comments/"
+    ),
+    Page(
+        "community:comment-edit",
+        "member",
+        lambda w: f"/comments/{w['comment'].pk}/edit/",
+    ),
+    Page(
+        "community:comment-report",
+        "member",
+        lambda w: f"/comments/{w['reply'].pk}/report/",
+    ),
     Page("art_tasks:task-list", "member", lambda w: "/tasks/"),
     Page("art_tasks:task-detail", "member", lambda w: f"/tasks/{w['task'].pk}/"),
     Page("art_tasks:studio", "member", lambda w: "/studio/"),
@@ -145,6 +162,7 @@ PAGES = [
     Page("curation:curate", "curator", lambda w: "/curate/"),
     Page("moderation:queue", "curator", lambda w: "/moderation/"),
     Page("moderation:log", "curator", lambda w: "/moderation/log/"),
+    Page("community:comment-queue", "curator", lambda w: "/moderation/comments/"),
     Page("gallery:artwork", "curator", lambda w: f"/art/{w['accepted'].pk}/"),
     Page("gallery:artwork", "curator", lambda w: f"/art/{w['hidden'].pk}/", "hidden"),
     Page("community:leaderboard", "curator", lambda w: "/leaderboard/"),
@@ -205,6 +223,11 @@ NOT_PAGES = {
     "moderation:hide": "a form action (POST)",
     "moderation:restore": "a form action (POST)",
     "moderation:dismiss": "a form action (POST)",
+    "community:comment-create": "a form action (POST)",
+    "community:comment-delete": "a form action (POST)",
+    "community:comment-hide": "a form action (POST)",
+    "community:comment-restore": "a form action (POST)",
+    "community:comment-dismiss": "a form action (POST)",
     "accounts:token-rotate": "a form action (POST)",
     "accounts:token-revoke": "a form action (POST)",
     "account_login": "the same page as accounts:login",
@@ -386,8 +409,30 @@ def world(eager_celery):
         to="ada-lovelace-montgomery@example.test",
         text="Hello Ada,\n\nYour work was accepted.",
     )
+    comment = post_comment(
+        submission=accepted,
+        author=rex,
+        body="The reflections on the water are wonderfully done; how long did the "
+        "lanterns take?",
+    )
+    reply = post_comment(
+        submission=accepted,
+        author=ada,
+        body="Thank you! About an evening of layering.",
+        reply_to=comment,
+    )
+    rude = post_comment(
+        submission=accepted,
+        author=UserFactory(username="troll", display_name="Troll"),
+        body="This is copied, obviously, and so are all your other works.",
+    )
+    report_comment(
+        comment=rude, reporter=rex, reason="offensive", details="A personal attack."
+    )
     assert Submission.objects.get(pk=hidden.pk).state == Submission.State.HIDDEN
     return {
+        "comment": comment,
+        "reply": reply,
         "people": {
             "visitor": None,
             "member": rex,
