@@ -5,3 +5,9 @@ from core.errors import AtelierError
 
 class CannotFollowSelf(AtelierError):
     code = "follow_self"
+
+
+class ChallengeRefused(AtelierError):
+    """A challenge cannot be opened as asked (dates, tasks, cover)."""
+
+    code = "challenge_refused"

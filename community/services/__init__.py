@@ -14,6 +14,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from art_tasks.models import Submission
+from community.services.challenges import (
+    close_challenge,
+    close_due_challenges,
+    open_challenge,
+)
 from community.services.follows import follow_artist, unfollow_artist
 from community.services.notifications import (
     email_notification,
@@ -30,6 +35,8 @@ from community.services.reputation import accepted_work_points, award_decision
 __all__ = [
     "accepted_work_points",
     "award_decision",
+    "close_challenge",
+    "close_due_challenges",
     "email_notification",
     "follow_artist",
     "mark_notifications_read",
@@ -38,6 +45,7 @@ __all__ = [
     "notify_decision",
     "notify_followers",
     "notify_upload_failed",
+    "open_challenge",
     "record_decision_outcome",
     "unfollow_artist",
     "warn_expiring_claims",
