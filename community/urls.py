@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import api, views
+from community import api, challenge_api, challenge_views, views
 
 app_name = "community"
 
@@ -17,6 +17,13 @@ urlpatterns = [
         views.notification_settings,
         name="notification-settings",
     ),
+]
+
+# Challenges (community/challenge_views.py, challenge_api.py).
+urlpatterns += [
+    path("challenges/", challenge_views.challenges, name="challenges"),
+    path("challenges/new/", challenge_views.challenge_new, name="challenge-new"),
+    path("challenges/<slug:slug>/", challenge_views.challenge, name="challenge"),
 ]
 
 api_urlpatterns = [
@@ -37,5 +44,22 @@ api_urlpatterns = [
         "notifications/read/",
         api.NotificationReadApi.as_view(),
         name="notification-read",
+    ),
+]
+
+# Challenges.
+api_urlpatterns += [
+    path(
+        "challenges/", challenge_api.ChallengeListApi.as_view(), name="challenge-list"
+    ),
+    path(
+        "challenges/<slug:key>/",
+        challenge_api.ChallengeDetailApi.as_view(),
+        name="challenge-detail",
+    ),
+    path(
+        "challenges/<slug:key>/entries/",
+        challenge_api.ChallengeEntryListApi.as_view(),
+        name="challenge-entries",
     ),
 ]
