@@ -21,12 +21,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.models import SentMail
 from accounts.services import issue_token
 from art_tasks.models import CreationTask, Submission
 from art_tasks.services import claim_task
 from community.models import Notification
+from community.services.challenges import close_challenge, open_challenge
 from community.services.notifications import notify
 from gallery.services import add_to_collection, create_collection
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
@@ -85,6 +87,19 @@ PAGES = [
     Page("generation:seed-detail", "visitor", lambda w: f"/seeds/{w['seed'].pk}/"),
     Page("community:artist", "visitor", lambda w: "/artists/ada/"),
     Page("community:leaderboard", "visitor", lambda w: "/leaderboard/"),
+    Page("community:challenges", "visitor", lambda w: "/challenges/"),
+    Page(
+        "community:challenge",
+        "visitor",
+        lambda w: f"/challenges/{w['challenge']}/",
+        "open",
+    ),
+    Page(
+        "community:challenge",
+        "visitor",
+        lambda w: f"/challenges/{w['past_challenge']}/",
+        "past",
+    ),
     Page("accounts:login", "visitor", lambda w: "/accounts/login/"),
     Page("accounts:signup", "visitor", lambda w: "/accounts/signup/"),
     Page("account_reset_password", "visitor", _allauth("account_reset_password")),
@@ -122,6 +137,7 @@ PAGES = [
     Page("art_tasks:studio", "member", lambda w: "/studio/"),
     Page("community:artist", "member", lambda w: "/artists/ada/"),
     Page("community:notifications", "member", lambda w: "/notifications/"),
+    Page("community:challenge", "member", lambda w: f"/challenges/{w['challenge']}/"),
     Page("accounts:profile-settings", "member", lambda w: "/settings/profile/"),
     Page("accounts:token-settings", "member", lambda w: "/settings/tokens/"),
     Page("account_change_password", "member", _allauth("account_change_password")),
@@ -165,6 +181,7 @@ PAGES = [
     ),
     Page("moderation:queue", "staff", lambda w: "/moderation/"),
     Page("moderation:log", "staff", lambda w: "/moderation/log/"),
+    Page("community:challenge-new", "staff", lambda w: "/challenges/new/"),
     Page("art_tasks:studio", "staff", lambda w: "/studio/"),
 ]
 
@@ -386,8 +403,30 @@ def world(eager_celery):
         to="ada-lovelace-montgomery@example.test",
         text="Hello Ada,\n\nYour work was accepted.",
     )
+    now = timezone.now()
+    challenge = open_challenge(
+        by=staff,
+        title="Harbour lights week: boats, lanterns and the long winter dark",
+        theme="Light on dark water: lanterns, harbour walls, boats coming home.",
+        tasks=[task, other],
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=3),
+        cover_seed=task.seeds.first(),
+    )
+    past = open_challenge(
+        by=staff,
+        title="Winter harbours",
+        theme="The quay in the cold.",
+        tasks=[task],
+        opens_at=now - timedelta(days=2),
+        closes_at=now + timedelta(minutes=1),
+        cover_work=accepted,
+    )
+    close_challenge(challenge=past, now=past.closes_at + timedelta(minutes=1))
     assert Submission.objects.get(pk=hidden.pk).state == Submission.State.HIDDEN
     return {
+        "challenge": challenge.slug,
+        "past_challenge": past.slug,
         "people": {
             "visitor": None,
             "member": rex,
