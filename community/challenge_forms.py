@@ -33,10 +33,16 @@ class ChallengeForm(forms.Form):
         help_text="Works submitted to these tasks during the challenge enter it.",
     )
     opens_at = forms.DateTimeField(
-        label="Opens", widget=MomentInput(), input_formats=[LOCAL]
+        label="Opens",
+        widget=MomentInput(),
+        input_formats=[LOCAL],
+        help_text="Site time (UTC).",
     )
     closes_at = forms.DateTimeField(
-        label="Deadline", widget=MomentInput(), input_formats=[LOCAL]
+        label="Deadline",
+        widget=MomentInput(),
+        input_formats=[LOCAL],
+        help_text="Site time (UTC); works submitted later do not enter.",
     )
     winner_count = forms.IntegerField(
         label="Winners", min_value=1, max_value=20, initial=3
