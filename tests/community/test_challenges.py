@@ -424,3 +424,20 @@ def test_the_api_lists_challenges_and_shows_one_with_winners_and_entries(
 
     entries = client.get(f"/api/v1/challenges/{challenge.slug}/entries/").json()
     assert [e["id"] for e in entries["results"]] == [work.pk]
+
+
+def test_entries_come_a_page_at_a_time_best_first(
+    client, staff, judges, task, settings
+):
+    settings.ATELIER_GALLERY_PAGE_SIZE = 1
+    challenge = _open(staff, [task])
+    _work(task, judges, (4, 4, 4), title="Good")
+    _work(task, judges, (5, 5, 5), title="Best")
+
+    first = client.get(challenge.get_absolute_url()).content.decode()
+    assert "Best" in first
+    assert "Good" not in first
+    link = first.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    more = client.get(link, HTTP_HX_REQUEST="true").content.decode()
+    assert "Good" in more
+    assert "<h1" not in more
