@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from community.models import (
+    Challenge,
+    ChallengeWinner,
     Comment,
     CommentAction,
     CommentReport,
@@ -61,3 +64,32 @@ class CommentActionAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "actor", "action", "comment", "reason")
     list_filter = ("action",)
     raw_id_fields = ("comment", "actor", "report")
+
+
+class ChallengeWinnerInline(admin.TabularInline):
+    model = ChallengeWinner
+    fields = ("place", "submission", "artist", "rank_top", "points")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(admin.ModelAdmin):
+    """Staff open and edit challenges here or at /challenges/new/.
+
+    The model's constraints hold the dates and the number of winners; the
+    winners are the close's to write (`close_challenge`), so read-only here.
+    """
+
+    list_display = ("title", "opens_at", "closes_at", "winner_count", "closed_at")
+    list_filter = ("closed_at",)
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("tasks",)
+    raw_id_fields = ("cover_seed", "cover_work", "created_by")
+    readonly_fields = ("closed_at",)
+    inlines = [ChallengeWinnerInline]

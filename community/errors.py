@@ -43,3 +43,9 @@ class CommentNotHidden(Conflict):
 
 class CommentReportClosed(Conflict):
     code = "report_closed"
+
+
+class ChallengeRefused(AtelierError):
+    """A challenge cannot be opened as asked (dates, tasks, cover)."""
+
+    code = "challenge_refused"

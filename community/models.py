@@ -1,4 +1,4 @@
-"""The reputation ledger, follows, notifications and comments."""
+"""The reputation ledger, follows, notifications, comments and challenges."""
 
 from django.conf import settings
 from django.db import models
@@ -24,11 +24,13 @@ class ReputationEvent(models.Model):
         LINEAGE_GRANDPARENT = "lineage_grandparent", "Lineage share (grandparent seed)"
         REVIEW = "review", "Review"
         AGREEMENT = "agreement", "Review agreed with the decision"
+        CHALLENGE_WIN = "challenge_win", "Challenge win"
 
     CONTRIBUTOR_REASONS = (
         Reason.ACCEPTED_WORK,
         Reason.LINEAGE_PARENT,
         Reason.LINEAGE_GRANDPARENT,
+        Reason.CHALLENGE_WIN,
     )
     CURATOR_REASONS = (Reason.REVIEW, Reason.AGREEMENT)
 
@@ -109,6 +111,7 @@ class Notification(TimeStampedModel):
         MODERATION = "moderation", "Moderation"
         UPLOAD_FAILED = "upload_failed", "Upload could not be processed"
         COMMENT = "comment", "New comment"
+        CHALLENGE_WIN = "challenge_win", "Challenge won"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -298,3 +301,132 @@ class CommentAction(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.action} comment {self.comment_id} by {self.actor_id}"
+
+
+# Challenges ---------------------------------------------------------------------
+
+
+class Challenge(TimeStampedModel):
+    """A themed contest over one or more creation tasks, with a deadline.
+
+    Entries are not stored: they are the accepted works submitted to the
+    challenge's tasks between `opens_at` and `closes_at`. Closing it (Celery
+    beat, `close_due_challenges`) stores its winners and sets `closed_at`;
+    the rules are in docs/challenges.md.
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=120, help_text="The challenge's name.")
+    theme = models.TextField(max_length=5000, help_text="The theme, in full.")
+    tasks = models.ManyToManyField(
+        "art_tasks.CreationTask",
+        related_name="challenges",
+        help_text="The creation tasks whose works are the entries.",
+    )
+    cover_seed = models.ForeignKey(
+        "art_tasks.SeedImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A seed image shown as the cover.",
+    )
+    cover_work = models.ForeignKey(
+        "art_tasks.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An accepted work shown as the cover (wins over the seed).",
+    )
+    opens_at = models.DateTimeField(help_text="Works submitted from now on enter.")
+    closes_at = models.DateTimeField(
+        db_index=True, help_text="The deadline: later submissions do not enter."
+    )
+    winner_count = models.PositiveSmallIntegerField(
+        default=3, help_text="How many winners the ranking picks at the close."
+    )
+    points = models.PositiveIntegerField(
+        default=50, help_text="Reputation points each winner earns."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the winners were picked."
+    )
+
+    class Meta:
+        ordering = ["-closes_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="challenge_closes_after_opening",
+                violation_error_message="The deadline must come after the opening.",
+            ),
+            models.CheckConstraint(
+                condition=Q(winner_count__gte=1) & Q(winner_count__lte=20),
+                name="challenge_winner_count_range",
+                violation_error_message="A challenge has 1 to 20 winners.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("community:challenge", kwargs={"slug": self.slug})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ChallengeWinner(models.Model):
+    """One winning entry of a closed challenge, in its place."""
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="winners"
+    )
+    submission = models.ForeignKey(
+        "art_tasks.Submission",
+        on_delete=models.CASCADE,
+        related_name="challenge_wins",
+    )
+    artist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="challenge_wins",
+    )
+    place = models.PositiveSmallIntegerField(help_text="1 for the first place.")
+    rank_top = models.FloatField(
+        help_text="The work's 'top' rank (Bayesian average) when it won."
+    )
+    points = models.PositiveIntegerField(help_text="Reputation points awarded.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["challenge", "place"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "place"], name="challenge_winner_place_once"
+            ),
+            models.UniqueConstraint(
+                fields=["challenge", "artist"], name="challenge_one_win_per_artist"
+            ),
+            models.UniqueConstraint(
+                fields=["challenge", "submission"], name="challenge_work_wins_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} #{self.place}: {self.submission_id}"
+
+    @property
+    def badge(self) -> str:
+        return f"Winner - {self.challenge.title}"

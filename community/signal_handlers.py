@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from art_tasks.models import Claim, Submission
 from art_tasks.signals import claims_expired, submission_processing_failed
+from community.challenges import win_badges
 from community.models import Notification
 from community.services import (
     award_decision,
@@ -23,6 +24,7 @@ from community.services import (
     record_decision_outcome,
 )
 from curation.signals import submission_decided
+from gallery.signals import work_badges_wanted
 from moderation.models import ModerationAction, Report
 from moderation.signals import report_dismissed, work_visibility_changed
 
@@ -95,7 +97,17 @@ def on_claims_expired(*, claims: list[Claim], **kwargs: Any) -> None:
     notify_claims_ended(claims=claims)
 
 
+def on_work_badges_wanted(
+    *, submission: Submission, **kwargs: Any
+) -> list[tuple[str, str]]:
+    """Return the "Winner - <challenge>" badges of an accepted work's page."""
+    return win_badges(submission_ids=[submission.pk]).get(submission.pk, [])
+
+
 def connect() -> None:
+    work_badges_wanted.connect(
+        on_work_badges_wanted, dispatch_uid="community.work_badges_wanted"
+    )
     submission_decided.connect(
         on_submission_decided, dispatch_uid="community.submission_decided"
     )

@@ -48,3 +48,11 @@ def notify_expiring_claims_task() -> int:
     from community.services import warn_expiring_claims
 
     return warn_expiring_claims()
+
+
+@shared_task
+def close_due_challenges_task() -> int:
+    """Close the challenges past their deadline and pick winners (beat, 5 min)."""
+    from community.services.challenges import close_due_challenges
+
+    return close_due_challenges()

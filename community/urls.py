@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import api, views
+from community import api, challenge_api, challenge_views, views
 
 app_name = "community"
 
@@ -48,6 +48,13 @@ urlpatterns = [
     ),
 ]
 
+# Challenges (community/challenge_views.py, challenge_api.py).
+urlpatterns += [
+    path("challenges/", challenge_views.challenges, name="challenges"),
+    path("challenges/new/", challenge_views.challenge_new, name="challenge-new"),
+    path("challenges/<slug:slug>/", challenge_views.challenge, name="challenge"),
+]
+
 api_urlpatterns = [
     path("artists/<str:username>/", api.ArtistDetailApi.as_view(), name="artist"),
     path(
@@ -81,5 +88,22 @@ api_urlpatterns = [
         "comments/<int:comment_id>/reports/",
         api.CommentReportApi.as_view(),
         name="comment-report",
+    ),
+]
+
+# Challenges.
+api_urlpatterns += [
+    path(
+        "challenges/", challenge_api.ChallengeListApi.as_view(), name="challenge-list"
+    ),
+    path(
+        "challenges/<slug:key>/",
+        challenge_api.ChallengeDetailApi.as_view(),
+        name="challenge-detail",
+    ),
+    path(
+        "challenges/<slug:key>/entries/",
+        challenge_api.ChallengeEntryListApi.as_view(),
+        name="challenge-entries",
     ),
 ]

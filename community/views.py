@@ -20,6 +20,7 @@ from accounts.services import set_email_notifications
 from art_tasks.models import Submission
 from art_tasks.selectors import can_see_submission
 from community import selectors
+from community.challenges import artist_wins
 from community.context_processors import bell_poll
 from community.models import Comment, CommentReport
 from community.services import (
@@ -50,8 +51,9 @@ INBOX_SIZE = 50
 def artist(request: HttpRequest, username: str) -> HttpResponse:
     """An artist's profile and their work, a page of cards at a time.
 
-    Three queries: the artist, their standing, one page of their works; an
-    HTMX request for the next page gets just its cards.
+    Four queries: the artist, their standing, one page of their works and
+    their challenge wins (the badges); an HTMX request for the next page
+    gets just its cards.
     """
     person = get_object_or_404(User, username=username, is_active=True)
     try:
@@ -63,6 +65,14 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
     except BadCursor as exc:
         messages.error(request, exc.message)
         return redirect(person)
+    wins = artist_wins(artist=person)
+    badges: dict[int, list] = {}
+    for win in wins:
+        badges.setdefault(win.submission_id, []).append(
+            (win.badge, win.challenge.get_absolute_url())
+        )
+    for work in page.items:
+        work.badges = badges.get(work.pk, [])
     next_url = None
     if page.next_cursor:
         next_url = f"{request.path}?{urlencode({'cursor': page.next_cursor})}"
@@ -71,6 +81,7 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
         return render(request, "gallery/_cards.html", context)
     context.update(
         artist=person,
+        wins=wins,
         first_page=not request.GET.get("cursor"),
         standing=selectors.artist_standing(artist=person, viewer=request.user),
     )

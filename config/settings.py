@@ -373,6 +373,11 @@ ATELIER_DISCOVER_WINDOW = env.int("ATELIER_DISCOVER_WINDOW", default=10_000)
 # folded into the table every minute (gallery.services.fold_views).
 ATELIER_VIEWS_KEY = env("ATELIER_VIEWS_KEY", default="atelier:views")
 ATELIER_GALLERY_PAGE_SIZE = env.int("ATELIER_GALLERY_PAGE_SIZE", default=24)
+# A challenge past its deadline waits this long for works submitted in time
+# that are still in review, then closes without them (docs/challenges.md).
+ATELIER_CHALLENGE_GRACE = timedelta(
+    hours=env.float("ATELIER_CHALLENGE_GRACE_HOURS", default=48)
+)
 ATELIER_GENERATION_BATCH = env.int("ATELIER_GENERATION_BATCH", default=4)
 # Trained generator weights: <name>/<version>/generator.pt and checkpoint.pt.
 ATELIER_MODELS_DIR = Path(env("ATELIER_MODELS_DIR", default=str(VAR_DIR / "models")))
@@ -493,6 +498,7 @@ ATELIER_TASK_KINDS = {
     "art_tasks.tasks.close_finished_tasks_task": "housekeeping",
     "art_tasks.tasks.delete_old_drafts_task": "housekeeping",
     "community.tasks.notify_expiring_claims_task": "housekeeping",
+    "community.tasks.close_due_challenges_task": "housekeeping",
     "curation.tasks.close_due_reviews_task": "housekeeping",
     "gallery.tasks.decay_trending_task": "housekeeping",
     "gallery.tasks.refresh_gallery_layout_task": "housekeeping",
@@ -570,6 +576,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-old-drafts": {
         "task": "art_tasks.tasks.delete_old_drafts_task",
         "schedule": timedelta(minutes=30),
+    },
+    "close-challenges": {
+        "task": "community.tasks.close_due_challenges_task",
+        "schedule": timedelta(minutes=5),
     },
     "close-tasks": {
         "task": "art_tasks.tasks.close_finished_tasks_task",

@@ -51,6 +51,7 @@ from gallery.services import (
     unlike_work,
     update_collection,
 )
+from gallery.signals import work_badges_wanted
 from generation.selectors import family_tree
 
 
@@ -140,7 +141,8 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     both ways) and the seed's offer (the view is counted in Redis, where
     there is one); a signed-in viewer's adds their user, their groups (read
     once, for both curator checks), the votes and the top bar. Whether they
-    like the work comes with the work.
+    like the work comes with the work. An accepted work asks the apps above
+    for its badges (`work_badges_wanted`: one query for challenge wins).
     """
     user = request.user
     try:
@@ -156,11 +158,18 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     work.liked = bool(getattr(work, "liked", False))
     task = work.task
     can_vote = vote_refusal(submission=work, curator=user, task=task) is None
+    badges = []
+    if work.state == Submission.State.ACCEPTED:
+        for _receiver, found in work_badges_wanted.send(
+            sender=Submission, submission=work
+        ):
+            badges.extend(found or ())
     return render(
         request,
         "gallery/artwork.html",
         {
             "work": work,
+            "badges": badges,
             "license_url": LICENSE_URLS.get(work.license),
             "votes": votes_for_viewer(submission=work, viewer=user),
             "rule": VotingRule.for_task(task),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
@@ -22,14 +23,16 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import SentMail
 from accounts.services import issue_token
 from art_tasks.errors import ClaimEndedDraftKept
 from art_tasks.models import Claim, CreationTask, SubmissionDraft
 from art_tasks.services import claim_task, submit_work_or_keep_draft
-from community.models import Comment, CommentReport, Notification
+from community.models import Challenge, Comment, CommentReport, Notification
 from community.services import post_comment, report_comment
+from community.services.challenges import open_challenge
 from community.services.notifications import notify
 from gallery.models import Collection
 from generation.models import GenerationJob, GeneratorModel
@@ -554,6 +557,49 @@ entry(
     Call("POST", lambda w: "/artists/owner/unfollow/", same(302)),
 )
 entry("community:leaderboard", Call("GET", lambda w: "/leaderboard/", PUBLIC))
+
+
+def _challenge(w: World) -> str:
+    """Return the slug of a challenge over the accepted work's task."""
+    found = Challenge.objects.filter(slug="dunes-week").first()
+    if found is None:
+        now = timezone.now()
+        found = open_challenge(
+            by=w.people["staff"],
+            title="Dunes week",
+            theme="Sand in the wind.",
+            tasks=[w.task],
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=1),
+        )
+    return found.slug
+
+
+entry("community:challenges", Call("GET", lambda w: "/challenges/", PUBLIC))
+entry(
+    "community:challenge",
+    Call("GET", lambda w: f"/challenges/{_challenge(w)}/", PUBLIC),
+    Call("GET", lambda w: "/challenges/nothing/", same(404)),
+)
+entry(
+    "community:challenge-new",
+    Call("GET", lambda w: "/challenges/new/", STAFF_PAGE),
+    # An empty form comes back with its errors; nothing is opened.
+    Call("POST", lambda w: "/challenges/new/", STAFF_PAGE, data={}),
+)
+entry(
+    "api:community:challenge-list",
+    Call("GET", lambda w: "/api/v1/challenges/", PUBLIC),
+)
+entry(
+    "api:community:challenge-detail",
+    Call("GET", lambda w: f"/api/v1/challenges/{_challenge(w)}/", PUBLIC),
+    Call("GET", lambda w: "/api/v1/challenges/nothing/", same(404)),
+)
+entry(
+    "api:community:challenge-entries",
+    Call("GET", lambda w: f"/api/v1/challenges/{_challenge(w)}/entries/", PUBLIC),
+)
 entry(
     "community:comments",
     Call("GET", lambda w: f"/art/{w.accepted.pk}/comments/", PUBLIC),

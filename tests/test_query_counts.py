@@ -8,17 +8,22 @@ fail, since the same pin has to hold for every length.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+
+from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.services import issue_token
 from art_tasks import selectors as task_selectors
 from art_tasks.models import Tag
 from art_tasks.services import claim_task
+from community import challenges as challenge_selectors
 from community import selectors as community_selectors
 from community.models import Notification
 from community.services import hide_comment, post_comment, report_comment
+from community.services.challenges import close_challenge, open_challenge
 from community.services.notifications import notify
 from curation import selectors as curation_selectors
 from gallery import selectors as gallery_selectors
@@ -532,6 +537,71 @@ def _comment_log(n: int) -> Reader:
     return read
 
 
+# community: challenges ------------------------------------------------------------
+
+
+def _challenges(n: int, task) -> list:
+    staff = UserFactory(username="challenge-staff", is_staff=True)
+    now = timezone.now()
+    return [
+        open_challenge(
+            by=staff,
+            title=f"Challenge {i}",
+            theme="A theme.",
+            tasks=[task],
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(hours=1),
+            winner_count=1,
+        )
+        for i in range(n)
+    ]
+
+
+def _open_challenges(n: int) -> Reader:
+    _challenges(n, OpenTaskFactory())
+
+    def read() -> list:
+        rows = list(challenge_selectors.open_challenges())
+        for challenge in rows:
+            _ = (challenge.title, challenge.cover_seed, challenge.cover_work)
+        return rows
+
+    return read
+
+
+def _past_challenges(n: int) -> Reader:
+    task = OpenTaskFactory(slots=50)
+    _accepted(2, task=task)
+    for challenge in _challenges(n, task):
+        close_challenge(
+            challenge=challenge, now=challenge.closes_at + timedelta(minutes=1)
+        )
+
+    def read() -> list:
+        rows = list(challenge_selectors.past_challenges())
+        for challenge in rows:
+            for win in challenge.shown_winners:
+                _ = (win.badge, win.submission.artist.shown_name, win.submission.task)
+        return rows
+
+    return read
+
+
+def _challenge_entries(n: int) -> Reader:
+    task = OpenTaskFactory(slots=50)
+    [challenge] = _challenges(1, task)
+    _accepted(n, task=task)
+    challenge = challenge_selectors.challenge_detail(key=challenge.slug)
+
+    def read() -> list:
+        rows = list(challenge_selectors.entries(challenge=challenge))
+        for work in rows:
+            _ = (work.artist.shown_name, work.task.title, work.liked)
+        return rows
+
+    return read
+
+
 CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "task list": (_tasks, 2),  # tasks with held slots and tags, seeds
     # the same two: free slots, next free slot and "yours" are in the first
@@ -572,6 +642,9 @@ CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "recent training runs": (_training_runs, 1),
     "seed fitness": (_seed_fitness, 1),
     "seed works": (_seed_works, 1),
+    "open challenges": (_open_challenges, 1),
+    "past challenges": (_past_challenges, 2),  # challenges, their winners' works
+    "challenge entries": (_challenge_entries, 1),
     "comment threads": (_comment_threads, 2),  # top-level comments, replies
     "comment report queue": (_comment_reports, 2),  # comments, open reports
     "hidden comments": (_hidden_comments, 1),

@@ -15,6 +15,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from art_tasks.models import Submission
+from community.services.challenges import (
+    close_challenge,
+    close_due_challenges,
+    open_challenge,
+)
 from community.services.comments import (
     EDIT_WINDOW,
     delete_comment,
@@ -49,6 +54,8 @@ __all__ = [
     "post_comment",
     "report_comment",
     "restore_comment",
+    "close_challenge",
+    "close_due_challenges",
     "email_notification",
     "follow_artist",
     "mark_notifications_read",
@@ -57,6 +64,7 @@ __all__ = [
     "notify_decision",
     "notify_followers",
     "notify_upload_failed",
+    "open_challenge",
     "record_decision_outcome",
     "unfollow_artist",
     "warn_expiring_claims",

@@ -126,7 +126,11 @@ def award_decision(*, submission: Submission) -> list[ReputationEvent]:
         pk=submission.pk
     ).values_list("pk").get()
     targets = decision_targets(submission)
-    ledger = ReputationEvent.objects.filter(submission=submission)
+    # A challenge win is awarded once, at the close, and stands (see
+    # docs/challenges.md): it is not a value of the work's state.
+    ledger = ReputationEvent.objects.filter(submission=submission).exclude(
+        reason=Reason.CHALLENGE_WIN
+    )
     if submission.state == Submission.State.HIDDEN:
         ledger = ledger.exclude(reason__in=ReputationEvent.CURATOR_REASONS)
     current: dict[Key, int] = {

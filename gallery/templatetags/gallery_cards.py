@@ -199,6 +199,13 @@ def work_card(context: template.Context, work: Any) -> SafeString:
                 f" {count}</a>"
             )
     title = escape(work.title)
+    # Badges an app above sets on the work (community: challenge wins).
+    badges = "".join(
+        f'<a class="badge winner" href="{escape(href)}">{escape(label)}</a>'
+        for label, href in getattr(work, "badges", ())
+    )
+    if badges:
+        badges = f'<span class="card-badges">{badges}</span>'
     html = (
         f'<figure class="card" data-work="{pk}">'
         f'<a class="card-img" href="{url}" tabindex="-1" aria-hidden="true">'
@@ -208,7 +215,7 @@ def work_card(context: template.Context, work: Any) -> SafeString:
         f'<figcaption><a class="title" href="{url}">{title}</a>'
         f' <span class="meta">by <a href="{escape(artist_url)}" tabindex="-1">'
         f"{escape(artist.shown_name)}</a> {score}</span>"
-        f"{like}{comments}</figcaption></figure>"
+        f"{badges}{like}{comments}</figcaption></figure>"
     )
     return mark_safe(html)  # noqa: S308 - every value escaped above
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import collections
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from django.utils import timezone
+
 from art_tasks.services import claim_task
+from community.services.challenges import close_challenge, open_challenge
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, submitted_work
@@ -74,6 +78,24 @@ def site(db):
     )
     CollectionItemFactory(collection=collection, submission=accepted, position=1)
     seed = task.seeds.first()
+    now = timezone.now()
+    past = open_challenge(
+        by=staff,
+        title="Dune week",
+        theme="Sand in the wind.",
+        tasks=[task],
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(minutes=1),
+    )
+    close_challenge(challenge=past, now=past.closes_at + timedelta(minutes=1))
+    current = open_challenge(
+        by=staff,
+        title="Tide week",
+        theme="Water and light.",
+        tasks=[task, other],
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=2),
+    )
     return {
         "visitor": [
             "/",
@@ -87,6 +109,9 @@ def site(db):
             f"/seeds/{seed.pk}/",
             "/artists/ada/",
             "/leaderboard/",
+            "/challenges/",
+            past.get_absolute_url(),
+            current.get_absolute_url(),
             "/accounts/login/",
             "/accounts/signup/",
         ],
@@ -105,6 +130,7 @@ def site(db):
             "/staff/status/",
             "/staff/generators/",
             "/staff/mail/",
+            "/challenges/new/",
             "/moderation/",
             "/moderation/log/",
         ],

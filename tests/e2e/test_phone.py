@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.models import SentMail
 from accounts.services import issue_token
@@ -28,6 +29,7 @@ from art_tasks.models import CreationTask, Submission
 from art_tasks.services import claim_task
 from community.models import Notification
 from community.services import post_comment, report_comment
+from community.services.challenges import close_challenge, open_challenge
 from community.services.notifications import notify
 from gallery.services import add_to_collection, create_collection
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
@@ -85,6 +87,19 @@ PAGES = [
     Page("art_tasks:task-detail", "visitor", lambda w: f"/tasks/{w['task'].pk}/"),
     Page("generation:seed-detail", "visitor", lambda w: f"/seeds/{w['seed'].pk}/"),
     Page("community:artist", "visitor", lambda w: "/artists/ada/"),
+    Page("community:challenges", "visitor", lambda w: "/challenges/"),
+    Page(
+        "community:challenge",
+        "visitor",
+        lambda w: f"/challenges/{w['challenge']}/",
+        "open",
+    ),
+    Page(
+        "community:challenge",
+        "visitor",
+        lambda w: f"/challenges/{w['past_challenge']}/",
+        "past",
+    ),
     Page("community:leaderboard", "visitor", lambda w: "/leaderboard/"),
     Page(
         "community:comments", "visitor", lambda w: f"/art/{w['accepted'].pk}/comments/"
@@ -139,6 +154,7 @@ PAGES = [
     Page("art_tasks:studio", "member", lambda w: "/studio/"),
     Page("community:artist", "member", lambda w: "/artists/ada/"),
     Page("community:notifications", "member", lambda w: "/notifications/"),
+    Page("community:challenge", "member", lambda w: f"/challenges/{w['challenge']}/"),
     Page("accounts:profile-settings", "member", lambda w: "/settings/profile/"),
     Page("accounts:token-settings", "member", lambda w: "/settings/tokens/"),
     Page("account_change_password", "member", _allauth("account_change_password")),
@@ -183,6 +199,7 @@ PAGES = [
     ),
     Page("moderation:queue", "staff", lambda w: "/moderation/"),
     Page("moderation:log", "staff", lambda w: "/moderation/log/"),
+    Page("community:challenge-new", "staff", lambda w: "/challenges/new/"),
     Page("art_tasks:studio", "staff", lambda w: "/studio/"),
 ]
 
@@ -429,8 +446,30 @@ def world(eager_celery):
     report_comment(
         comment=rude, reporter=rex, reason="offensive", details="A personal attack."
     )
+    now = timezone.now()
+    challenge = open_challenge(
+        by=staff,
+        title="Harbour lights week: boats, lanterns and the long winter dark",
+        theme="Light on dark water: lanterns, harbour walls, boats coming home.",
+        tasks=[task, other],
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=3),
+        cover_seed=task.seeds.first(),
+    )
+    past = open_challenge(
+        by=staff,
+        title="Winter harbours",
+        theme="The quay in the cold.",
+        tasks=[task],
+        opens_at=now - timedelta(days=2),
+        closes_at=now + timedelta(minutes=1),
+        cover_work=accepted,
+    )
+    close_challenge(challenge=past, now=past.closes_at + timedelta(minutes=1))
     assert Submission.objects.get(pk=hidden.pk).state == Submission.State.HIDDEN
     return {
+        "challenge": challenge.slug,
+        "past_challenge": past.slug,
         "comment": comment,
         "reply": reply,
         "people": {

@@ -128,7 +128,8 @@ def test_the_seed_and_artwork_pages_cost_a_fixed_number_of_queries(
     assert "Make something from this seed" in page.content.decode()
     # the work (with its seed's task), its seed's tree (seven levels), the
     # task's free slots (the view is counted in Redis, not written to the row)
-    with django_assert_num_queries(3):
+    # and, the work being accepted, its badges (community's challenge wins)
+    with django_assert_num_queries(4):
         page = client.get(work.get_absolute_url())
     assert page.status_code == 200
     assert "Make something from this seed" in page.content.decode()
