@@ -22,11 +22,13 @@ class ReputationEvent(models.Model):
         LINEAGE_GRANDPARENT = "lineage_grandparent", "Lineage share (grandparent seed)"
         REVIEW = "review", "Review"
         AGREEMENT = "agreement", "Review agreed with the decision"
+        LAB_SEED = "lab_seed", "Lab seed used in a task"
 
     CONTRIBUTOR_REASONS = (
         Reason.ACCEPTED_WORK,
         Reason.LINEAGE_PARENT,
         Reason.LINEAGE_GRANDPARENT,
+        Reason.LAB_SEED,
     )
     CURATOR_REASONS = (Reason.REVIEW, Reason.AGREEMENT)
 

@@ -17,12 +17,14 @@ from art_tasks.signals import claims_expired, submission_processing_failed
 from community.models import Notification
 from community.services import (
     award_decision,
+    credit_lab_breeders,
     notify,
     notify_claims_ended,
     notify_upload_failed,
     record_decision_outcome,
 )
 from curation.signals import submission_decided
+from generation.signals import lab_seeds_used
 from moderation.models import ModerationAction, Report
 from moderation.signals import report_dismissed, work_visibility_changed
 
@@ -95,7 +97,13 @@ def on_claims_expired(*, claims: list[Claim], **kwargs: Any) -> None:
     notify_claims_ended(claims=claims)
 
 
+def on_lab_seeds_used(*, task: Any, lab_seeds: list, **kwargs: Any) -> None:
+    """Credit each breeder whose lab seeds a new task uses."""
+    credit_lab_breeders(task=task, lab_seeds=lab_seeds)
+
+
 def connect() -> None:
+    lab_seeds_used.connect(on_lab_seeds_used, dispatch_uid="community.lab_seeds_used")
     submission_decided.connect(
         on_submission_decided, dispatch_uid="community.submission_decided"
     )

@@ -34,3 +34,16 @@ class ReviewRefused(Conflict):
     """A generator that cannot be reviewed: code, or without samples."""
 
     code = "review_refused"
+
+
+class LabLimitReached(AtelierError):
+    """A person asked the lab for more children than the hourly limit allows."""
+
+    status = 429
+    code = "lab_limit_reached"
+
+
+class LabRefused(AtelierError):
+    """A lab request that cannot be bred: bad parents, controls or state."""
+
+    code = "lab_refused"

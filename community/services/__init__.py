@@ -25,9 +25,14 @@ from community.services.notifications import (
     notify_upload_failed,
     warn_expiring_claims,
 )
-from community.services.reputation import accepted_work_points, award_decision
+from community.services.reputation import (
+    accepted_work_points,
+    award_decision,
+    credit_lab_breeders,
+)
 
 __all__ = [
+    "credit_lab_breeders",
     "accepted_work_points",
     "award_decision",
     "email_notification",
