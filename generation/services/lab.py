@@ -31,7 +31,7 @@ from accounts.services.outbox import send_on_commit
 from art_tasks.models import CreationTask, SeedImage
 from art_tasks.selectors import can_see_task
 from core.errors import NotAllowed, NotFound
-from generation import lab, registry
+from generation import evolution, lab, registry
 from generation.errors import LabLimitReached, LabRefused
 from generation.models import LabGrid, LabSeed
 from generation.services.jobs import _png_and_thumb, _render, _store_seed_file
@@ -82,7 +82,9 @@ def _check_rate(user: User, count: int) -> None:
 def _check_seed_parent(seed: SeedImage, by: User) -> None:
     if not can_see_task(task=seed.task, viewer=by):
         raise NotFound("No such seed.")
-    if seed.recipe.get("generator") != registry.CPPN:
+    if seed.recipe.get("generator") != registry.CPPN or not all(
+        key in seed.recipe for key in evolution.GENETIC_KEYS
+    ):
         raise LabRefused("Only seeds painted by the CPPN painter can be bred.")
 
 
