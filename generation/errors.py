@@ -1,5 +1,6 @@
 """Errors raised by generation."""
 
+from accounts.ratelimit import RateLimited
 from core.errors import AtelierError, Conflict
 
 
@@ -36,10 +37,12 @@ class ReviewRefused(Conflict):
     code = "review_refused"
 
 
-class LabLimitReached(AtelierError):
-    """A person asked the lab for more children than the hourly limit allows."""
+class LabLimitReached(RateLimited):
+    """A person asked the lab for more children than the hourly limit allows.
 
-    status = 429
+    A 429 with `Retry-After` in the API, the 429 page in the lab.
+    """
+
     code = "lab_limit_reached"
 
 

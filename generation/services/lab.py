@@ -75,7 +75,7 @@ def _check_rate(user: User, count: int) -> None:
             f"The lab paints {limit} children an hour for each person, and you "
             f"have asked for {used}. Try again in about {minutes} minute"
             f"{'s' if minutes != 1 else ''}.",
-            extra={"retry_after": wait},
+            retry_after=wait,
         )
 
 

@@ -166,6 +166,8 @@ def test_the_hourly_limit_refuses_with_a_429_and_writes_nothing(seed):
         "/api/v1/lab/grids/", {"seeds": [seed.pk]}, content_type="application/json"
     )
     assert api.status_code == 429
+    assert int(api["Retry-After"]) > 0
+    assert api.json()["code"] == "lab_limit_reached"
 
 
 def test_every_gene_kept_is_refused(seed):
