@@ -381,7 +381,7 @@ ATELIER_LAB_GRID = env.int("ATELIER_LAB_GRID", default=8)
 ATELIER_LAB_IMAGE_SIZE = env.int("ATELIER_LAB_IMAGE_SIZE", default=256)
 ATELIER_LAB_CHILDREN_PER_HOUR = env.int("ATELIER_LAB_CHILDREN_PER_HOUR", default=240)
 ATELIER_LAB_PRIORITY = env.int("ATELIER_LAB_PRIORITY", default=6)
-ATELIER_TASK_SEED_PRIORITY = 0
+ATELIER_TASK_SEED_PRIORITY = env.int("ATELIER_TASK_SEED_PRIORITY", default=0)
 # Trained generator weights: <name>/<version>/generator.pt and checkpoint.pt.
 ATELIER_MODELS_DIR = Path(env("ATELIER_MODELS_DIR", default=str(VAR_DIR / "models")))
 ATELIER_CURATORS_GROUP = "curators"

@@ -515,9 +515,7 @@ entry(
 )
 entry(
     "api:generation:lab-seed-keep",
-    Call(
-        "POST", lambda w: f"/api/v1/lab/seeds/{w.lab_kept.pk}/keep/", OWNERS_ONLY_API
-    ),
+    Call("POST", lambda w: f"/api/v1/lab/seeds/{w.lab_kept.pk}/keep/", OWNERS_ONLY_API),
     Call(
         "DELETE",
         lambda w: f"/api/v1/lab/seeds/{w.lab_kept.pk}/keep/",
@@ -704,9 +702,7 @@ entry(
 )
 entry(
     "generation:lab-seed-propose",
-    Call(
-        "POST", lambda w: f"/lab/seeds/{w.lab_kept.pk}/propose/", OWNERS_ONLY_ACTION
-    ),
+    Call("POST", lambda w: f"/lab/seeds/{w.lab_kept.pk}/propose/", OWNERS_ONLY_ACTION),
 )
 entry("gallery:gallery", Call("GET", lambda w: "/", PUBLIC))
 entry(

@@ -37,9 +37,9 @@ from tests.curation.factories import decided_work
 from tests.e2e.browser import ARTIFACTS, login
 from tests.generation.factories import (
     GenerationJobFactory,
-    breedable,
     GeneratorModelFactory,
     TrainingRunFactory,
+    breedable,
 )
 from tests.images import png_bytes
 
