@@ -25,11 +25,13 @@ class ReputationEvent(models.Model):
         REVIEW = "review", "Review"
         AGREEMENT = "agreement", "Review agreed with the decision"
         CHALLENGE_WIN = "challenge_win", "Challenge win"
+        LAB_SEED = "lab_seed", "Lab seed used in a task"
 
     CONTRIBUTOR_REASONS = (
         Reason.ACCEPTED_WORK,
         Reason.LINEAGE_PARENT,
         Reason.LINEAGE_GRANDPARENT,
+        Reason.LAB_SEED,
         Reason.CHALLENGE_WIN,
     )
     CURATOR_REASONS = (Reason.REVIEW, Reason.AGREEMENT)

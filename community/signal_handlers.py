@@ -18,6 +18,7 @@ from community.challenges import win_badges
 from community.models import Notification
 from community.services import (
     award_decision,
+    credit_lab_breeders,
     notify,
     notify_claims_ended,
     notify_upload_failed,
@@ -25,6 +26,7 @@ from community.services import (
 )
 from curation.signals import submission_decided
 from gallery.signals import work_badges_wanted
+from generation.signals import lab_seeds_used
 from moderation.models import ModerationAction, Report
 from moderation.signals import report_dismissed, work_visibility_changed
 
@@ -104,7 +106,13 @@ def on_work_badges_wanted(
     return win_badges(submission_ids=[submission.pk]).get(submission.pk, [])
 
 
+def on_lab_seeds_used(*, task: Any, lab_seeds: list, **kwargs: Any) -> None:
+    """Credit each breeder whose lab seeds a new task uses."""
+    credit_lab_breeders(task=task, lab_seeds=lab_seeds)
+
+
 def connect() -> None:
+    lab_seeds_used.connect(on_lab_seeds_used, dispatch_uid="community.lab_seeds_used")
     work_badges_wanted.connect(
         on_work_badges_wanted, dispatch_uid="community.work_badges_wanted"
     )

@@ -43,17 +43,21 @@ from core.roles import is_moderator
 from core.views import add_form_error, error_text, safe_next
 from gallery.errors import BadCursor
 from gallery.selectors import artist_page
+from generation.lab_selectors import kept_lab_seeds
 from moderation.models import Report
 
 INBOX_SIZE = 50
+
+ARTIST_LAB_SEEDS = 12  # the latest seeds the artist kept in the lab
 
 
 def artist(request: HttpRequest, username: str) -> HttpResponse:
     """An artist's profile and their work, a page of cards at a time.
 
-    Four queries: the artist, their standing, one page of their works and
-    their challenge wins (the badges); an HTMX request for the next page
-    gets just its cards.
+    Five queries: the artist, their standing, one page of their works,
+    their challenge wins (the badges) and the seeds they kept in the lab
+    (first page only); an HTMX request for the next page gets just its
+    cards.
     """
     person = get_object_or_404(User, username=username, is_active=True)
     try:
@@ -79,11 +83,15 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
     context = {"page": page, "next_url": next_url}
     if request.htmx:
         return render(request, "gallery/_cards.html", context)
+    first_page = not request.GET.get("cursor")
     context.update(
         artist=person,
         wins=wins,
-        first_page=not request.GET.get("cursor"),
+        first_page=first_page,
         standing=selectors.artist_standing(artist=person, viewer=request.user),
+        lab_seeds=list(kept_lab_seeds(user=person)[:ARTIST_LAB_SEEDS])
+        if first_page
+        else [],
     )
     return render(request, "community/artist.html", context)
 

@@ -379,6 +379,14 @@ ATELIER_CHALLENGE_GRACE = timedelta(
     hours=env.float("ATELIER_CHALLENGE_GRACE_HOURS", default=48)
 )
 ATELIER_GENERATION_BATCH = env.int("ATELIER_GENERATION_BATCH", default=4)
+# The breeding lab (docs/lab.md): children per grid, their size, children a
+# person may ask for per hour, and the Celery message priority of lab grids
+# on the shared generation queue (0 is first on Redis; task seeds use 0).
+ATELIER_LAB_GRID = env.int("ATELIER_LAB_GRID", default=8)
+ATELIER_LAB_IMAGE_SIZE = env.int("ATELIER_LAB_IMAGE_SIZE", default=256)
+ATELIER_LAB_CHILDREN_PER_HOUR = env.int("ATELIER_LAB_CHILDREN_PER_HOUR", default=240)
+ATELIER_LAB_PRIORITY = env.int("ATELIER_LAB_PRIORITY", default=6)
+ATELIER_TASK_SEED_PRIORITY = env.int("ATELIER_TASK_SEED_PRIORITY", default=0)
 # Trained generator weights: <name>/<version>/generator.pt and checkpoint.pt.
 ATELIER_MODELS_DIR = Path(env("ATELIER_MODELS_DIR", default=str(VAR_DIR / "models")))
 ATELIER_CURATORS_GROUP = "curators"
@@ -491,6 +499,7 @@ ATELIER_TASK_KINDS = {
     "generation.tasks.generate_seeds_task": "generation",
     "generation.tasks.train_generator_task": "training",
     "generation.tasks.paint_generator_samples_task": "generation",
+    "generation.tasks.paint_lab_grid_task": "generation",
     "art_tasks.tasks.process_submission_task": "imaging",
     "community.tasks.send_notification_email_task": "mail",
     "community.tasks.notify_followers_task": "fanout",
@@ -521,6 +530,9 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": 2,
+        # Redis keeps one list per priority step of a queue and workers take
+        # from the lowest step first: task seeds (0) before lab grids (6).
+        "priority_steps": list(range(10)),
     }
 elif CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -545,6 +557,15 @@ CELERY_TASK_ROUTES = {
     # Training runs for hours: its own queue, so seed painting never waits on it.
     "generation.tasks.train_generator_task": {"queue": "training"},
     "generation.tasks.paint_generator_samples_task": {"queue": "training"},
+    # Lab grids share the generation queue but wait behind task seeds.
+    "generation.tasks.paint_lab_grid_task": {
+        "queue": "generation",
+        "priority": ATELIER_LAB_PRIORITY,
+    },
+    "generation.tasks.generate_seeds_task": {
+        "queue": "generation",
+        "priority": ATELIER_TASK_SEED_PRIORITY,
+    },
     "generation.tasks.*": {"queue": "generation"},
     "art_tasks.tasks.process_submission_task": {"queue": "imaging"},
 }

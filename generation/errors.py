@@ -1,5 +1,6 @@
 """Errors raised by generation."""
 
+from accounts.ratelimit import RateLimited
 from core.errors import AtelierError, Conflict
 
 
@@ -34,3 +35,18 @@ class ReviewRefused(Conflict):
     """A generator that cannot be reviewed: code, or without samples."""
 
     code = "review_refused"
+
+
+class LabLimitReached(RateLimited):
+    """A person asked the lab for more children than the hourly limit allows.
+
+    A 429 with `Retry-After` in the API, the 429 page in the lab.
+    """
+
+    code = "lab_limit_reached"
+
+
+class LabRefused(AtelierError):
+    """A lab request that cannot be bred: bad parents, controls or state."""
+
+    code = "lab_refused"

@@ -107,12 +107,23 @@ class PublishForm(forms.Form):
         choices=[
             ("fresh", "Fresh random genomes"),
             ("bred", "Bred from the fittest seeds of earlier tasks"),
+            ("lab", "Bred by people in the lab: the lab seeds chosen below"),
         ],
         initial="fresh",
         required=False,  # left out: fresh
         widget=forms.RadioSelect,
         help_text="Bred seeds descend from the seeds of this style whose works "
         "curators scored highest; a quarter stay fresh for variety.",
+    )
+
+    lab_seeds = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Lab seeds",
+        help_text="With “Bred by people in the lab”: proposed seeds and your own "
+        "kept ones. The task gets one seed per lab seed (the seed count is "
+        "ignored) and each breeder is credited.",
     )
 
     publish_key = forms.CharField(
@@ -122,9 +133,18 @@ class PublishForm(forms.Form):
         help_text="A token per filled-in form, so sending it twice publishes once.",
     )
 
-    def __init__(self, *args, styles: list[str], **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, styles: list[str], user=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["publish_key"].initial = uuid.uuid4().hex
+        from generation.lab_selectors import lab_seeds_for_publishing
+        from generation.models import LabSeed
+
+        offered = list(lab_seeds_for_publishing(user=user)) if user else []
+        self.fields["lab_seeds"].queryset = LabSeed.objects.filter(
+            pk__in=[s.pk for s in offered]
+        )
+        self.fields["lab_seeds"].label_from_instance = _lab_seed_label
+        self.lab_offered = offered
         from generation import registry
         from generation.palettes import STYLES
         from generation.selectors import trained_generators
@@ -161,3 +181,16 @@ class PublishForm(forms.Form):
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags", "")
         return clean_tag_names(t.strip().replace(" ", "-") for t in raw.split(","))
+
+
+def _lab_seed_label(seed) -> str:  # noqa: ANN001 - a LabSeed
+    """Return how the publish form names a lab seed: who bred it, for what."""
+    where = ""
+    if seed.proposed_at:
+        target = f"for “{seed.proposed_for.title}”" if seed.proposed_for else "to staff"
+        where = f", proposed {target}"
+    return (
+        f"Lab seed {seed.pk} by {seed.breeder.username} "
+        f"({seed.recipe.get('style')}, generation {seed.recipe.get('generation', 1)})"
+        f"{where}"
+    )

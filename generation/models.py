@@ -155,3 +155,151 @@ class TrainingRun(TimeStampedModel):
     @property
     def percent(self) -> int:
         return int(100 * self.epochs_done / self.epochs) if self.epochs else 0
+
+
+class LabGrid(TimeStampedModel):
+    """One grid of children bred in the lab by one person; drives its progress.
+
+    A grid is private to its breeder. Its parents are site seeds, lab seeds
+    or both (a crossover); `previous` is the grid it was bred from, so the
+    lab can step back. `controls` records how the children were made
+    (strength, kept genes, palette and the random number of the grid).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    breeder = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="lab_grids"
+    )
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_grids",
+        help_text="The grid this one was bred from; the lab steps back to it.",
+    )
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    total = models.PositiveIntegerField()
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    device = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    controls = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the children were bred: strength, kept genes, palette, rng.",
+    )
+    seed_parents = models.ManyToManyField(
+        "art_tasks.SeedImage", blank=True, related_name="+"
+    )
+    lab_parents = models.ManyToManyField("LabSeed", blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["breeder", "-created_at"], name="lab_grid_breeder")
+        ]
+
+    def __str__(self) -> str:
+        return f"lab grid {self.pk} of {self.breeder_id}: {self.done}/{self.total}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("generation:lab-grid", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class LabSeed(TimeStampedModel):
+    """A child bred in the lab: its recipe, parents, breeder and picture.
+
+    The recipe is the whole genome: painting it again gives the same
+    pixels. Kept seeds (`kept_at` set) are public and listed in the
+    breeder's "My seeds"; the others stay the breeder's own.
+    """
+
+    breeder = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="lab_seeds"
+    )
+    grid = models.ForeignKey(LabGrid, on_delete=models.CASCADE, related_name="children")
+    index = models.PositiveIntegerField()
+    recipe = models.JSONField(help_text="Everything needed to paint the image again.")
+    image = models.ImageField(upload_to="lab/", blank=True)
+    thumbnail = models.ImageField(upload_to="lab/thumbs/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    render_ms = models.PositiveIntegerField(default=0)
+    seed_parents = models.ManyToManyField(
+        "art_tasks.SeedImage", blank=True, related_name="lab_children"
+    )
+    lab_parents = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="lab_children"
+    )
+    kept_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the breeder kept it; empty if not."
+    )
+    proposed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the breeder proposed it to staff as a task's seed.",
+    )
+    proposed_for = models.ForeignKey(
+        CreationTask,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lab_proposals",
+        help_text="The task it was proposed for; empty for staff generally.",
+    )
+    used_in = models.ForeignKey(
+        CreationTask,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lab_seeds_used",
+        help_text="The task published with it as a seed.",
+    )
+
+    class Meta:
+        ordering = ["grid", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "index"], name="lab_seed_index")
+        ]
+        indexes = [
+            models.Index(fields=["breeder", "created_at"], name="lab_seed_rate"),
+            models.Index(
+                fields=["breeder", "-kept_at"],
+                name="lab_seed_kept",
+                condition=models.Q(kept_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"lab seed {self.pk} ({self.grid_id}#{self.index})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("generation:lab-seed", args=[self.pk])
+
+    @property
+    def kept(self) -> bool:
+        return self.kept_at is not None
+
+    @property
+    def painted(self) -> bool:
+        return bool(self.image)

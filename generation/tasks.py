@@ -77,3 +77,19 @@ def sweep_stuck_work_task() -> dict[str, int]:
     from generation.services import sweep_stuck_work
 
     return sweep_stuck_work()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def paint_lab_grid_task(grid_id: int) -> None:
+    """Paint the children of one lab grid; a finished grid is left alone.
+
+    Routed to the generation queue with a lower message priority than task
+    seeds (CELERY_TASK_ROUTES), so the lab never holds up a task.
+    """
+    from generation.models import LabGrid
+    from generation.services.lab import run_lab_grid
+
+    grid = LabGrid.objects.filter(pk=grid_id).first()
+    if grid is None or grid.finished:
+        return
+    run_lab_grid(grid=grid)

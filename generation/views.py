@@ -110,7 +110,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def publish(request: HttpRequest) -> HttpResponse:
-    form = PublishForm(request.POST or None, styles=known_styles())
+    form = PublishForm(request.POST or None, styles=known_styles(), user=request.user)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         values["claim_ttl"] = timedelta(minutes=values.pop("claim_ttl_minutes"))
@@ -118,6 +118,9 @@ def publish(request: HttpRequest) -> HttpResponse:
         values["review_window"] = timedelta(hours=hours) if hours else None
         values["generator"], values["generator_version"] = values.pop("generator")
         values["source"] = values.pop("source") or "fresh"
+        lab_seeds = list(values.pop("lab_seeds") or [])
+        if values["source"] == "lab":
+            values["lab_seeds"] = lab_seeds
         try:
             task = publish_new_task(by=request.user, **values)
         except AlreadyPublished as earlier:  # the form was sent twice

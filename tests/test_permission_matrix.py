@@ -35,7 +35,9 @@ from community.services import post_comment, report_comment
 from community.services.challenges import open_challenge
 from community.services.notifications import notify
 from gallery.models import Collection
-from generation.models import GenerationJob, GeneratorModel
+from generation.evolution import random_genome
+from generation.models import GenerationJob, GeneratorModel, LabGrid, LabSeed
+from generation.services.lab import start_lab_grid
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, TaskFactory, submitted_work
@@ -73,6 +75,9 @@ class World:
     mail: SentMail
     kept_draft: SubmissionDraft
     generator: GeneratorModel
+    lab_grid: LabGrid
+    lab_child: LabSeed
+    lab_kept: LabSeed
     comment: Comment | None = None  # by the member, on the accepted work
     comment_report: CommentReport | None = None  # the owner's, on that comment
 
@@ -125,7 +130,11 @@ def world(db) -> World:
     )
     comment = post_comment(submission=accepted, author=member, body="Lovely.")
     comment_report = report_comment(comment=comment, reporter=owner, reason="spam")
+    lab_grid, lab_child, lab_kept = _lab(task, owner)
     return World(
+        lab_grid=lab_grid,
+        lab_child=lab_child,
+        lab_kept=lab_kept,
         comment=comment,
         comment_report=comment_report,
         kept_draft=kept_draft,
@@ -149,6 +158,23 @@ def world(db) -> World:
         job=job,
         notification=notification,
     )
+
+
+def _lab(task: CreationTask, owner) -> tuple[LabGrid, LabSeed, LabSeed]:
+    """Return `owner`'s lab grid, one unkept child and one kept (painted) child."""
+    from django.utils import timezone
+
+    for seed in task.seeds.all():
+        seed.recipe = random_genome(style="nebula", seed=seed.index, size=64)
+        seed.save(update_fields=["recipe"])
+    grid = start_lab_grid(by=owner, seeds=[task.seeds.first()])
+    child, kept = grid.children.order_by("index")[:2]
+    picture = task.seeds.first()
+    LabSeed.objects.filter(pk__in=[child.pk, kept.pk]).update(
+        image=picture.image.name, thumbnail=picture.thumbnail.name
+    )
+    LabSeed.objects.filter(pk=kept.pk).update(kept_at=timezone.now())
+    return grid, child, kept
 
 
 def _kept_draft(task: CreationTask, owner) -> SubmissionDraft:
@@ -531,6 +557,36 @@ entry(
         {**same(404), "staff": 200},
     ),
 )
+# The lab: grids are their breeder's alone; kept lab seeds are public.
+OWNERS_ONLY_API = {**same(404), "anon": 403, "owner": 200}
+entry(
+    "api:generation:lab-grid-create",
+    # Without parents: refused with a message once signed in.
+    Call(
+        "POST",
+        lambda w: "/api/v1/lab/grids/",
+        signed_in(400, 403),
+        data={"seeds": []},
+        json=True,
+    ),
+)
+entry(
+    "api:generation:lab-grid-detail",
+    Call("GET", lambda w: f"/api/v1/lab/grids/{w.lab_grid.pk}/", OWNERS_ONLY_API),
+)
+entry(
+    "api:generation:lab-seed-list",
+    Call("GET", lambda w: "/api/v1/lab/seeds/", API_FOR_MEMBERS),
+)
+entry(
+    "api:generation:lab-seed-keep",
+    Call("POST", lambda w: f"/api/v1/lab/seeds/{w.lab_kept.pk}/keep/", OWNERS_ONLY_API),
+    Call(
+        "DELETE",
+        lambda w: f"/api/v1/lab/seeds/{w.lab_kept.pk}/keep/",
+        OWNERS_ONLY_API,
+    ),
+)
 entry("schema", Call("GET", lambda w: "/api/schema/", PUBLIC))
 entry("api-docs", Call("GET", lambda w: "/api/docs/", PUBLIC))
 # Probes for load balancers and compose: public, whoever asks.
@@ -781,6 +837,47 @@ entry("generation:seed-detail", Call("GET", lambda w: f"/seeds/{w.seed.pk}/", PU
 entry(
     "generation:seed-recipe",
     Call("GET", lambda w: f"/seeds/{w.seed.pk}/recipe.json", PUBLIC),
+)
+OWNERS_ONLY_PAGE = {**same(404), "anon": 302, "owner": 200}
+OWNERS_ONLY_ACTION = {**same(404), "anon": 302, "owner": 302}
+entry(
+    "generation:lab-start",
+    Call("POST", lambda w: "/lab/start/", signed_in(302, 302), data={"seed": "x"}),
+)
+entry(
+    "generation:lab-grid",
+    Call("GET", lambda w: f"/lab/grids/{w.lab_grid.pk}/", OWNERS_ONLY_PAGE),
+)
+entry(
+    "generation:lab-grid-children",
+    Call("GET", lambda w: f"/lab/grids/{w.lab_grid.pk}/children/", OWNERS_ONLY_PAGE),
+)
+entry(
+    "generation:lab-grid-breed",
+    Call(
+        "POST",
+        lambda w: f"/lab/grids/{w.lab_grid.pk}/breed/",
+        OWNERS_ONLY_ACTION,
+        data={"action": "breed", "pick": ""},
+    ),
+)
+entry("generation:lab-my-seeds", Call("GET", lambda w: "/lab/seeds/", PAGE_FOR_MEMBERS))
+entry(
+    "generation:lab-seed",
+    Call("GET", lambda w: f"/lab/seeds/{w.lab_kept.pk}/", PUBLIC),
+    Call(
+        "GET",
+        lambda w: f"/lab/seeds/{w.lab_child.pk}/",
+        {**same(404), "owner": 200},
+    ),
+)
+entry(
+    "generation:lab-seed-keep",
+    Call("POST", lambda w: f"/lab/seeds/{w.lab_kept.pk}/keep/", OWNERS_ONLY_ACTION),
+)
+entry(
+    "generation:lab-seed-propose",
+    Call("POST", lambda w: f"/lab/seeds/{w.lab_kept.pk}/propose/", OWNERS_ONLY_ACTION),
 )
 entry("gallery:gallery", Call("GET", lambda w: "/", PUBLIC))
 entry(

@@ -602,7 +602,72 @@ def _challenge_entries(n: int) -> Reader:
     return read
 
 
+def _lab_rows(n: int, **fields) -> tuple:
+    from django.utils import timezone
+
+    from generation.models import LabGrid, LabSeed
+
+    person = UserFactory()
+    grid = LabGrid.objects.create(breeder=person, total=n)
+    LabSeed.objects.bulk_create(
+        [
+            LabSeed(
+                breeder=person,
+                grid=grid,
+                index=i,
+                recipe={"style": "nebula"},
+                image=f"lab/{i}.png",
+                kept_at=timezone.now(),
+                **fields,
+            )
+            for i in range(n)
+        ]
+    )
+    return person, grid
+
+
+def _kept_lab_seeds(n: int) -> Reader:
+    from generation import lab_selectors
+
+    person, _ = _lab_rows(n)
+
+    def read() -> list:
+        rows = list(lab_selectors.kept_lab_seeds(user=person))
+        for seed in rows:
+            _ = (seed.breeder.username, seed.used_in, seed.proposed_for)
+        return rows
+
+    return read
+
+
+def _lab_publishing(n: int) -> Reader:
+    from django.utils import timezone
+
+    from generation import lab_selectors
+
+    _lab_rows(n, proposed_at=timezone.now())
+    staff = UserFactory(is_staff=True)
+
+    def read() -> list:
+        rows = list(lab_selectors.lab_seeds_for_publishing(user=staff))
+        for seed in rows:
+            _ = (seed.breeder.username, seed.proposed_for)
+        return rows
+
+    return read
+
+
+def _lab_grid_children(n: int) -> Reader:
+    from generation import lab_selectors
+
+    _, grid = _lab_rows(n)
+    return lambda: lab_selectors.grid_children(grid=grid)
+
+
 CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
+    "kept lab seeds": (_kept_lab_seeds, 1),
+    "lab seeds for publishing": (_lab_publishing, 1),
+    "lab grid children": (_lab_grid_children, 1),
     "task list": (_tasks, 2),  # tasks with held slots and tags, seeds
     # the same two: free slots, next free slot and "yours" are in the first
     "task list for a contributor": (_tasks_for_a_contributor, 2),

@@ -41,9 +41,14 @@ from community.services.notifications import (
     notify_upload_failed,
     warn_expiring_claims,
 )
-from community.services.reputation import accepted_work_points, award_decision
+from community.services.reputation import (
+    accepted_work_points,
+    award_decision,
+    credit_lab_breeders,
+)
 
 __all__ = [
+    "credit_lab_breeders",
     "EDIT_WINDOW",
     "accepted_work_points",
     "award_decision",

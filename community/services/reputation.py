@@ -42,6 +42,7 @@ LINEAGE_SHARES = (
     (Reason.LINEAGE_GRANDPARENT, 10, "seed__children__children"),
 )
 REVIEW_POINTS = 2
+LAB_SEED_POINTS = 5  # per lab seed a published task uses
 AGREEMENT_POINTS = 3
 
 # One ledger account: (user id, reason, vote id or None).
@@ -167,4 +168,30 @@ def award_decision(*, submission: Submission) -> list[ReputationEvent]:
             User.objects.filter(pk=user_id).update(
                 reputation=F("reputation") + totals[user_id]
             )
+    return events
+
+
+@transaction.atomic
+def credit_lab_breeders(*, task: object, lab_seeds: list) -> list[ReputationEvent]:
+    """Append `LAB_SEED_POINTS` per lab seed `task` uses to each breeder's ledger.
+
+    Called once per published task (the `lab_seeds_used` event); a breeder
+    with several seeds in the task gets one entry with their sum. A person
+    never gets points for seeds they used in their own task as staff.
+    """
+    per_breeder: dict[int, int] = defaultdict(int)
+    for seed in lab_seeds:
+        if seed.breeder_id != getattr(task, "created_by_id", None):
+            per_breeder[seed.breeder_id] += LAB_SEED_POINTS
+    now = timezone.now()
+    events = ReputationEvent.objects.bulk_create(
+        [
+            ReputationEvent(
+                user_id=user_id, reason=Reason.LAB_SEED, points=points, created_at=now
+            )
+            for user_id, points in sorted(per_breeder.items())
+        ]
+    )
+    for user_id, points in sorted(per_breeder.items()):
+        User.objects.filter(pk=user_id).update(reputation=F("reputation") + points)
     return events

@@ -4,7 +4,9 @@
 - `jobs`: generation jobs (queue, paint, recover) and the sweeper, on `breeding`;
 - `publishing`: check a recipe, create and publish a task, on `jobs`;
 - `training`: training requests for the learned generator and the review of
-  its versions (stands alone).
+  its versions (stands alone);
+- `lab`: the breeding lab's grids, keeping and proposing lab seeds, on
+  `jobs` (imported as `generation.services.lab`, not re-exported here).
 
 Each module imports only those above it in this list and its Celery tasks
 (at the top, as `<name>_task`); `generation.tasks` imports services inside

@@ -12,12 +12,13 @@ from generation.errors import (
     UnknownGenerator,
 )
 
-SOURCE_FRESH, SOURCE_BRED = "fresh", "bred"
+SOURCE_FRESH, SOURCE_BRED, SOURCE_LAB = "fresh", "bred", "lab"
 
 
 SEED_SOURCES = {
     SOURCE_FRESH: "Fresh random genomes",
     SOURCE_BRED: "Bred from the fittest seeds of earlier tasks",
+    SOURCE_LAB: "Seeds bred by people in the lab (choose them below)",
 }
 
 
@@ -56,8 +57,8 @@ def seed_source_params(
         raise UnknownGenerator(
             f"Unknown seed source “{source}”; choose {' or '.join(SEED_SOURCES)}."
         )
-    if source == SOURCE_FRESH:
-        return {"source": SOURCE_FRESH}
+    if source in (SOURCE_FRESH, SOURCE_LAB):
+        return {"source": source}
     if generator != registry.CPPN:
         raise UnknownGenerator("Only the CPPN painter can breed seeds.")
     if not 0 <= fresh_fraction <= 1:
@@ -79,6 +80,8 @@ def plan_seeds(*, task: CreationTask) -> list[dict]:
     """
     if task.generator != registry.CPPN:
         return []
+    if task.params.get("source") == SOURCE_LAB:
+        return _lab_plan(task)
     if task.params.get("source") != SOURCE_BRED:
         base = int(task.params.get("seed_base", task.pk * 1000))
         return [
@@ -116,4 +119,63 @@ def plan_seeds(*, task: CreationTask) -> list[dict]:
     return [
         {"index": i, "recipe": genome, "parents": parents}
         for i, (genome, parents) in enumerate(bred)
+    ]
+
+
+def lab_roots(seeds: list) -> dict[int, list[int]]:
+    """Return, per lab seed id, the site seeds its lab lineage started from.
+
+    Walks the lab parents up, one query per lab generation, until every
+    line reaches the site seeds it was first bred from.
+    """
+    from generation.models import LabSeed
+
+    roots: dict[int, set[int]] = {s.pk: set() for s in seeds}
+    frontier = {s.pk: {s.pk} for s in seeds}
+    for _depth in range(1000):
+        ids = {pk for front in frontier.values() for pk in front}
+        if not ids:
+            break
+        site = LabSeed.seed_parents.through.objects.filter(labseed_id__in=ids)
+        up = LabSeed.lab_parents.through.objects.filter(from_labseed_id__in=ids)
+        site_of: dict[int, set[int]] = {}
+        for link in site:
+            site_of.setdefault(link.labseed_id, set()).add(link.seedimage_id)
+        up_of: dict[int, set[int]] = {}
+        for link in up:
+            up_of.setdefault(link.from_labseed_id, set()).add(link.to_labseed_id)
+        for pk, front in frontier.items():
+            for node in front:
+                roots[pk] |= site_of.get(node, set())
+            frontier[pk] = {p for node in front for p in up_of.get(node, set())}
+    return {pk: sorted(found) for pk, found in roots.items()}
+
+
+def _lab_plan(task: CreationTask) -> list[dict]:
+    """Return the plan of a task whose seeds were bred in the lab.
+
+    Each seed paints its lab seed's recipe at the task's size and records
+    who bred it (a human step in the family tree); its parents are the
+    site seeds the lab lineage started from.
+    """
+    from generation.models import LabSeed
+
+    ids = [int(pk) for pk in task.params.get("lab_seeds", [])]
+    found = {
+        s.pk: s for s in LabSeed.objects.filter(pk__in=ids).select_related("breeder")
+    }
+    seeds = [found[pk] for pk in ids if pk in found]
+    roots = lab_roots(seeds)
+    return [
+        {
+            "index": i,
+            "recipe": {
+                **seed.recipe,
+                "size": task.image_size,
+                "lab_seed": seed.pk,
+                "bred_by": seed.breeder.username,
+            },
+            "parents": roots[seed.pk],
+        }
+        for i, seed in enumerate(seeds)
     ]

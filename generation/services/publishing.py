@@ -19,11 +19,13 @@ from core.roles import require_staff
 from generation import registry
 from generation.errors import (
     GeneratorNotReviewed,
+    LabRefused,
     UnknownGenerator,
 )
-from generation.models import GeneratorModel
-from generation.services.breeding import SOURCE_FRESH, seed_source_params
+from generation.models import GeneratorModel, LabSeed
+from generation.services.breeding import SOURCE_FRESH, SOURCE_LAB, seed_source_params
 from generation.services.jobs import start_generation
+from generation.signals import lab_seeds_used
 
 
 def known_styles() -> list[str]:
@@ -95,6 +97,7 @@ def publish_new_task(
     by: User,
     source: str = SOURCE_FRESH,
     publish_key: str = "",
+    lab_seeds: list[LabSeed] | None = None,
     **fields: Any,
 ) -> CreationTask:
     """Create a task from `fields`, publish it, and return it.
@@ -103,8 +106,19 @@ def publish_new_task(
     are checked before anything is written, so a refused request leaves no
     draft behind. A `publish_key` used before by `by` raises
     `AlreadyPublished` with the earlier task and publishes nothing new.
+
+    With `source="lab"`, the task's seeds are `lab_seeds` (kept or proposed
+    lab seeds), painted at the task's size; the task gets one seed per lab
+    seed, and `lab_seeds_used` tells community to credit their breeders.
     """
     require_staff(by, "Only staff can publish creation tasks.")
+    chosen: list[LabSeed] = []
+    if source == SOURCE_LAB:
+        chosen = _usable_lab_seeds(lab_seeds or [])
+        fields["seed_count"] = len(chosen)
+        fields["generator"] = registry.CPPN
+        fields["generator_version"] = registry.CPPN_VERSION
+        fields["style"] = chosen[0].recipe["style"]
     check_generator_recipe(
         generator=fields.get("generator", registry.CPPN),
         version=fields.get("generator_version", registry.CPPN_VERSION),
@@ -119,6 +133,34 @@ def publish_new_task(
             generator=fields.get("generator", registry.CPPN),
         ),
     }
+    if chosen:
+        fields["params"]["lab_seeds"] = [seed.pk for seed in chosen]
     with transaction.atomic():
         task = create_task(by=by, publish_key=publish_key, **fields)
+        if chosen:
+            LabSeed.objects.filter(pk__in=[s.pk for s in chosen]).update(used_in=task)
+            lab_seeds_used.send(sender=LabSeed, task=task, lab_seeds=chosen)
         return publish_task(task=task, by=by)
+
+
+def _usable_lab_seeds(lab_seeds: list[LabSeed]) -> list[LabSeed]:
+    """Return `lab_seeds` (kept or proposed, painted) in order, or raise."""
+    ids = list(dict.fromkeys(seed.pk for seed in lab_seeds))
+    if not ids:
+        raise LabRefused("Choose one or more lab seeds for the task's seeds.")
+    low, high = limits.SEED_COUNT.low, limits.SEED_COUNT.high
+    if not low <= len(ids) <= high:
+        raise LabRefused(f"A task has {low} to {high} seeds; {len(ids)} were chosen.")
+    rows = {
+        s.pk: s
+        for s in LabSeed.objects.filter(pk__in=ids, kept_at__isnull=False)
+        .exclude(image="")
+        .select_related("breeder")
+    }
+    missing = [pk for pk in ids if pk not in rows]
+    if missing:
+        raise LabRefused(
+            "Only kept or proposed lab seeds with a picture can seed a task; "
+            f"not {', '.join(map(str, missing))}."
+        )
+    return [rows[pk] for pk in ids]

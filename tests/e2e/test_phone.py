@@ -42,6 +42,7 @@ from tests.generation.factories import (
     GenerationJobFactory,
     GeneratorModelFactory,
     TrainingRunFactory,
+    breedable,
 )
 from tests.images import png_bytes
 
@@ -132,6 +133,7 @@ PAGES = [
     ),
     Page("account_inactive", "visitor", _allauth("account_inactive")),
     Page("api-docs", "visitor", lambda w: "/api/docs/", atelier_layout=False),
+    Page("generation:lab-seed", "visitor", lambda w: f"/lab/seeds/{w['lab_kept']}/"),
     # A signed-in member who owns nothing here.
     Page("gallery:gallery", "member", lambda w: "/"),
     Page("gallery:artwork", "member", lambda w: f"/art/{w['accepted'].pk}/"),
@@ -174,6 +176,11 @@ PAGES = [
     Page("community:notifications", "artist", lambda w: "/notifications/"),
     Page("gallery:collections", "artist", lambda w: "/collections/"),
     Page("community:leaderboard", "artist", lambda w: "/leaderboard/"),
+    Page("generation:lab-grid", "artist", lambda w: f"/lab/grids/{w['lab_grid']}/"),
+    Page("generation:lab-my-seeds", "artist", lambda w: "/lab/seeds/"),
+    Page(
+        "generation:lab-seed", "artist", lambda w: f"/lab/seeds/{w['lab_kept']}/", "own"
+    ),
     # A curator.
     Page("curation:curate", "curator", lambda w: "/curate/"),
     Page("moderation:queue", "curator", lambda w: "/moderation/"),
@@ -219,6 +226,11 @@ NOT_PAGES = {
     "community:bell": "a fragment polled into the header",
     "curation:queue-count": "a fragment polled into the review queue",
     "art_tasks:draft-file": "an image file",
+    "generation:lab-grid-children": "a fragment polled into the lab grid",
+    "generation:lab-start": "a form action (POST)",
+    "generation:lab-grid-breed": "a form action (POST)",
+    "generation:lab-seed-keep": "a form action (POST)",
+    "generation:lab-seed-propose": "a form action (POST)",
     "art_tasks:claim-extend": "a form action (POST)",
     "art_tasks:task-deadline": "a form action (POST)",
     "art_tasks:draft-submit": "a form action (POST)",
@@ -467,7 +479,14 @@ def world(eager_celery):
     )
     close_challenge(challenge=past, now=past.closes_at + timedelta(minutes=1))
     assert Submission.objects.get(pk=hidden.pk).state == Submission.State.HIDDEN
+    from generation.services.lab import keep_lab_seed, run_lab_grid, start_lab_grid
+
+    grid = start_lab_grid(by=ada, seeds=breedable(task)[:1])
+    run_lab_grid(grid=grid)  # painted already when Celery runs eagerly
+    lab_kept = keep_lab_seed(seed=grid.children.first(), by=ada)
     return {
+        "lab_grid": grid.pk,
+        "lab_kept": lab_kept.pk,
         "challenge": challenge.slug,
         "past_challenge": past.slug,
         "comment": comment,

@@ -39,3 +39,14 @@ class TrainingRunFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"trained{n}")
     epochs = 2
     requested_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+def breedable(task) -> list:  # noqa: ANN001 - a CreationTask
+    """Give `task`'s seeds real CPPN genomes (as the painter records them)."""
+    from generation.evolution import random_genome
+
+    seeds = list(task.seeds.all())
+    for seed in seeds:
+        seed.recipe = random_genome(style=task.style, seed=seed.index, size=64)
+        seed.save(update_fields=["recipe"])
+    return seeds
