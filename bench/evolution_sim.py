@@ -312,7 +312,7 @@ def run(args: argparse.Namespace, run_index: int, style: str, hue: float) -> dic
                 "diversity": div,
                 "diversity_bred": diversity(bred_looks),
                 "diversity_fresh": div_fresh,
-                "ratio": diversity(bred_looks) / div_fresh if bred_looks else 1.0,
+                "ratio": diversity(bred_looks) / div_fresh if bred_looks else math.nan,
                 "batch_ratio": div / div_fresh,
                 "networks": len({g["weights_seed"] for g, _ in batch}),
                 "niches": len({evolution.niche(g) for g, _ in batch}),
@@ -361,7 +361,7 @@ def verdict(rows: list[dict], *, min_ratio: float) -> tuple[bool, str]:
     """
     bred = rows[1:]
     worst = min(r["ratio"] for r in bred)
-    lifts = [r["bred"] - r["fresh"] for r in bred[1:]]
+    lifts = [r["bred"] - r["fresh"] for r in bred[1:] or bred]
     ok = worst >= min_ratio and all(lift > 0 for lift in lifts)
     return ok, (
         f"lowest diversity ratio {worst:.2f} (needs >= {min_ratio:.2f}), "
