@@ -1,29 +1,44 @@
-"""Simulate crowd evolution with synthetic curators and print how taste is met.
+"""Simulate crowd evolution with synthetic curators: taste met, variety kept.
 
     .venv/bin/python bench/evolution_sim.py [--generations 6] [--seeds 16]
-        [--size 96] [--style nebula] [--hue 0.5] [--runs 3] [--rng 1]
+        [--size 96] [--style nebula --style neon ...] [--hue 0.5] [--runs 3]
+        [--rng 1] [--plain] [--sheets docs/images] [--verbose]
 
 Each generation plays the site's loop without the database: publish a batch
-of seeds (generation 0 is fresh random genomes, later ones are bred by
-`generation.evolution.breed` from every seed scored so far, a quarter of
-them fresh), render them on the CPU, let the works made from them collect
-synthetic curator votes and likes, turn those into fitness with the site's
-formula (`evolution.shrunk_fitness`), and breed again.
+of seeds (generation 0 is fresh random genomes, generations 1..6 are bred by
+`generation.evolution.breed` from the 64 fittest seeds scored so far, as
+the site reads them, a quarter of each batch fresh), render them on the
+CPU, let the works made from them collect synthetic curator votes and
+likes, turn those into fitness with the site's formula
+(`evolution.shrunk_fitness`), and breed again. Beside each batch, 16 fresh
+random seeds are rendered as the baseline.
 
-Synthetic curators like one hue (`--hue`, 0..1 around the colour wheel)
-and colourful, contrasty pictures; `taste` below scores a rendered image
-with numpy. Each curator adds their own bias and noise and votes 1..5.
+Synthetic curators like one hue (`--hue`, 0..1 around the colour wheel;
+by default one per style, `DEFAULT_STYLES`) and colourful, contrasty
+pictures; `taste` below scores a rendered image with numpy. Each curator
+adds their own bias and noise and votes 1..5.
 
-For every generation the script prints the curators' mean expected score
-(1 + 4 * taste, noise-free) of the new seeds, of the bred ones only, and of
-a baseline batch of fresh random seeds rendered in the same run, then the
-mean over all runs. Evolution works when the evolved column rises above the
-baseline column and stays there.
+Diversity is the mean pairwise `perceptual_distance` of a set of pictures:
+colours, texture (spatial-frequency spectrum and edge strength) and, at
+half weight, composition, read from small CIE Lab copies.
+
+For every generation the script prints, per style and as the mean over
+the runs: the curators' mean expected score (1 + 4 * taste, noise-free) of
+the bred seeds, of the fresh baseline, their difference, and of the whole
+batch; the diversity of the bred seeds, of the fresh baseline, their ratio
+and the whole batch's ratio; the distinct networks and niches of the batch.
+A verdict line per style and one for all says PASS when the bred seeds keep
+80 % of the fresh seeds' diversity in every generation and score above them
+from generation 2 on. `--plain` turns breeding's variety rules off for a
+comparison; `--sheets DIR` writes 4 x 4 contact sheets of generations 1, 3
+and 6 of the first style's first run.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import math
 import random
 import statistics
 import sys
@@ -40,6 +55,10 @@ from generation import cppn, evolution  # noqa: E402
 
 CURATORS = 3  # votes per work, the site's quorum
 WORKS_PER_SEED = 2  # contributors who pick each seed
+# The styles the sim runs by default, with the hue their curators like.
+DEFAULT_STYLES = {"nebula": 0.5, "watercolour": 0.0, "neon": 0.8}
+SHEET_GENERATIONS = [1, 3, 6]
+SHEET_TILE = 128
 
 
 def taste(image, *, hue: float) -> float:  # noqa: ANN001 - PIL image
@@ -99,21 +118,140 @@ def curate(
     return out
 
 
-def run(args: argparse.Namespace, run_index: int) -> list[dict]:
-    """Play one evolution run; return a row of figures per generation."""
-    rng = random.Random(args.rng * 1000 + run_index)
+# -- perceptual distance ---------------------------------------------------
+
+THUMB = 64  # descriptors are read from a 64 x 64 copy of each picture
+LAYOUT = 4  # composition: a 4 x 4 grid of mean Lab colours
+BANDS = 8  # spatial-frequency bands of the texture spectrum
+PERCENTILES = (10, 50, 90)
+
+
+def lab(rgb: np.ndarray) -> np.ndarray:
+    """Return CIE L*a*b* (D65) of sRGB values in 0..1, shaped (..., 3)."""
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    to_xyz = np.array(
+        [
+            [0.4124, 0.3576, 0.1805],
+            [0.2126, 0.7152, 0.0722],
+            [0.0193, 0.1192, 0.9505],
+        ]
+    )
+    xyz = lin @ to_xyz.T / np.array([0.95047, 1.0, 1.08883])
+    e = 6 / 29
+    f = np.where(xyz > e**3, np.cbrt(xyz), xyz / (3 * e * e) + 4 / 29)
+    return np.stack(
+        [
+            116 * f[..., 1] - 16,
+            500 * (f[..., 0] - f[..., 1]),
+            200 * (f[..., 1] - f[..., 2]),
+        ],
+        -1,
+    )
+
+
+def _band_index() -> np.ndarray:
+    """Return the frequency band of every coefficient of a THUMB x THUMB FFT."""
+    k = np.fft.fftfreq(THUMB) * THUMB
+    radius = np.hypot(*np.meshgrid(k, k, indexing="ij"))
+    # Octave-ish bands from 1 cycle per picture up to the Nyquist limit.
+    edges = np.geomspace(1, THUMB / 2, BANDS + 1)
+    return np.digitize(radius, edges) - 1  # -1: the mean, BANDS: the corners
+
+
+BAND_INDEX = _band_index()
+
+
+def descriptor(image) -> dict[str, np.ndarray]:  # noqa: ANN001 - PIL image
+    """Return what `perceptual_distance` compares of a picture.
+
+    From a 64 x 64 box-filtered copy in CIE Lab: the colours (10th, 50th
+    and 90th percentiles of L, a and b), the texture (the share of the
+    lightness's spectral energy in each of 8 spatial-frequency bands, and
+    the mean edge strength) and the composition (a 4 x 4 grid of mean
+    colours). Colours and texture ignore where things are, so the same
+    bright blob moved or turned stays close to itself.
+    """
+    from PIL import Image
+
+    small = image.convert("RGB").resize((THUMB, THUMB), Image.Resampling.BOX)
+    c = lab(np.asarray(small, dtype=np.float64) / 255.0)
+    cell = THUMB // LAYOUT
+    layout = c.reshape(LAYOUT, cell, LAYOUT, cell, 3).mean((1, 3))
+    colours = np.percentile(c.reshape(-1, 3), PERCENTILES, axis=0)
+    light = c[..., 0] - c[..., 0].mean()
+    power = np.abs(np.fft.fft2(light)) ** 2
+    bands = np.bincount(BAND_INDEX[BAND_INDEX >= 0], power[BAND_INDEX >= 0], BANDS + 1)[
+        :BANDS
+    ]
+    total = bands.sum()
+    spectrum = bands / total if total > 1e-9 else np.full(BANDS, 1 / BANDS)
+    gy, gx = np.gradient(c[..., 0])
+    return {
+        "colours": colours,
+        "spectrum": spectrum,
+        "edges": np.array(np.hypot(gx, gy).mean()),
+        "layout": layout,
+    }
+
+
+def perceptual_distance(a: dict, b: dict) -> float:
+    """Return how different two pictures look, from their `descriptor`s.
+
+    colour + texture + composition / 2, each part about 0..1:
+
+    - colour: the mean CIE76 delta E between the two pictures' percentile
+      colours, over 50;
+    - texture: half the L1 distance between their frequency spectra plus
+      half the log ratio of their mean edge strengths over ln 4 (capped);
+    - composition: the mean delta E between their 4 x 4 colour grids, over
+      100, at half weight, so placement counts less than look.
+
+    Two copies of one picture are 0 apart; one bright blob on black, moved
+    or turned, stays near 0.1.
+    """
+    colour = float(np.linalg.norm(a["colours"] - b["colours"], axis=-1).mean()) / 50
+    spectrum = float(np.abs(a["spectrum"] - b["spectrum"]).sum()) / 2
+    edges = abs(math.log((float(a["edges"]) + 1) / (float(b["edges"]) + 1)))
+    texture = (spectrum + min(1.0, edges / math.log(4))) / 2
+    layout = float(np.linalg.norm(a["layout"] - b["layout"], axis=-1).mean()) / 100
+    return colour + texture + layout / 2
+
+
+def diversity(descriptors: list[dict]) -> float:
+    """Return the mean perceptual distance over all pairs of `descriptors`."""
+    pairs = list(itertools.combinations(descriptors, 2))
+    if not pairs:
+        return float("nan")
+    return statistics.mean(perceptual_distance(a, b) for a, b in pairs)
+
+
+# -- the loop ---------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, run_index: int, style: str, hue: float) -> dict:
+    """Play one evolution run; return its figures per generation and batches.
+
+    Generation 0 is the fresh batch the site starts from; generations
+    1..`args.generations` are bred from every seed scored so far (the
+    fittest `evolution.POOL_LIMIT`, as the site reads them).
+    """
+    rng = random.Random(f"{args.rng}/{run_index}/{style}")
     biases = [rng.gauss(0, 0.2) for _ in range(CURATORS)]
     history: list[evolution.Candidate] = []
     site_sum = site_votes = 0
     tallies: dict[int, tuple[int, int, int]] = {}
     next_id = 0
     rows = []
-    for gen in range(args.generations):
+    batches = []
+    variety = {}
+    if args.plain:
+        variety = {"niche_slots": 0, "min_distance": 0.0, "candidates": 1}
+    for gen in range(args.generations + 1):
         if gen == 0:
             batch = [
                 (
                     evolution.random_genome(
-                        style=args.style, seed=rng.getrandbits(31), size=args.size
+                        style=style, seed=rng.getrandbits(31), size=args.size
                     ),
                     [],
                 )
@@ -121,23 +259,28 @@ def run(args: argparse.Namespace, run_index: int) -> list[dict]:
             ]
         else:
             batch = evolution.breed(
-                history,
+                evolution.rank(history)[: evolution.POOL_LIMIT],
                 count=args.seeds,
                 fresh_fraction=args.fresh,
                 rng=rng,
                 size=args.size,
-                style=args.style,
+                style=style,
+                **variety,
             )
         baseline = [
             evolution.random_genome(
-                style=args.style, seed=rng.getrandbits(31), size=args.size
+                style=style, seed=rng.getrandbits(31), size=args.size
             )
             for _ in range(args.seeds)
         ]
         images = cppn.render([g for g, _ in batch] + baseline, device="cpu")
-        scores = [expected_score(im, hue=args.hue) for im in images]
-        new, base = scores[: len(batch)], scores[len(batch) :]
-        bred = [s for s, (_, parents) in zip(new, batch, strict=True) if parents]
+        scores = [expected_score(im, hue=hue) for im in images]
+        looks = [descriptor(im) for im in images]
+        n = len(batch)
+        new, base = scores[:n], scores[n:]
+        is_bred = [bool(parents) for _, parents in batch]
+        bred = [s for s, b in zip(new, is_bred, strict=True) if b]
+        bred_looks = [d for d, b in zip(looks[:n], is_bred, strict=True) if b]
         for (genome, _), tally in zip(
             batch, curate(new, rng=rng, biases=biases), strict=True
         ):
@@ -160,28 +303,100 @@ def run(args: argparse.Namespace, run_index: int) -> list[dict]:
             )
             for c in history
         ]
+        div, div_fresh = diversity(looks[:n]), diversity(looks[n:])
         rows.append(
             {
-                "evolved": statistics.mean(new),
+                "score": statistics.mean(new),
                 "bred": statistics.mean(bred) if bred else float("nan"),
-                "best": max(new),
-                "baseline": statistics.mean(base),
-                "baseline_best": max(base),
+                "fresh": statistics.mean(base),
+                "diversity": div,
+                "diversity_bred": diversity(bred_looks),
+                "diversity_fresh": div_fresh,
+                "ratio": diversity(bred_looks) / div_fresh if bred_looks else math.nan,
+                "batch_ratio": div / div_fresh,
+                "networks": len({g["weights_seed"] for g, _ in batch}),
+                "niches": len({evolution.niche(g) for g, _ in batch}),
             }
         )
-    return rows
+        batches.append(list(zip(batch, new, strict=True)))
+    return {"rows": rows, "batches": batches}
+
+
+def mean_rows(runs: list[dict]) -> list[dict]:
+    """Return the per-generation mean of every figure over `runs`."""
+    gens = len(runs[0]["rows"])
+    keys = runs[0]["rows"][0].keys()
+    return [
+        {k: statistics.mean(r["rows"][g][k] for r in runs) for k in keys}
+        for g in range(gens)
+    ]
 
 
 def print_rows(title: str, rows: list[dict]) -> None:
     """Print one table of figures per generation."""
     print(title)
-    print("  gen  evolved  bred-only  best   | fresh baseline  best   | lift")
+    print(
+        "  gen | score: bred  fresh   lift  batch | diversity: bred  fresh  "
+        "ratio  batch | nets niches"
+    )
     for gen, row in enumerate(rows):
+        bred = row["bred"]
         print(
-            f"  {gen:>3}  {row['evolved']:7.2f}  {row['bred']:9.2f}  "
-            f"{row['best']:5.2f}  | {row['baseline']:14.2f}  "
-            f"{row['baseline_best']:5.2f}  | {row['evolved'] - row['baseline']:+.2f}"
+            f"  {gen:>3} | {bred:11.2f} {row['fresh']:6.2f} "
+            f"{bred - row['fresh']:+6.2f} {row['score']:6.2f} | "
+            f"{row['diversity_bred']:15.3f} {row['diversity_fresh']:6.3f} "
+            f"{row['ratio']:6.2f} {row['batch_ratio']:6.2f} | "
+            f"{row['networks']:4.1f} {row['niches']:6.1f}"
         )
+
+
+def verdict(rows: list[dict], *, min_ratio: float) -> tuple[bool, str]:
+    """Return whether bred seeds kept variety and beat fresh seeds, and why.
+
+    The bred seeds alone count, not the fresh quarter published beside
+    them (which would hide a bred monoculture): in every bred generation
+    their diversity must stay at `min_ratio` of the fresh seeds' or more,
+    and from generation 2 on they must score above the fresh seeds
+    (generation 1 is bred from one round of noisy votes).
+    """
+    bred = rows[1:]
+    worst = min(r["ratio"] for r in bred)
+    lifts = [r["bred"] - r["fresh"] for r in bred[1:] or bred]
+    ok = worst >= min_ratio and all(lift > 0 for lift in lifts)
+    return ok, (
+        f"lowest diversity ratio {worst:.2f} (needs >= {min_ratio:.2f}), "
+        f"score lift from gen 2 {min(lifts):+.2f}..{max(lifts):+.2f} (needs > 0), "
+        f"final lift {bred[-1]['bred'] - bred[-1]['fresh']:+.2f}"
+    )
+
+
+def write_sheets(folder: Path, style: str, batches: list, gens: list[int]) -> None:
+    """Write 4 x 4 contact sheets of the bred generations `gens` of one run."""
+    from generation.management.commands.paint import contact_sheet
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for gen in gens:
+        if gen >= len(batches):
+            continue
+        entries = batches[gen]
+        genomes = [{**g, "size": SHEET_TILE} for (g, _), _ in entries]
+        images = cppn.render(genomes, device="cpu")
+        labelled = [
+            (f"{'bred' if parents else 'fresh'}  {score:.2f}", im)
+            for ((_, parents), score), im in zip(entries, images, strict=True)
+        ]
+        rows = [
+            (
+                f"{style}, generation {gen}: 12 bred + 4 fresh, curators' score"
+                if i == 0
+                else "",
+                labelled[i : i + 4],
+            )
+            for i in range(0, len(labelled), 4)
+        ]
+        path = folder / f"evolution-gen{gen}.png"
+        contact_sheet(rows, tile=SHEET_TILE).save(path, optimize=True)
+        print(f"wrote {path}")
 
 
 def main() -> None:
@@ -190,27 +405,54 @@ def main() -> None:
     parser.add_argument("--generations", type=int, default=6)
     parser.add_argument("--seeds", type=int, default=16)
     parser.add_argument("--size", type=int, default=96)
-    parser.add_argument("--style", default="nebula", choices=sorted(cppn.STYLES))
-    parser.add_argument("--hue", type=float, default=0.5, help="0 red, 0.33 green…")
+    parser.add_argument(
+        "--style",
+        action="append",
+        choices=sorted(cppn.STYLES),
+        help=f"repeatable; default {', '.join(DEFAULT_STYLES)}",
+    )
+    parser.add_argument(
+        "--hue", type=float, default=None, help="0 red, 0.33 green…; default per style"
+    )
     parser.add_argument("--fresh", type=float, default=0.25)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rng", type=int, default=1)
+    parser.add_argument("--min-ratio", type=float, default=0.8)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="breed without the variety rules (no niches, no distance rules)",
+    )
+    parser.add_argument("--sheets", type=Path, default=None, metavar="DIR")
+    parser.add_argument("--verbose", action="store_true", help="print every run")
     args = parser.parse_args()
+    styles = args.style or list(DEFAULT_STYLES)
     began = time.perf_counter()
     print(
-        f"style {args.style}, target hue {args.hue}, {args.seeds} seeds of "
-        f"{args.size} px per generation, {args.generations} generations, "
-        f"{args.runs} runs, fresh fraction {args.fresh}; scores are the synthetic "
-        "curators' expected 1-5"
+        f"{args.seeds} seeds of {args.size} px per generation, generation 0 fresh "
+        f"then {args.generations} bred, {args.runs} runs, fresh fraction "
+        f"{args.fresh}{', variety rules off' if args.plain else ''}; scores are the "
+        "synthetic curators' expected 1-5, diversity the mean pairwise "
+        "perceptual distance"
     )
-    runs = [run(args, i) for i in range(args.runs)]
-    for i, rows in enumerate(runs):
-        print_rows(f"run {i + 1}", rows)
-    mean_rows = [
-        {k: statistics.mean(r[gen][k] for r in runs) for k in runs[0][gen]}
-        for gen in range(args.generations)
-    ]
-    print_rows(f"mean of {args.runs} runs", mean_rows)
+    verdicts = []
+    for style in styles:
+        hue = DEFAULT_STYLES.get(style, 0.5) if args.hue is None else args.hue
+        runs = [run(args, i, style, hue) for i in range(args.runs)]
+        if args.verbose:
+            for i, r in enumerate(runs):
+                print_rows(f"{style} run {i + 1}", r["rows"])
+        rows = mean_rows(runs)
+        print_rows(f"{style}, target hue {hue}: mean of {args.runs} runs", rows)
+        ok, why = verdict(rows, min_ratio=args.min_ratio)
+        print(f"  {style}: {'PASS' if ok else 'FAIL'}: {why}")
+        verdicts.append(ok)
+        if args.sheets is not None and style == styles[0]:
+            write_sheets(args.sheets, style, runs[0]["batches"], SHEET_GENERATIONS)
+    print(
+        f"VERDICT: {'PASS' if all(verdicts) else 'FAIL'} "
+        f"({sum(verdicts)} of {len(verdicts)} styles)"
+    )
     print(f"{time.perf_counter() - began:.1f} s, rendered on the CPU")
 
 

@@ -15,16 +15,28 @@ simulation (`bench/evolution_sim.py`) use it as they are.
 Selection rule of `breed` (documented in docs/evolution.md too):
 
 1. Rank the candidate parents by fitness (ties: lower seed id first) and
-   keep the top `top_k` (default 8) as the breeding elite.
-2. `fresh_fraction` of the batch (default 0.25, rounded, at least one when
+   keep the top `top_k` (default 8) as the breeding elite, skipping any
+   candidate closer than `MIN_PARENT_DISTANCE` (genome `distance`) to a
+   fitter member, so near-copies of one winner do not fill the elite.
+2. Niches (`niche`: palette family and symmetry) missing from the elite
+   send their fittest candidate, up to `NICHE_SLOTS` of them, when it
+   scored at least the pool's median, and is parent A of one child of the
+   batch: a liked look survives a round in which another was liked more.
+3. `fresh_fraction` of the batch (default 0.25, rounded, at least one when
    the fraction is above zero and the batch has room) is fresh random
    genomes, so a bred batch never collapses into one look.
-3. Every other child: pick parent A by a tournament of 3 drawn from the
-   elite without replacement, the fittest of the three wins. With
-   probability `CROSSOVER_RATE` pick parent B by a second tournament among
-   the rest of the elite and cross A with B; otherwise copy A. Then always
-   mutate, so no child equals a parent. A child whose genes repeat a parent
-   or an earlier child is mutated again.
+4. Every other child: `CANDIDATES` tries, each made so: pick parent A by
+   a tournament of 3 drawn from the elite without replacement, the
+   fittest of the three wins. With probability `CROSSOVER_RATE` pick
+   parent B by a second tournament among the rest of the elite and cross
+   A with B; otherwise copy A. Then always mutate, so no child equals a
+   parent; a child whose genes repeat a parent or an earlier child is
+   mutated again. Of the tries, the one farthest from its nearest sibling
+   (fresh ones included) joins the batch: a novelty rule.
+
+Mutation keeps the spread of fresh genomes: latent and offset take
+autoregressive steps and bounded genes reflect off the ends of their
+ranges, so no gene drifts one way over many generations.
 """
 
 from __future__ import annotations
@@ -52,12 +64,31 @@ DEFAULT_FRESH_FRACTION = 0.25
 TOP_K = 8
 TOURNAMENT = 3
 CROSSOVER_RATE = 0.6
-LATENT_SIGMA = 0.3  # std of the gaussian step added to each latent value
+LATENT_SIGMA = 0.3  # std of the step on each latent value
+OFFSET_SD = 0.3  # std of a fresh genome's offset, which mutation keeps
+OFFSET_STEP = 0.05  # std of the step on each offset value
+ZOOM_STEP = 0.12  # std of the step on zoom, as a share of the style's range
 RESEED_WEIGHTS = 0.05  # chance of a new network (a big jump)
 NEW_PALETTE = 0.15
 NEW_SYMMETRY = 0.1
 PARAM_RATE = 0.3  # chance that each shader parameter moves
+PARAM_STEP = 0.12  # std of the step on a float parameter, share of its range
 MAX_RETRIES = 8
+
+# Diversity (see "Variety" in docs/evolution.md).
+NICHE_SLOTS = 4  # champions of missing niches that may join the elite
+MIN_PARENT_DISTANCE = 0.15  # elite members are at least this far apart
+CANDIDATES = 4  # children tried for each slot; the most novel one is kept
+POOL_LIMIT = 64  # the fittest scored seeds a site breeding reads
+
+# Weights of `distance`; they sum to 1, so two genomes are 0..1 apart.
+DISTANCE_WEIGHTS = {
+    "network": 0.4,
+    "latent": 0.25,
+    "palette": 0.15,
+    "transform": 0.1,
+    "params": 0.1,
+}
 
 GENETIC_KEYS = (
     "style",
@@ -148,7 +179,7 @@ def random_genome(*, style: str, seed: int, size: int) -> dict:
         "transform": {
             "zoom": round(rng.uniform(*preset.zoom), 4),
             "rotation": round(rng.uniform(0.0, 2.0 * math.pi), 4),
-            "offset": [round(rng.gauss(0.0, 0.3), 4) for _ in range(2)],
+            "offset": [round(rng.gauss(0.0, OFFSET_SD), 4) for _ in range(2)],
             "symmetry": rng.choice(preset.symmetry),
             "folds": rng.randint(*preset.folds),
         },
@@ -173,20 +204,64 @@ def _clamp(value: float, lo: float, hi: float) -> float:
     return min(hi, max(lo, value))
 
 
+def _reflect(value: float, lo: float, hi: float) -> float:
+    """Return `value` folded back into lo..hi, as a mirror would.
+
+    A step that would leave the range bounces off its end instead of
+    sticking to it. Clamping piled the genes of a long lineage up at the
+    ends of their ranges (the smallest zoom, the highest contrast), which
+    drew every lineage towards the same look; reflection keeps a uniform
+    spread uniform.
+    """
+    span = hi - lo
+    if span <= 0:
+        return lo
+    t = (value - lo) % (2 * span)
+    return lo + (t if t <= span else 2 * span - t)
+
+
+def _step_int(value: int, lo: int, hi: int, rng: random.Random) -> int:
+    """Return `value` moved one up or down, bouncing off the ends of lo..hi."""
+    if lo >= hi:
+        return lo
+    step = rng.choice((-1, 1))
+    if not lo <= value + step <= hi:
+        step = -step
+    return int(_clamp(value + step, lo, hi))
+
+
+def _keep_spread(value: float, *, sd: float, step: float, rng: random.Random) -> float:
+    """Return `value` moved by about `step`, keeping a normal(0, sd) spread.
+
+    The step shrinks the value a little towards 0 before adding noise
+    (an autoregressive step), so a gene drawn from normal(0, sd) stays
+    distributed so after any number of mutations. A plain random walk lets
+    the spread grow with every generation: after a few rounds the latent
+    vector dominated the first layer of the network and lineages drifted
+    away from anything a fresh genome looks like.
+    """
+    s = min(1.0, step / sd)
+    return math.sqrt(1.0 - s * s) * value + s * sd * rng.gauss(0.0, 1.0)
+
+
 def mutate(genome: dict, *, rng: random.Random | int, strength: float = 1.0) -> dict:
     """Return a mutated copy of `genome`, valid for its style and different from it.
 
-    Always: a gaussian step (sigma `LATENT_SIGMA * strength`) on every
-    latent value and a small nudge of zoom, rotation and offset. Sometimes:
-    a new network (`weights_seed`), another palette of the style, another of
-    the style's symmetries or fold counts, moved shader parameters. Values
-    stay inside the style preset's ranges.
+    Always: a step (about `LATENT_SIGMA * strength`) on every latent value
+    and a small nudge of zoom, rotation and offset. Sometimes: a new
+    network (`weights_seed`), another palette of the style, another of the
+    style's symmetries or fold counts, moved shader parameters. Values stay
+    inside the style preset's ranges, and the steps keep the spread fresh
+    genomes have (latent and offset keep their normal spread, bounded genes
+    reflect off the ends of their range), so no gene drifts one way over
+    many generations.
     """
     rng = as_rng(rng)
     preset = STYLES[genome["style"]]
     child = _copy(genome)
     child["latent"] = [
-        round(z + rng.gauss(0.0, LATENT_SIGMA * strength), 6) for z in child["latent"]
+        round(_keep_spread(z, sd=1.0, step=LATENT_SIGMA * strength, rng=rng), 6)
+        for z in child["latent"]
     ]
     if rng.random() < RESEED_WEIGHTS * strength:
         child["weights_seed"] = rng.getrandbits(62)
@@ -194,28 +269,32 @@ def mutate(genome: dict, *, rng: random.Random | int, strength: float = 1.0) -> 
         others = [p for p in preset.palettes if list(p) != child["palette"]]
         child["palette"] = list(rng.choice(others or preset.palettes))
     t = child["transform"]
-    t["zoom"] = round(
-        _clamp(t["zoom"] * math.exp(rng.gauss(0.0, 0.08 * strength)), *preset.zoom), 4
-    )
+    lo, hi = preset.zoom
+    step = rng.gauss(0.0, ZOOM_STEP * (hi - lo) * strength)
+    t["zoom"] = round(_clamp(_reflect(t["zoom"] + step, lo, hi), lo, hi), 4)
     t["rotation"] = round(
         (t["rotation"] + rng.gauss(0.0, 0.15 * strength)) % (2 * math.pi), 4
     )
-    t["offset"] = [round(o + rng.gauss(0.0, 0.05 * strength), 4) for o in t["offset"]]
+    t["offset"] = [
+        round(_keep_spread(o, sd=OFFSET_SD, step=OFFSET_STEP * strength, rng=rng), 4)
+        for o in t["offset"]
+    ]
     if rng.random() < NEW_SYMMETRY * strength:
         t["symmetry"] = rng.choice(preset.symmetry)
     if rng.random() < NEW_SYMMETRY * strength:
-        lo, hi = preset.folds
-        t["folds"] = int(_clamp(t["folds"] + rng.choice((-1, 1)), lo, hi))
+        t["folds"] = _step_int(t["folds"], *preset.folds, rng)
     for key in sorted(preset.params):  # stored JSON may reorder the keys
         lo, hi = preset.params[key]
         if key not in child["params"] or rng.random() >= PARAM_RATE * strength:
             continue
         value = child["params"][key]
         if isinstance(lo, int) and isinstance(hi, int):
-            child["params"][key] = int(_clamp(value + rng.choice((-1, 1)), lo, hi))
+            child["params"][key] = _step_int(value, lo, hi, rng)
         else:
-            step = rng.gauss(0.0, 0.12 * (hi - lo) * strength)
-            child["params"][key] = round(_clamp(value + step, lo, hi), 4)
+            step = rng.gauss(0.0, PARAM_STEP * (hi - lo) * strength)
+            child["params"][key] = round(
+                _clamp(_reflect(value + step, lo, hi), lo, hi), 4
+            )
     return child
 
 
@@ -285,6 +364,9 @@ def breed(
     size: int,
     style: str | None = None,
     top_k: int = TOP_K,
+    niche_slots: int = NICHE_SLOTS,
+    min_distance: float = MIN_PARENT_DISTANCE,
+    candidates: int = CANDIDATES,
 ) -> list[tuple[dict, list[int]]]:
     """Return `count` new genomes with the seed ids of their parents.
 
@@ -292,9 +374,11 @@ def breed(
     `Candidate`s). With `style`, only parents of that style breed and fresh
     genomes are of that style; without, fresh genomes take the style of a
     parent drawn from the elite. The selection rule is in the module
-    docstring. Bred children come first, fresh ones (with no parents) last.
-    Every genome gets `size` and a new `seed`. Raise `ValueError` when
-    fewer than two parents are left to breed from.
+    docstring; `niche_slots`, `min_distance` and `candidates` are its
+    variety rules (0, 0 and 1 turn them off). Bred children come first,
+    fresh ones (with no parents) last. Every genome gets `size` and a new
+    `seed`. Raise `ValueError` when fewer than two parents are left to
+    breed from.
     """
     rng = as_rng(rng)
     ranked = rank(parents_with_fitness)
@@ -302,31 +386,185 @@ def breed(
         ranked = [c for c in ranked if c.genome.get("style") == style]
     if len(ranked) < 2:
         raise ValueError("Breeding needs at least two scored parent genomes.")
-    elite = ranked[: max(2, top_k)]
+    elite = pick_elite(
+        ranked,
+        top_k=max(2, top_k),
+        niche_slots=niche_slots,
+        min_distance=min_distance,
+    )
     n_fresh = fresh_count(count, fresh_fraction)
-    seen = {genes(c.genome) for c in ranked}
-    out: list[tuple[dict, list[int]]] = []
-    for _ in range(count - n_fresh):
-        a = tournament(elite, rng=rng)
-        parents = [a]
-        if rng.random() < CROSSOVER_RATE:
-            b = tournament([c for c in elite if c is not a], rng=rng)
-            parents.append(b)
-            child = mutate(crossover(a.genome, b.genome, rng=rng), rng=rng)
-        else:
-            child = mutate(a.genome, rng=rng)
-        for _retry in range(MAX_RETRIES):
-            if genes(child) not in seen:
-                break
-            child = mutate(child, rng=rng)
-        seen.add(genes(child))
-        child["size"] = size
-        child["seed"] = rng.getrandbits(31)
-        child["generation"] = 1 + max(p.genome.get("generation", 0) for p in parents)
-        out.append((child, [p.seed_id for p in parents]))
+    fresh: list[dict] = []
     for _ in range(n_fresh):
         fresh_style = style or rng.choice(elite).genome["style"]
         genome = random_genome(style=fresh_style, seed=rng.getrandbits(31), size=size)
         genome["generation"] = 0
-        out.append((genome, []))
-    return out
+        fresh.append(genome)
+    seen = {genes(c.genome) for c in ranked} | {genes(g) for g in fresh}
+    batch = list(fresh)  # what a new child should differ from
+    # Each niche let in by rule 2 parents the first child it can.
+    protected = elite[min(max(2, top_k), len(ranked)) :]
+    out: list[tuple[dict, list[int]]] = []
+    for i in range(count - n_fresh):
+        first = protected[i] if i < len(protected) else None
+        tries = [
+            _child(elite, seen=seen, rng=rng, first=first)
+            for _ in range(max(1, candidates))
+        ]
+        child, parents = max(
+            tries, key=lambda t: _novelty(t[0], batch) if len(tries) > 1 else 0.0
+        )
+        seen.add(genes(child))
+        batch.append(child)
+        child["size"] = size
+        child["seed"] = rng.getrandbits(31)
+        child["generation"] = 1 + max(p.genome.get("generation", 0) for p in parents)
+        out.append((child, [p.seed_id for p in parents]))
+    return out + [(genome, []) for genome in fresh]
+
+
+def _child(
+    elite: Sequence[Candidate],
+    *,
+    seen: set[str],
+    rng: random.Random,
+    first: Candidate | None = None,
+) -> tuple[dict, list[Candidate]]:
+    """Return one child of the elite and its parents (step 4 of the rule).
+
+    With `first`, that candidate is parent A instead of a tournament's
+    winner (a niche's champion, which would rarely win one).
+    """
+    a = first or tournament(elite, rng=rng)
+    parents = [a]
+    if rng.random() < CROSSOVER_RATE:
+        b = tournament([c for c in elite if c is not a], rng=rng)
+        parents.append(b)
+        child = mutate(crossover(a.genome, b.genome, rng=rng), rng=rng)
+    else:
+        child = mutate(a.genome, rng=rng)
+    for _retry in range(MAX_RETRIES):
+        if genes(child) not in seen:
+            break
+        child = mutate(child, rng=rng)
+    return child, parents
+
+
+def _novelty(genome: dict, batch: Sequence[dict]) -> float:
+    """Return how far `genome` is from the nearest genome of `batch` (1 if none)."""
+    return min((distance(genome, other) for other in batch), default=1.0)
+
+
+# -- variety ---------------------------------------------------------------
+
+
+def _palette_index(genome: dict) -> int:
+    preset = STYLES.get(genome.get("style", ""))
+    palettes = [list(p) for p in preset.palettes] if preset else []
+    palette = list(genome.get("palette", []))
+    return palettes.index(palette) if palette in palettes else -1
+
+
+def niche(genome: dict) -> str:
+    """Return the niche of `genome`: style, palette family and symmetry.
+
+    Niches are the cells that breeding keeps alive side by side (in the
+    manner of MAP-Elites): a nebula in the third palette with a mirror is
+    ``"nebula/palette-2/mirror"``. Radial symmetry counts its folds.
+    """
+    t = genome.get("transform", {})
+    symmetry = t.get("symmetry", "none")
+    if symmetry == "radial":
+        symmetry = f"radial-{t.get('folds')}"
+    return f"{genome.get('style')}/palette-{_palette_index(genome)}/{symmetry}"
+
+
+def distance(a: dict, b: dict) -> float:
+    """Return how different two genomes are, from 0 (same genes) to 1.
+
+    A weighted sum (`DISTANCE_WEIGHTS`) of: another network (a different
+    `weights_seed` or architecture paints a different picture, so it
+    counts fully), the latent vectors' euclidean distance over that of two
+    fresh latents, another palette, the transform (symmetry, folds, zoom
+    and offset over their ranges, rotation over half a turn) and the shader
+    parameters over their ranges. Genomes of different styles are 1 apart.
+    It reads genes only, so web processes can use it without rendering.
+    """
+    if a.get("style") != b.get("style"):
+        return 1.0
+    preset = STYLES[a["style"]]
+    w = DISTANCE_WEIGHTS
+    same_net = a["weights_seed"] == b["weights_seed"] and (
+        a["architecture"] == b["architecture"]
+    )
+    za, zb = a["latent"], b["latent"]
+    latent = math.sqrt(sum((x - y) ** 2 for x, y in zip(za, zb, strict=False)))
+    latent = min(1.0, latent / math.sqrt(2 * max(1, len(za))))
+    ta, tb = a["transform"], b["transform"]
+    zlo, zhi = preset.zoom
+    turn = abs(ta["rotation"] - tb["rotation"]) % (2 * math.pi)
+    offset = math.dist(ta["offset"], tb["offset"]) / (2 * OFFSET_SD * math.sqrt(2))
+    transform = (
+        float(ta["symmetry"] != tb["symmetry"])
+        + float(ta["symmetry"] == "radial" and ta["folds"] != tb["folds"])
+        + abs(ta["zoom"] - tb["zoom"]) / max(1e-9, zhi - zlo)
+        + min(turn, 2 * math.pi - turn) / math.pi
+        + min(1.0, offset)
+    ) / 5
+    params = [
+        min(1.0, abs(a["params"][k] - b["params"][k]) / max(1e-9, hi - lo))
+        for k, (lo, hi) in preset.params.items()
+        if k in a["params"] and k in b["params"]
+    ]
+    return (
+        w["network"] * (0.0 if same_net else 1.0)
+        + w["latent"] * latent
+        + w["palette"] * float(list(a["palette"]) != list(b["palette"]))
+        + w["transform"] * min(1.0, transform)
+        + w["params"] * (sum(params) / len(params) if params else 0.0)
+    )
+
+
+def pick_elite(
+    ranked: Sequence[Candidate],
+    *,
+    top_k: int = TOP_K,
+    niche_slots: int = NICHE_SLOTS,
+    min_distance: float = MIN_PARENT_DISTANCE,
+) -> list[Candidate]:
+    """Return the breeding elite of `ranked` (fittest first), steps 1 and 2.
+
+    The fittest `top_k` candidates, skipping any closer than `min_distance`
+    to a fitter one already chosen (near-copies of one winner would
+    otherwise fill the elite; the skipped ones fill it up when too few are
+    far apart). Then up to `niche_slots` more: the fittest candidate of
+    each niche the elite lacks, if it scored at least the median of
+    `ranked`, so a liked palette family or symmetry survives a round in
+    which another was liked more.
+    """
+    limit = min(top_k, len(ranked))
+    elite: list[Candidate] = []
+    for c in ranked:
+        if len(elite) >= limit:
+            break
+        if all(distance(c.genome, e.genome) >= min_distance for e in elite):
+            elite.append(c)
+    chosen = {c.seed_id for c in elite}
+    for c in ranked:
+        if len(elite) >= limit:
+            break
+        if c.seed_id not in chosen:
+            elite.append(c)
+            chosen.add(c.seed_id)
+    elite.sort(key=lambda c: (-c.fitness, c.seed_id))
+    median = ranked[len(ranked) // 2].fitness
+    niches = {niche(c.genome) for c in elite}
+    for c in ranked:
+        if niche_slots <= 0 or c.fitness < median:
+            break
+        if c.seed_id in chosen or niche(c.genome) in niches:
+            continue
+        elite.append(c)
+        chosen.add(c.seed_id)
+        niches.add(niche(c.genome))
+        niche_slots -= 1
+    return elite

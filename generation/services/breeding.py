@@ -73,9 +73,10 @@ def plan_seeds(*, task: CreationTask) -> list[dict]:
 
     Fresh tasks get the recipes `generation.cppn.make_recipe` makes for
     seeds `seed_base + index`. Bred tasks (``params["source"] == "bred"``)
-    get `evolution.breed` over the fittest scored seeds of the task's style
-    from other tasks, seeded by the task id, and record the size of that
-    pool in the task's params. Other generators plan nothing: their
+    get `evolution.breed` over the fittest `evolution.POOL_LIMIT` scored
+    seeds of the task's style from other tasks (its variety rules included),
+    seeded by the task id, and record the size of that pool in the task's
+    params. Other generators plan nothing: their
     recipes are made while painting.
     """
     if task.generator != registry.CPPN:
@@ -99,15 +100,17 @@ def plan_seeds(*, task: CreationTask) -> list[dict]:
     pool = breeding_pool(style=task.style, exclude_task=task)
     size = pool.count()
     _refuse_small_pool(task.style, size)
-    elite = [
+    # The elite is chosen inside `breed`, which needs more than the fittest
+    # few to keep near-copies out and other niches in.
+    candidates = [
         evolution.Candidate(seed.pk, seed.recipe, seed.fitness)
-        for seed in pool[: evolution.TOP_K]
+        for seed in pool[: evolution.POOL_LIMIT]
     ]
     fresh_fraction = float(
         task.params.get("fresh_fraction", evolution.DEFAULT_FRESH_FRACTION)
     )
     bred = evolution.breed(
-        elite,
+        candidates,
         count=task.seed_count,
         fresh_fraction=fresh_fraction,
         rng=int(task.params.get("breed_seed", task.pk)),

@@ -232,3 +232,174 @@ def test_likes_add_a_small_capped_bonus():
 
     assert liked - base == pytest.approx(0.2 * math.log(5))
     assert adored - base == pytest.approx(0.5)
+
+
+# -- variety -----------------------------------------------------------------
+
+
+def lineage(genome, generations, rng):
+    for _ in range(generations):
+        genome = evolution.mutate(genome, rng=rng)
+    return genome
+
+
+def test_mutation_keeps_the_latent_spread_of_fresh_genomes():
+    """A long lineage's latent values stay as spread as a fresh genome's."""
+    rng = random.Random(4)
+    ends = [
+        lineage(evolution.random_genome(style="nebula", seed=s, size=SIZE), 40, rng)
+        for s in range(30)
+    ]
+
+    values = [z for genome in ends for z in genome["latent"]]
+    assert 0.75 < np.mean(np.square(values)) < 1.3  # fresh: 1; a random walk: 4.6
+    offsets = [o for genome in ends for o in genome["transform"]["offset"]]
+    assert np.std(offsets) < 0.45  # fresh: 0.3
+
+
+def test_bounded_genes_of_a_long_lineage_do_not_pile_up_at_the_range_ends():
+    preset = STYLES["nebula"]
+    rng = random.Random(8)
+    ends = [
+        lineage(evolution.random_genome(style="nebula", seed=s, size=SIZE), 60, rng)
+        for s in range(40)
+    ]
+
+    zooms = [g["transform"]["zoom"] for g in ends]
+    contrasts = [g["params"]["contrast"] for g in ends]
+    assert sum(z in preset.zoom for z in zooms) <= 2
+    assert sum(c in preset.params["contrast"] for c in contrasts) <= 2
+    # The zooms still cover the style's range, not one end of it.
+    lo, hi = preset.zoom
+    assert min(zooms) < lo + (hi - lo) / 3
+    assert max(zooms) > hi - (hi - lo) / 3
+
+
+def test_distance_is_zero_for_the_same_genes_and_grows_with_the_change():
+    a = evolution.random_genome(style="nebula", seed=1, size=SIZE)
+    b = evolution.random_genome(style="nebula", seed=2, size=SIZE)
+    near = evolution.mutate(a, rng=1)
+
+    assert evolution.distance(a, {**a, "seed": 9, "size": 512}) == 0
+    assert 0 < evolution.distance(a, near) < evolution.distance(a, b) <= 1
+    assert evolution.distance(a, b) == evolution.distance(b, a)
+    ink = evolution.random_genome(style="ink", seed=1, size=SIZE)
+    assert evolution.distance(a, ink) == 1
+
+
+def test_niche_names_the_style_palette_and_symmetry():
+    genome = evolution.random_genome(style="neon", seed=1, size=SIZE)
+    genome["palette"] = list(STYLES["neon"].palettes[2])
+    genome["transform"].update(symmetry="radial", folds=5)
+
+    assert evolution.niche(genome) == "neon/palette-2/radial-5"
+
+
+def winner_and_copies(style="nebula", copies=7):
+    """Return a pool whose fittest seeds are near-copies of one winner."""
+    winner = evolution.random_genome(style=style, seed=0, size=SIZE)
+    rng = random.Random(1)
+    pool = [evolution.Candidate(0, winner, 4.5)]
+    for i in range(1, copies + 1):
+        copy = evolution.mutate(winner, rng=rng, strength=0.3)
+        copy["palette"] = winner["palette"]
+        copy["weights_seed"] = winner["weights_seed"]
+        pool.append(evolution.Candidate(i, copy, 4.4 - 0.01 * i))
+    for i in range(10):
+        other = evolution.random_genome(style=style, seed=100 + i, size=SIZE)
+        pool.append(evolution.Candidate(100 + i, other, 3.6 - 0.05 * i))
+    return pool
+
+
+def mean_distance(genomes):
+    pairs = [
+        evolution.distance(a, b)
+        for i, a in enumerate(genomes)
+        for b in genomes[i + 1 :]
+    ]
+    return sum(pairs) / len(pairs)
+
+
+def test_a_bred_population_keeps_distinct_networks_and_spread():
+    """Near-copies of one winner do not take over the next batch."""
+    pool = winner_and_copies()
+    plain = {"niche_slots": 0, "min_distance": 0.0, "candidates": 1}
+    fresh = [
+        evolution.random_genome(style="nebula", seed=500 + i, size=SIZE)
+        for i in range(16)
+    ]
+
+    kept = evolution.breed(pool, count=16, rng=3, size=SIZE)
+    collapsed = evolution.breed(pool, count=16, rng=3, size=SIZE, **plain)
+
+    def bred(batch):
+        return [g for g, ids in batch if ids]
+
+    assert len({g["weights_seed"] for g in bred(kept)}) >= 6
+    assert len({g["weights_seed"] for g in bred(collapsed)}) <= 4
+    assert mean_distance([g for g, _ in kept]) > 0.8 * mean_distance(fresh)
+    assert mean_distance([g for g, _ in kept]) > mean_distance(
+        [g for g, _ in collapsed]
+    )
+    assert len({evolution.genes(g) for g, _ in kept}) == 16
+    # The winner still breeds most: variety does not throw fitness away.
+    uses = Counter(pid for _, ids in kept for pid in ids)
+    assert uses.most_common(1)[0][0] == 0
+
+
+def test_the_elite_skips_near_copies_of_a_fitter_member():
+    ranked = evolution.rank(winner_and_copies())
+
+    elite = evolution.pick_elite(ranked, top_k=8, niche_slots=0)
+
+    assert [c.seed_id for c in elite][:1] == [0]
+    assert len(elite) == 8
+    assert sum(c.seed_id < 100 for c in elite) <= 2  # the winner and one copy
+    for i, a in enumerate(elite):
+        for b in elite[i + 1 :]:
+            assert evolution.distance(a.genome, b.genome) >= (
+                evolution.MIN_PARENT_DISTANCE
+            )
+
+
+def test_a_niche_outside_the_elite_survives_into_the_bred_batch():
+    """A liked palette family breeds although another family was liked more."""
+    preset = STYLES["ink"]
+    popular, rare = list(preset.palettes[0]), list(preset.palettes[3])
+    pool = []
+    for i in range(12):
+        genome = evolution.random_genome(style="ink", seed=i, size=SIZE)
+        genome["palette"] = popular
+        genome["transform"]["symmetry"] = "none"
+        pool.append(evolution.Candidate(i, genome, 4.0 - 0.02 * i))
+    champion = evolution.random_genome(style="ink", seed=50, size=SIZE)
+    champion["palette"] = rare
+    champion["transform"]["symmetry"] = "none"
+    pool.append(evolution.Candidate(50, champion, 3.7))  # 13th of 25: the median
+    pool += [  # a poorer niche stays out: below the pool's median
+        evolution.Candidate(
+            60 + i,
+            evolution.random_genome(style="ink", seed=60 + i, size=SIZE),
+            2.0,
+        )
+        for i in range(12)
+    ]
+
+    elite = evolution.pick_elite(evolution.rank(pool))
+    batch = evolution.breed(pool, count=8, rng=5, size=SIZE)
+
+    assert 50 in {c.seed_id for c in elite}
+    assert not {c.seed_id for c in elite} & set(range(60, 72))
+    assert any(50 in ids for _, ids in batch)
+    assert not any(set(ids) & set(range(60, 72)) for _, ids in batch)
+    plain = evolution.breed(pool, count=8, rng=5, size=SIZE, niche_slots=0)
+    assert not any(50 in ids for _, ids in plain)
+
+
+def test_diversity_keeping_breeding_is_deterministic_given_the_rng():
+    pool = winner_and_copies()
+
+    first = evolution.breed(pool, count=12, rng=random.Random(21), size=SIZE)
+
+    assert evolution.breed(pool, count=12, rng=random.Random(21), size=SIZE) == first
+    assert evolution.breed(pool, count=12, rng=22, size=SIZE) != first
