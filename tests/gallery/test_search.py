@@ -199,7 +199,8 @@ def test_the_search_page_shows_results_and_pages_with_a_cursor(client, work):
     for i in range(3):
         work(f"Comet {i}")
     page = search_page(text="comet", size=2)
-    assert len(page.items) == 2 and page.next_cursor
+    assert len(page.items) == 2
+    assert page.next_cursor
     rest = search_page(text="comet", size=2, cursor=page.next_cursor)
     shown = [w.title for w in page.items + rest.items]
     assert sorted(shown) == ["Comet 0", "Comet 1", "Comet 2"]
