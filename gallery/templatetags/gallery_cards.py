@@ -169,12 +169,16 @@ CARD_TAGS = 3  # a card shows its first few tags; the artwork page all
 
 
 def _tag_chips(links: Links, names: Any) -> str:
-    """The links to the tag pages of a card's first `CARD_TAGS` tags."""
+    """The links to the tag pages of a card's first `CARD_TAGS` tags.
+
+    Out of the tab order, as the artist's name is: a card is one stop (its
+    title); the artwork page links every tag.
+    """
     if not names:
         return ""
     chips = "".join(
         f'<a class="chip" href="{links.tag[0]}{quote(name, safe=PATH_SAFE)}'
-        f'{links.tag[1]}">#{escape(name)}</a>'
+        f'{links.tag[1]}" tabindex="-1">#{escape(name)}</a>'
         for name in list(names)[:CARD_TAGS]
     )
     return f'<span class="card-tags">{chips}</span>'

@@ -65,6 +65,7 @@ def site(db):
         title="Dune one",
         curators=curators[:3],
         scores=(5, 4, 5),
+        tags=("sand",),
     )
     submitted_work(task=other, artist=artist, title="Tide", image=png_bytes((80, 60)))
     claim_task(task=other, user=member)
@@ -87,6 +88,9 @@ def site(db):
             f"/seeds/{seed.pk}/",
             "/artists/ada/",
             "/leaderboard/",
+            "/search/?q=dune",
+            "/search/?q=the",
+            "/tags/sand/",
             "/accounts/login/",
             "/accounts/signup/",
         ],
