@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from art_tasks import claim_gate, selectors
+from art_tasks import claim_gate, limits, selectors
 from art_tasks.errors import ClaimLimitReached
 from art_tasks.models import (
     Claim,
@@ -193,6 +193,10 @@ class SubmissionOutput(serializers.Serializer):
     thumbnail = FileUrlField()
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
+    tags = serializers.SerializerMethodField(help_text="The artist's tags.")
+
+    def get_tags(self, submission: Submission) -> list[str]:
+        return sorted(t.name for t in submission.tags.all())
 
     def _viewer(self):  # noqa: ANN202
         request = self.context.get("request")
@@ -352,6 +356,9 @@ class DraftOutput(serializers.Serializer):
         help_text="When the draft and its file are deleted."
     )
     file = serializers.SerializerMethodField(help_text="The kept file (yours only).")
+    tags = serializers.ListField(
+        child=serializers.CharField(), help_text="The tags chosen for the work."
+    )
 
     def get_file(self, draft: SubmissionDraft) -> str:
         url = reverse("art_tasks:draft-file", kwargs={"pk": draft.pk})
@@ -419,6 +426,14 @@ class SubmissionCreateApi(APIView):
         title = serializers.CharField(max_length=120)
         statement = serializers.CharField(max_length=5000, required=False, default="")
         license = serializers.ChoiceField(choices=License.choices)
+        tags = serializers.ListField(
+            child=serializers.CharField(max_length=500, allow_blank=True),
+            required=False,
+            default=list,
+            help_text="The work's tags (repeat the field, or separate them by "
+            f"commas): letters, digits, hyphens and underscores, at most "
+            f"{limits.TAGS_PER_WORK}.",
+        )
 
     @extend_schema(
         summary="Submit work for a claim",
@@ -445,6 +460,7 @@ class SubmissionCreateApi(APIView):
             title=values["title"],
             statement=values["statement"],
             license=values["license"],
+            tags=values["tags"],
         )
         return Response(
             SubmissionOutput(submission, context={"request": request}).data,
@@ -460,7 +476,7 @@ class SubmissionListApi(APIView):
 
     @extend_schema(summary="List my submissions", responses=SubmissionOutput(many=True))
     def get(self, request: Request) -> Response:
-        subs = selectors.user_submissions(user=request.user)
+        subs = selectors.user_submissions(user=request.user).prefetch_related("tags")
         return paginated_response(
             self,
             subs,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
+from art_tasks import limits
 from art_tasks.models import License, SeedImage
+from art_tasks.services import clean_work_tags
 
 
 class _ReadRows(ModelChoiceIterator):
@@ -73,6 +76,41 @@ class SubmitForm(forms.Form):
         first = next(iter(seeds), None)
         self.fields["seed"].initial = seed or (first.pk if first else None)
         self.fields["license"].initial = task.license
+        self._offer_task_tags(task)
+
+    # Tags: the task's offered as checkboxes, others typed.
+    tags = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "tag-check"}),
+        label="Tags",
+        help_text="Tags of this task that fit your work.",
+    )
+    more_tags = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Other tags",
+        help_text=f"Separated by commas; letters, digits, hyphens and "
+        f"underscores; at most {limits.TAGS_PER_WORK} tags in all.",
+    )
+
+    def _offer_task_tags(self, task) -> None:  # noqa: ANN001
+        """Offer the task's (prefetched) tags; without any, only typed ones."""
+        names = [t.name for t in task.tags.all()]
+        if names:
+            self.fields["tags"].choices = [(n, n) for n in names]
+        else:
+            del self.fields["tags"]
+            self.fields["more_tags"].label = "Tags"
+
+    def clean(self) -> dict:
+        """Check the ticked and typed tags together, as the service will."""
+        data = super().clean()
+        chosen = [*data.get("tags", []), data.get("more_tags", "")]
+        try:
+            data["tag_names"] = clean_work_tags(chosen)
+        except ValidationError as exc:
+            self.add_error("more_tags", exc.message_dict["tags"])
+        return data
 
 
 class DeadlineForm(forms.Form):

@@ -45,6 +45,8 @@ class Bounds(Generic[T]):
 TITLE_MAX_LENGTH = 120
 BRIEF_MAX_LENGTH = 5000
 TAG_MAX_LENGTH = 40
+# Tags an artist may give one work.
+TAGS_PER_WORK = 10
 
 # How many contributors may hold or have used a claim.
 SLOTS = Bounds(1, 1000)

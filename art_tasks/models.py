@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -495,9 +497,19 @@ class Submission(TimeStampedModel):
         default=0, help_text="Comments everyone can see on this work."
     )
 
+    # Tags and search (docs/search.md): the artist's tags, and the weighted
+    # words of title, tags, artist and statement, kept by art_tasks.search.
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="works", help_text="The artist's tags."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # Full-text search of the gallery (PostgreSQL only: the
+            # migration skips it elsewhere).
+            GinIndex(fields=["search_vector"], name="submission_search"),
             models.Index(
                 fields=["-rank_top", "-id"],
                 condition=Q(state="accepted"),
@@ -628,6 +640,9 @@ class SubmissionDraft(TimeStampedModel):
         blank=True, max_length=5000, help_text="The artist's statement."
     )
     license = models.CharField(max_length=16, choices=License.choices)
+    tags = models.JSONField(
+        default=list, blank=True, help_text="The tags chosen for the work."
+    )
     file = models.FileField(
         upload_to="drafts/",
         storage=private_storage,

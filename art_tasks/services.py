@@ -50,6 +50,7 @@ from art_tasks.models import (
     holding_q,
     live_q,
 )
+from art_tasks.search import refresh_search_vectors
 from art_tasks.signals import claims_expired, submission_processing_failed
 from art_tasks.storage import private_storage
 from art_tasks.tasks import process_submission_task
@@ -185,6 +186,36 @@ def clean_tag_names(tags: Iterable[str]) -> list[str]:
                 f"underscores, up to {limits.TAG_MAX_LENGTH} characters."
             ) from None
     return names
+
+
+def clean_work_tags(tags: Iterable[str]) -> list[str]:
+    """Return the tags an artist gave a work, as stored; raise if they cannot be.
+
+    Each item may hold several tags separated by commas (a typed field);
+    they are checked as task tags are (`clean_tag_names`), and a work has at
+    most `limits.TAGS_PER_WORK`. Raises `ValidationError` on `tags`.
+    """
+    typed = [part for item in tags for part in str(item).split(",")]
+    try:
+        names = clean_tag_names(typed)
+    except ValidationError as exc:
+        raise ValidationError({"tags": exc.messages}) from None
+    if len(names) > limits.TAGS_PER_WORK:
+        raise ValidationError(
+            {
+                "tags": f"Give a work at most {limits.TAGS_PER_WORK} tags "
+                f"(these are {len(names)})."
+            }
+        )
+    return names
+
+
+def _tag_rows(names: list[str]) -> list[Tag]:
+    """Return the `Tag` rows of `names`, making the missing ones (two queries)."""
+    if not names:
+        return []
+    Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
+    return list(Tag.objects.filter(name__in=names))
 
 
 @transaction.atomic
@@ -585,6 +616,7 @@ def submit_work(
     title: str,
     statement: str = "",
     license: str,  # noqa: A002 - the domain's word
+    tags: Iterable[str] = (),
 ) -> Submission:
     """Turn a live claim into a submission and queue its image processing.
 
@@ -593,8 +625,9 @@ def submit_work(
     What is stored is the upload with its personal metadata (GPS position,
     camera serials, XMP, comments) removed and its pixels untouched. Pages
     and the API call `submit_work_or_keep_draft`, which keeps an upload that
-    arrives too late.
+    arrives too late. `tags` are the artist's (`clean_work_tags`).
     """
+    names = clean_work_tags(tags)
     info = _check_submission(
         claim=claim, user=user, seed=seed, image=image, title=title
     )
@@ -606,6 +639,7 @@ def submit_work(
         title=title,
         statement=statement,
         license=license,
+        tags=names,
     )
 
 
@@ -618,6 +652,7 @@ def submit_work_or_keep_draft(
     title: str,
     statement: str = "",
     license: str,  # noqa: A002 - the domain's word
+    tags: Iterable[str] = (),
 ) -> Submission:
     """Submit as `submit_work` does; keep a late upload as a draft.
 
@@ -625,8 +660,10 @@ def submit_work_or_keep_draft(
     the file, title and statement are kept as the contributor's draft for
     the task (`SubmissionDraft`, replacing an older one) and
     `ClaimEndedDraftKept` is raised, carrying the draft's id, so the caller
-    can say so; `submit_draft` later claims again and submits it.
+    can say so; `submit_draft` later claims again and submits it. The
+    draft keeps the tags too.
     """
+    names = clean_work_tags(tags)
     info = _check_submission(
         claim=claim, user=user, seed=seed, image=image, title=title
     )
@@ -639,6 +676,7 @@ def submit_work_or_keep_draft(
             title=title,
             statement=statement,
             license=license,
+            tags=names,
         )
     except ClaimNotLive:
         claim.refresh_from_db(fields=["state"])
@@ -651,6 +689,7 @@ def submit_work_or_keep_draft(
             title=title,
             statement=statement,
             license=license,
+            tags=names,
         )
     why = (
         "You released this claim"
@@ -674,13 +713,15 @@ def _submit(
     title: str,
     statement: str,
     license: str,  # noqa: A002 - the domain's word
+    tags: list[str],
 ) -> Submission:
     """Store a checked upload as the submission of a live claim.
 
     The task row is locked before the claim, the order every claim change
     takes them in (`claim_task`, `extend_claim`,
     `fail_submission_processing`), so two of them on one claim never
-    deadlock; the task's `submitted_count` moves under that lock.
+    deadlock; the task's `submitted_count` moves under that lock. `tags`
+    are already clean; the work's search vector is written with them.
     """
     with transaction.atomic():
         _lock_task(claim.task_id)
@@ -713,6 +754,9 @@ def _submit(
         try:
             submission.original.name = stored
             submission.save()
+            if tags:
+                submission.tags.set(_tag_rows(tags))
+            refresh_search_vectors(ids=[submission.pk])
             _end_claim(claim, Claim.State.SUBMITTED)
             _count_submitted(claim.task_id, +1)
         except Exception:
@@ -747,6 +791,7 @@ def _keep_draft(
     title: str,
     statement: str,
     license: str,  # noqa: A002 - the domain's word
+    tags: list[str],
 ) -> SubmissionDraft:
     """Store a checked upload as `claim`'s contributor's draft for its task.
 
@@ -763,6 +808,7 @@ def _keep_draft(
         title=title.strip(),
         statement=statement.strip(),
         license=license,
+        tags=tags,
         **_file_fields(info),
     )
     draft.file.name = "pending"
@@ -832,6 +878,7 @@ def submit_draft(*, draft: SubmissionDraft, user: User) -> Submission:
         title=draft.title,
         statement=draft.statement,
         license=draft.license,
+        tags=clean_work_tags(draft.tags),
     )
     draft.delete()
     return submission

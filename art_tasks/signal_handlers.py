@@ -1,4 +1,5 @@
-"""Decoupled side effects: stored files follow their rows out."""
+"""Decoupled side effects: stored files follow their rows out, and the
+search vectors of an artist's works follow their names."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
+from accounts.models import User
 from art_tasks.models import SeedImage, Submission, SubmissionDraft
+from art_tasks.search import refresh_artist_search_vectors
 from core import storage as object_storage
 
 VISIBILITY_FIELDS = {"state", "web", "thumbnail"}
+NAME_FIELDS = {"username", "display_name"}
 
 
 def delete_files(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -69,7 +73,24 @@ def sync_variant_acl(
     transaction.on_commit(apply)
 
 
+def refresh_artist_search(
+    sender: type, instance: User, created: bool, **kwargs: Any
+) -> None:
+    """Rewrite the search vectors of an artist's works when their names change.
+
+    A save that names its fields and leaves both names alone (a sign-in's
+    `last_login`, say) changes nothing here; a new account has no works.
+    """
+    fields = kwargs.get("update_fields")
+    if created or (fields is not None and not NAME_FIELDS.intersection(fields)):
+        return
+    refresh_artist_search_vectors(artist_id=instance.pk)
+
+
 def connect() -> None:
+    post_save.connect(
+        refresh_artist_search, sender=User, dispatch_uid="artist_search_vectors"
+    )
     post_save.connect(
         sync_variant_acl, sender=Submission, dispatch_uid="submission_variant_acl"
     )

@@ -213,6 +213,7 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 statement=data["statement"],
                 license=data["license"],
+                tags=data["tag_names"],
             )
         except InvalidImage as exc:
             form.add_error("image", exc.message)

@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -31,7 +32,7 @@ from art_tasks.colours import FAMILIES
 from art_tasks.models import License, Submission
 from art_tasks.selectors import visible_submission
 from core.api import FileUrlField, cursor_page, paginated_response
-from gallery import selectors
+from gallery import search, selectors
 from gallery.caching import API_PAGE_TTL, cached
 from gallery.errors import CollectionNotFound
 from gallery.models import Collection
@@ -181,6 +182,7 @@ class CardFormatter:
             "trend_score": float(row["trend_score"]),
             "discover_rank": row["discover_rank"],
             "colour_family": row["colour_family"],
+            "tags": row.get("tag_names") or [],
         }
 
     def _is_curator(self) -> bool:
@@ -371,6 +373,51 @@ class GalleryListApi(APIView):
         return {"next": next_url, "previous": None, "results": results}
 
 
+class SearchApi(APIView):
+    """Accepted work matching words, best first, one cursor page at a time.
+
+    Searches titles, tags, artists' names and statements of accepted work
+    only (docs/search.md). An empty query, or one over 200 characters, is
+    answered 400 `bad_search` with what to change.
+    """
+
+    permission_classes: list = []
+
+    @extend_schema(
+        summary="Search the gallery",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                required=True,
+                description='words to find; "quoted phrases", `or`, and '
+                "`-word` to leave a word out",
+            ),
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses=GalleryPageOutput,
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        size = params.get("page_size", "")
+        page = search.search_page(
+            text=params.get("q", ""),
+            cursor=params.get("cursor") or None,
+            size=int(size) if size.isdecimal() else None,
+            viewer=request.user,
+            rows=True,
+        )
+        next_url = None
+        if page.next_cursor:
+            next_url = replace_query_param(
+                request.build_absolute_uri(), "cursor", page.next_cursor
+            )
+        card = CardFormatter(request).card
+        results = [card(row) for row in page.items]
+        return Response({"next": next_url, "previous": None, "results": results})
+
+
 class LikeOutput(serializers.Serializer):
     submission = serializers.IntegerField(source="pk")
     like_count = serializers.IntegerField()
@@ -470,6 +517,8 @@ class CollectionDetailApi(APIView):
             collection = selectors.collection_detail(slug=slug, viewer=request.user)
         except Collection.DoesNotExist as exc:
             raise CollectionNotFound("No such collection.") from exc
+        works = [item.submission for item in collection.ordered_items]
+        prefetch_related_objects(works, "tags")
         return Response(
             self.OutputSerializer(collection, context={"request": request}).data
         )

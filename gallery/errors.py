@@ -25,3 +25,7 @@ class CollectionNotFound(NotFound):
 
 class CollectionConflict(Conflict):
     code = "collection_conflict"
+
+
+class BadSearch(AtelierError):
+    code = "bad_search"

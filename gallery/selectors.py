@@ -122,7 +122,7 @@ def gallery_list(
         "artist", "task", "seed"
     )
     if tag:
-        qs = qs.filter(task_id__in=_tagged_tasks(tag))
+        qs = qs.filter(Q(task_id__in=_tagged_tasks(tag)) | Q(pk__in=_tagged_works(tag)))
     if task:
         qs = qs.filter(task_id=task)
     if task_title:
@@ -153,6 +153,54 @@ def _tagged_tasks(tag: str) -> QuerySet:
     return CreationTask.tags.through.objects.filter(tag__name=tag).values(
         "creationtask_id"
     )
+
+
+def _tagged_works(tag: str) -> QuerySet:
+    """The works their artist tagged `tag`, as a subquery on the work-tag table."""
+    return Submission.tags.through.objects.filter(tag__name=tag).values("submission_id")
+
+
+def with_tag_names(qs: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Add `tag_names`, the artist's tags of each work, in the same query.
+
+    An array subquery on PostgreSQL (a short index range per row shown);
+    elsewhere nothing is added and `attach_tag_names` fills it in after.
+    """
+    if connection.vendor != "postgresql":
+        return qs
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    from art_tasks.models import Tag
+
+    names = Tag.objects.filter(works=OuterRef("pk")).order_by("name").values("name")
+    return qs.annotate(tag_names=ArraySubquery(names))
+
+
+def attach_tag_names(items: list[Any]) -> list[Any]:
+    """Give `items` (works or `.values()` rows) their `tag_names` if missing.
+
+    One query, and only where `with_tag_names` could not add them.
+    """
+
+    def get(item: Any, key: str) -> Any:
+        return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+    missing = [item for item in items if get(item, "tag_names") is None]
+    if not missing:
+        return items
+    found: dict[int, list[str]] = {}
+    through = Submission.tags.through.objects.filter(
+        submission_id__in=[get(item, "id") for item in missing]
+    ).order_by("tag__name")
+    for work_id, name in through.values_list("submission_id", "tag__name"):
+        found.setdefault(work_id, []).append(name)
+    for item in missing:
+        names = found.get(get(item, "id"), [])
+        if isinstance(item, dict):
+            item["tag_names"] = names
+        else:
+            item.tag_names = names
+    return items
 
 
 def _matching_artists(text: str) -> list[int]:
@@ -230,8 +278,11 @@ def gallery_page(
     qs = gallery_list(order=query.order, viewer=viewer, **query.filters)
     if cards_only:
         qs = qs.select_related(None).select_related("artist", "task")
-        qs = qs.only(*PAGE_CARD_FIELDS)
-    return keyset_page(qs, ordering=ORDERS[query.order], cursor=cursor, size=size)
+        qs = with_tag_names(qs.only(*PAGE_CARD_FIELDS))
+    page = keyset_page(qs, ordering=ORDERS[query.order], cursor=cursor, size=size)
+    if cards_only:
+        attach_tag_names(page.items)
+    return page
 
 
 # What a gallery card of the API needs, as `.values()` columns.
@@ -284,9 +335,11 @@ def gallery_rows(
     model instance per card: the API formats these rows itself.
     """
     size = min(max(size or settings.ATELIER_GALLERY_PAGE_SIZE, 1), MAX_PAGE_SIZE)
-    qs = gallery_list(order=query.order, viewer=viewer, **query.filters)
-    qs = qs.values(*CARD_VALUES)
-    return keyset_page(qs, ordering=ORDERS[query.order], cursor=cursor, size=size)
+    qs = with_tag_names(gallery_list(order=query.order, viewer=viewer, **query.filters))
+    qs = qs.values(*CARD_VALUES, *qs.query.annotations.keys() & {"tag_names"})
+    page = keyset_page(qs, ordering=ORDERS[query.order], cursor=cursor, size=size)
+    attach_tag_names(page.items)
+    return page
 
 
 # The task picker offers the tasks with the most work among the latest
@@ -300,7 +353,8 @@ def gallery_filter_choices() -> dict[str, Any]:
 
     `tags` are the tags of tasks with accepted work, each an EXISTS probe
     of the (task, order) index per task tag, so the cost follows the tags
-    and tasks, not the works. `tasks` are the `PICKER_TASKS` tasks with
+    and tasks, not the works, and the tags artists gave accepted works (a
+    probe of the work-tag table by tag). `tasks` are the `PICKER_TASKS` tasks with
     the most works among the latest `PICKER_WINDOW` accepted (a walk of
     the newest-first index): bounded however large the gallery grows.
     Rows are plain dicts (`name`; `pk` and `title`), fit for the cache.
@@ -311,6 +365,7 @@ def gallery_filter_choices() -> dict[str, Any]:
     task = CreationTask._meta.db_table
     tag = Tag._meta.db_table
     task_tag = CreationTask.tags.through._meta.db_table
+    work_tag = Submission.tags.through._meta.db_table
     sql = f"""
         SELECT
           (SELECT coalesce(json_agg(g.name ORDER BY g.name), '[]')
@@ -320,7 +375,10 @@ def gallery_filter_choices() -> dict[str, Any]:
                WHERE tt.tag_id = g.id
                  AND EXISTS (SELECT 1 FROM {work} s
                               WHERE s.state = %(accepted)s
-                                AND s.task_id = tt.creationtask_id))),
+                                AND s.task_id = tt.creationtask_id))
+               OR EXISTS (
+              SELECT 1 FROM {work_tag} wt JOIN {work} s ON s.id = wt.submission_id
+               WHERE wt.tag_id = g.id AND s.state = %(accepted)s)),
           (SELECT coalesce(json_agg(json_build_object('pk', t.id, 'title', t.title)
                                     ORDER BY busy.n DESC, t.title, t.id), '[]')
              FROM (SELECT latest.task_id, count(*) AS n
@@ -367,8 +425,10 @@ def artist_page(
     size = settings.ATELIER_GALLERY_PAGE_SIZE
     qs = gallery_list(order="new", artist_id=artist.pk, viewer=viewer)
     qs = qs.select_related(None).select_related("artist", "task")
-    qs = qs.only(*PAGE_CARD_FIELDS)
-    return keyset_page(qs, ordering=ORDERS["new"], cursor=cursor, size=size)
+    qs = with_tag_names(qs.only(*PAGE_CARD_FIELDS))
+    page = keyset_page(qs, ordering=ORDERS["new"], cursor=cursor, size=size)
+    attach_tag_names(page.items)
+    return page
 
 
 # One work -----------------------------------------------------------------------
@@ -378,14 +438,16 @@ def artwork(*, pk: int, viewer: Viewer = None) -> Submission:
     """Return one submission with what its page shows (one query).
 
     With a signed-in `viewer`, `liked` says whether they like it (joined in
-    the same query); None otherwise.
+    the same query); None otherwise. `tag_names` are the artist's tags.
     """
     qs = Submission.objects.select_related("artist", "task", "seed__task")
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(
             liked=Exists(Like.objects.filter(submission=OuterRef("pk"), user=viewer))
         )
-    return qs.get(pk=pk)
+    work = with_tag_names(qs).get(pk=pk)
+    attach_tag_names([work])
+    return work
 
 
 def public_artwork(*, pk: int) -> Submission:

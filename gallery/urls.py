@@ -6,6 +6,8 @@ app_name = "gallery"
 
 urlpatterns = [
     path("", views.gallery, name="gallery"),
+    path("search/", views.search_results, name="search"),
+    path("tags/<slug:name>/", views.tag, name="tag"),
     path("art/<int:pk>/", views.artwork, name="artwork"),
     path("art/<int:pk>/like/", views.like, name="like"),
     path("art/<int:pk>/unlike/", views.unlike, name="unlike"),
@@ -24,6 +26,7 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("gallery/", api.GalleryListApi.as_view(), name="gallery"),
+    path("search/", api.SearchApi.as_view(), name="search"),
     path("submissions/<int:pk>/like/", api.LikeApi.as_view(), name="like"),
     path(
         "submissions/<int:pk>/provenance/",

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.ratelimit import rate_limited
 from art_tasks.colours import FAMILIES
 from art_tasks.errors import NoSuchGalleryWork
-from art_tasks.models import LICENSE_URLS, License, Submission
+from art_tasks.models import LICENSE_URLS, License, Submission, Tag
 from art_tasks.selectors import can_see_original, can_see_submission, seed_offer
 from art_tasks.selectors import submission_file as find_submission_file
 from art_tasks.storage import private_storage
@@ -35,9 +35,9 @@ from core.errors import AtelierError
 from core.views import add_form_error, safe_next
 from curation.rules import vote_refusal
 from curation.selectors import votes_for_viewer
-from gallery import selectors
+from gallery import search, selectors
 from gallery.downloads import attributed_original
-from gallery.errors import BadCursor
+from gallery.errors import BadCursor, BadSearch
 from gallery.forms import AddWorkForm, CollectionForm
 from gallery.models import Collection
 from gallery.services import (
@@ -117,6 +117,83 @@ def _task_shown(query: selectors.GalleryQuery, items: list, tasks: list) -> str:
         if task["pk"] == query.task:
             return task["title"]
     return str(query.task)
+
+
+# Tags and search ----------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    params = request.GET.copy()
+    params["cursor"] = cursor
+    return f"{request.path}?{params.urlencode()}"
+
+
+def _without_cursor(request: HttpRequest, exc: BadCursor) -> HttpResponse:
+    messages.error(request, exc.message)
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return redirect(f"{request.path}?{params.urlencode()}")
+
+
+@require_GET
+def tag(request: HttpRequest, name: str) -> HttpResponse:
+    """Accepted work tagged `name` (by its artist or its task), in cursor pages."""
+    name = name.lower()
+    if not Tag.objects.filter(name=name).exists():
+        return _not_found(request)
+    params = request.GET.copy()
+    params["tag"] = name
+    query = selectors.GalleryQuery.from_params(params)
+    try:
+        page = selectors.gallery_page(
+            query=query,
+            cursor=request.GET.get("cursor") or None,
+            viewer=request.user,
+            cards_only=True,
+        )
+    except BadCursor as exc:
+        return _without_cursor(request, exc)
+    context = {
+        "name": name,
+        "page": page,
+        "next_url": _next_url(request, page.next_cursor),
+        "query": query,
+        "orders": selectors.ORDER_LABELS,
+        "first_page": not request.GET.get("cursor"),
+    }
+    if request.htmx:
+        return render(request, "gallery/_cards.html", context)
+    return render(request, "gallery/tag.html", context)
+
+
+@require_GET
+def search_results(request: HttpRequest) -> HttpResponse:
+    """The results of the header's search box, best first, in cursor pages.
+
+    An empty or too-long query is answered with what to change (status
+    200: the page itself is fine), as is one of only common words.
+    """
+    text = request.GET.get("q", "")
+    context: dict[str, object] = {"q": text.strip(), "page": None, "problem": ""}
+    try:
+        page = search.search_page(
+            text=text, cursor=request.GET.get("cursor") or None, viewer=request.user
+        )
+    except BadCursor as exc:
+        return _without_cursor(request, exc)
+    except BadSearch as exc:
+        context["problem"] = exc.message
+    else:
+        context.update(
+            page=page,
+            next_url=_next_url(request, page.next_cursor),
+            first_page=not request.GET.get("cursor"),
+        )
+        if request.htmx:
+            return render(request, "gallery/_cards.html", context)
+    return render(request, "gallery/search.html", context)
 
 
 # One work -----------------------------------------------------------------------

@@ -101,6 +101,7 @@ def world(db) -> World:
         title="Accepted",
         curators=curators[:3],
         scores=[4, 4, 4],
+        tags=("dunes",),
     )
     in_review = submitted_work(
         task=other_task, artist=owner, title="In review", image=png_bytes((80, 60))
@@ -333,6 +334,11 @@ entry(
     ),
 )
 entry("api:gallery:gallery", Call("GET", lambda w: "/api/v1/gallery/", PUBLIC))
+entry(
+    "api:gallery:search",
+    Call("GET", lambda w: "/api/v1/search/?q=accepted", PUBLIC),
+    Call("GET", lambda w: "/api/v1/search/?q=", same(400)),
+)
 entry(
     "api:curation:review-next",
     Call(
@@ -880,6 +886,12 @@ entry(
     Call("POST", lambda w: f"/lab/seeds/{w.lab_kept.pk}/propose/", OWNERS_ONLY_ACTION),
 )
 entry("gallery:gallery", Call("GET", lambda w: "/", PUBLIC))
+entry("gallery:search", Call("GET", lambda w: "/search/?q=accepted", PUBLIC))
+entry(
+    "gallery:tag",
+    Call("GET", lambda w: "/tags/dunes/", PUBLIC),
+    Call("GET", lambda w: "/tags/nothing-tagged-so/", same(404)),
+)
 entry(
     "gallery:artwork",
     Call("GET", lambda w: f"/art/{w.accepted.pk}/", PUBLIC),

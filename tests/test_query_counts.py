@@ -27,6 +27,7 @@ from community.services.challenges import close_challenge, open_challenge
 from community.services.notifications import notify
 from curation import selectors as curation_selectors
 from gallery import selectors as gallery_selectors
+from gallery.search import search_page
 from gallery.selectors import GalleryQuery
 from generation import selectors as generation_selectors
 from generation.models import GeneratorModel
@@ -240,6 +241,7 @@ def _card(work) -> tuple:  # noqa: ANN001 - what `work_card` reads
         work.liked,
         work.rank_top,
         work.decided_at,
+        work.tag_names,
     )
 
 
@@ -251,6 +253,42 @@ def _gallery_cards(n: int) -> Reader:
             query=GalleryQuery(order="top"), cards_only=True
         )
         return [_card(work) for work in page.items]
+
+    return read
+
+
+def _tag_page(n: int) -> Reader:
+    works = _accepted(n)
+    tag = Tag.objects.create(name="dusk")
+    for work in works:
+        work.tags.add(tag)  # by their artists (a task tag would do as well)
+
+    def read() -> list:
+        page = gallery_selectors.gallery_page(
+            query=GalleryQuery.from_params({"order": "new", "tag": "dusk"}),
+            cards_only=True,
+        )
+        return [_card(work) for work in page.items]
+
+    return read
+
+
+def _search_page(n: int) -> Reader:
+    _accepted(n)  # each titled "Work <i>"
+
+    def read() -> list:
+        page = search_page(text="work")
+        return [_card(work) for work in page.items]
+
+    return read
+
+
+def _search_rows(n: int) -> Reader:
+    _accepted(n)
+
+    def read() -> list:
+        page = search_page(text="work", rows=True)
+        return [(row["artist__username"], row["tag_names"]) for row in page.items]
 
     return read
 
@@ -682,6 +720,9 @@ CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "artist works": (_artist_works, 1),
     "gallery page cards": (_gallery_cards, 1),
     "gallery filter choices": (_gallery_choices, 1),  # tags and busy tasks
+    "tag page": (_tag_page, 1),
+    "search page": (_search_page, 1),
+    "search api rows": (_search_rows, 1),
     "artist page": (_artist_page, 1),
     "collections": (_collections, 1),
     "report queue": (_report_queue, 2),  # works, their open reports

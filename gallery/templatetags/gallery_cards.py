@@ -66,6 +66,8 @@ class Links:
         self.like = _split("gallery:like", pk=_PK)
         self.unlike = _split("gallery:unlike", pk=_PK)
         self.artist = _split("community:artist", username=_NAME)
+        tag_prefix, tag_suffix = reverse("gallery:tag", args=[_NAME]).split(_NAME)
+        self.tag = (tag_prefix, tag_suffix)
         self.login = reverse("accounts:login")
         self.storages = {name: _storage(name) for name in ("web", "thumbnail")}
         # Local disk: a file's URL is its base URL and its quoted name.
@@ -163,6 +165,25 @@ def like_box(context: template.Context, work: Any) -> SafeString:
     return mark_safe(_like_html(work, parts, nxt, context.get("error") or ""))  # noqa: S308 - escaped above
 
 
+CARD_TAGS = 3  # a card shows its first few tags; the artwork page all
+
+
+def _tag_chips(links: Links, names: Any) -> str:
+    """The links to the tag pages of a card's first `CARD_TAGS` tags.
+
+    Out of the tab order, as the artist's name is: a card is one stop (its
+    title); the artwork page links every tag.
+    """
+    if not names:
+        return ""
+    chips = "".join(
+        f'<a class="chip" href="{links.tag[0]}{quote(name, safe=PATH_SAFE)}'
+        f'{links.tag[1]}" tabindex="-1">#{escape(name)}</a>'
+        for name in list(names)[:CARD_TAGS]
+    )
+    return f'<span class="card-tags">{chips}</span>'
+
+
 @register.simple_tag(takes_context=True)
 def work_card(context: template.Context, work: Any) -> SafeString:
     """One gallery card: image, title, artist, score, likes and comments."""
@@ -206,6 +227,7 @@ def work_card(context: template.Context, work: Any) -> SafeString:
     )
     if badges:
         badges = f'<span class="card-badges">{badges}</span>'
+    tags = _tag_chips(links, getattr(work, "tag_names", None) or ())
     html = (
         f'<figure class="card" data-work="{pk}">'
         f'<a class="card-img" href="{url}" tabindex="-1" aria-hidden="true">'
@@ -215,7 +237,7 @@ def work_card(context: template.Context, work: Any) -> SafeString:
         f'<figcaption><a class="title" href="{url}">{title}</a>'
         f' <span class="meta">by <a href="{escape(artist_url)}" tabindex="-1">'
         f"{escape(artist.shown_name)}</a> {score}</span>"
-        f"{badges}{like}{comments}</figcaption></figure>"
+        f"{badges}{like}{comments}{tags}</figcaption></figure>"
     )
     return mark_safe(html)  # noqa: S308 - every value escaped above
 

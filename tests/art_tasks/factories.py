@@ -103,6 +103,8 @@ def submitted_work(
     image: bytes | None = None,
     filename: str = "work.png",
     process: bool = True,
+    statement: str = "",
+    tags: tuple[str, ...] = (),
 ) -> Submission:
     """Claim a task as `artist` and submit a work through the real services.
 
@@ -125,7 +127,9 @@ def submitted_work(
         seed=seed,
         image=upload,
         title=title,
+        statement=statement,
         license=task.license,
+        tags=tags,
     )
     if process:
         submission = process_submission(submission=submission)

@@ -69,6 +69,7 @@ def site(db):
         title="Dune one",
         curators=curators[:3],
         scores=(5, 4, 5),
+        tags=("sand",),
     )
     submitted_work(task=other, artist=artist, title="Tide", image=png_bytes((80, 60)))
     claim_task(task=other, user=member)
@@ -112,6 +113,9 @@ def site(db):
             "/challenges/",
             past.get_absolute_url(),
             current.get_absolute_url(),
+            "/search/?q=dune",
+            "/search/?q=the",
+            "/tags/sand/",
             "/accounts/login/",
             "/accounts/signup/",
         ],

@@ -83,6 +83,9 @@ PAGES = [
         lambda w: f"/art/{w['accepted'].pk}/provenance/",
     ),
     Page("gallery:collections", "visitor", lambda w: "/collections/"),
+    Page("gallery:search", "visitor", lambda w: "/search/?q=lantern+quay"),
+    Page("gallery:search", "visitor", lambda w: "/search/?q=the", "stop-words"),
+    Page("gallery:tag", "visitor", lambda w: "/tags/harbour-at-night/"),
     Page("gallery:collection", "visitor", lambda w: f"/collections/{w['collection']}/"),
     Page("art_tasks:task-list", "visitor", lambda w: "/tasks/"),
     Page("art_tasks:task-detail", "visitor", lambda w: f"/tasks/{w['task'].pk}/"),
@@ -330,6 +333,7 @@ def world(eager_celery):
         title="Lantern weather over the quay",
         comments=("The glow carries the whole piece.",),
         image=png_bytes((120, 80), (200, 120, 40)),
+        tags=("lantern", "harbour-at-night"),
     )
     hidden = decided_work(
         task=OpenTaskFactory(created_by=staff, title="Fog"),
