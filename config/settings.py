@@ -480,6 +480,7 @@ ATELIER_TASK_KINDS = {
     "generation.tasks.train_generator_task": "training",
     "generation.tasks.paint_generator_samples_task": "generation",
     "art_tasks.tasks.process_submission_task": "imaging",
+    "art_tasks.tasks.render_studio_task": "imaging",
     "community.tasks.send_notification_email_task": "mail",
     "community.tasks.notify_followers_task": "fanout",
     "art_tasks.tasks.expire_claims_task": "housekeeping",
@@ -534,6 +535,7 @@ CELERY_TASK_ROUTES = {
     "generation.tasks.paint_generator_samples_task": {"queue": "training"},
     "generation.tasks.*": {"queue": "generation"},
     "art_tasks.tasks.process_submission_task": {"queue": "imaging"},
+    "art_tasks.tasks.render_studio_task": {"queue": "imaging"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
