@@ -184,10 +184,6 @@ class SubmissionOutput(serializers.Serializer):
     format = serializers.CharField()
     sha256 = serializers.CharField()
     palette = serializers.JSONField()
-    studio_recipe = serializers.JSONField(
-        allow_null=True,
-        help_text="The studio steps the work was rendered with; null for uploads.",
-    )
     original = serializers.SerializerMethodField(
         help_text="The stored original (personal metadata removed); only for "
         "its artist, staff, and curators while in review; null for others."
