@@ -700,7 +700,7 @@ class StudioRender(TimeStampedModel):
         default=list, blank=True, help_text="The checked steps, each {op, params}."
     )
     layer = models.FileField(upload_to="layers/", storage=private_storage, blank=True)
-    mask = models.FileField(upload_to="layers/", storage=private_storage, blank=True)
+    mask = models.FileField(upload_to="masks/", storage=private_storage, blank=True)
     result = models.FileField(upload_to="renders/", storage=private_storage, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

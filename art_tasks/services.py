@@ -1075,7 +1075,7 @@ def request_studio_render(
     if layer is not None:
         layer_name = _store_upload("layers", layer)
     if mask is not None:
-        mask_name = _store_upload("layers", mask)
+        mask_name = _store_upload("masks", mask)
     render = StudioRender(
         contributor=user,
         claim=claim,
@@ -1226,6 +1226,26 @@ def run_studio_render(*, render: StudioRender) -> StudioRender:
     if render.state == StudioRender.State.RENDERED:
         render = _hand_on(render)
     return render
+
+
+def delete_old_studio_renders(*, limit: int = 500) -> int:
+    """Delete finished renders past twice the draft keep time, with their files.
+
+    A render outlives the draft saved from it (`ATELIER_DRAFT_KEEP_HOURS`),
+    so reopening that draft finds its layer; its submission keeps its own
+    copy of the result. At most `limit` a run (Celery beat).
+    """
+    keep = timedelta(hours=2 * settings.ATELIER_DRAFT_KEEP_HOURS)
+    old = StudioRender.objects.filter(
+        updated_at__lt=timezone.now() - keep,
+        state__in=[StudioRender.State.DONE, StudioRender.State.FAILED],
+    ).order_by("pk")
+    deleted = 0
+    with transaction.atomic():
+        for render in old[:limit]:
+            render.delete()  # one by one, so the file cleanup runs for each
+            deleted += 1
+    return deleted
 
 
 def fail_studio_render(*, render: StudioRender, error: str) -> StudioRender:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
-from art_tasks.models import SeedImage, Submission, SubmissionDraft
+from art_tasks.models import SeedImage, StudioRender, Submission, SubmissionDraft
 from core import storage as object_storage
 
 VISIBILITY_FIELDS = {"state", "web", "thumbnail"}
@@ -79,4 +79,7 @@ def connect() -> None:
     )
     post_delete.connect(
         delete_files, sender=SubmissionDraft, dispatch_uid="draft_files"
+    )
+    post_delete.connect(
+        delete_files, sender=StudioRender, dispatch_uid="studio_render_files"
     )

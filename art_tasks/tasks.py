@@ -71,3 +71,11 @@ def render_studio_task(render_id: int) -> None:
     except Exception as exc:
         logger.exception("studio render %s failed", render_id)
         fail_studio_render(render=render, error=str(exc))
+
+
+@shared_task
+def delete_old_studio_renders_task() -> int:
+    """Delete finished studio renders past their keep time (Celery beat)."""
+    from art_tasks.services import delete_old_studio_renders
+
+    return delete_old_studio_renders()

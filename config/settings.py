@@ -486,6 +486,7 @@ ATELIER_TASK_KINDS = {
     "art_tasks.tasks.expire_claims_task": "housekeeping",
     "art_tasks.tasks.close_finished_tasks_task": "housekeeping",
     "art_tasks.tasks.delete_old_drafts_task": "housekeeping",
+    "art_tasks.tasks.delete_old_studio_renders_task": "housekeeping",
     "community.tasks.notify_expiring_claims_task": "housekeeping",
     "curation.tasks.close_due_reviews_task": "housekeeping",
     "gallery.tasks.decay_trending_task": "housekeeping",
@@ -565,6 +566,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-old-drafts": {
         "task": "art_tasks.tasks.delete_old_drafts_task",
         "schedule": timedelta(minutes=30),
+    },
+    "delete-old-studio-renders": {
+        "task": "art_tasks.tasks.delete_old_studio_renders_task",
+        "schedule": timedelta(hours=1),
     },
     "close-tasks": {
         "task": "art_tasks.tasks.close_finished_tasks_task",

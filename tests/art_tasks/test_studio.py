@@ -256,3 +256,39 @@ def test_a_render_is_private_to_its_maker(
     download = client.get(f"/studio/renders/{made.pk}/result/?download=1")
     assert "attachment" in download["Content-Disposition"]
     assert download["Cache-Control"] == "private, no-store"
+
+
+def test_old_renders_are_deleted_with_their_files_but_a_shared_layer_stays(
+    claim, settings, django_capture_on_commit_callbacks, eager_celery
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from art_tasks.services import delete_old_studio_renders
+
+    steps = [{"op": "blend", "params": {"mode": "screen"}}]
+    layer = png_bytes((16, 16), (10, 200, 30))
+    old = _run(
+        django_capture_on_commit_callbacks,
+        eager_celery,
+        claim=claim,
+        steps=steps,
+        layer=io.BytesIO(layer),
+    )
+    recent = _run(
+        django_capture_on_commit_callbacks,
+        eager_celery,
+        claim=claim,
+        steps=steps + [{"op": "flip", "params": {}}],
+        layer=io.BytesIO(layer),
+    )
+    assert old.layer.name == recent.layer.name  # stored once, by its hash
+    past = timezone.now() - timedelta(hours=2 * settings.ATELIER_DRAFT_KEEP_HOURS + 1)
+    StudioRender.objects.filter(pk=old.pk).update(updated_at=past)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delete_old_studio_renders() == 1
+    assert list(StudioRender.objects.values_list("pk", flat=True)) == [recent.pk]
+    storage = recent.result.storage
+    assert storage.exists(old.result.name) is False
+    assert storage.exists(recent.layer.name) is True
