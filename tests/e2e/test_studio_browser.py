@@ -15,6 +15,7 @@ from art_tasks.models import Submission
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
 from tests.e2e.browser import login
+from tests.e2e.test_axe import BLOCKING, axe_source, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,6 +85,12 @@ def test_a_contributor_crops_filters_previews_and_submits_from_the_tools(
     assert after != cropped
     assert after[2:] != before[2:]
     expect(page.locator("#studio-step-list li")).to_have_count(3)
+    serious = [
+        f"{v['id']}: {v['nodes'][0]['html']}"
+        for v in run_axe(page, axe_source())
+        if v["impact"] in BLOCKING
+    ]
+    assert serious == []
     page.fill("#studio-title", "Tide at dusk")
     page.click("details[data-op=levels] summary")  # a tool open, as in use
     page.evaluate("window.scrollTo(0, 0)")
