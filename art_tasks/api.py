@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -15,12 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from art_tasks import claim_gate, limits, selectors
-from art_tasks.errors import ClaimLimitReached
+from art_tasks.errors import ClaimLimitReached, InvalidRecipe, NoSuchRender
 from art_tasks.models import (
     Claim,
     CreationTask,
     License,
     SeedImage,
+    StudioRender,
     Submission,
     SubmissionDraft,
 )
@@ -30,6 +33,7 @@ from art_tasks.services import (
     claim_task_id,
     extend_claim,
     release_claim,
+    request_studio_render,
     require_claim_holder,
     submit_draft,
     submit_work_or_keep_draft,
@@ -499,3 +503,124 @@ class SubmissionDetailApi(APIView):
         if not can_see_submission(submission=sub, viewer=request.user):
             raise NotFound("No such artwork.")
         return Response(SubmissionOutput(sub, context={"request": request}).data)
+
+
+class StudioRenderOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim = serializers.IntegerField(source="claim_id")
+    seed = serializers.IntegerField(source="seed_id")
+    purpose = serializers.CharField(help_text="download, submit or draft.")
+    state = serializers.CharField(help_text="pending, rendered, done or failed.")
+    steps = serializers.JSONField(help_text="The checked steps, each {op, params}.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    error = serializers.CharField()
+    submission = serializers.IntegerField(source="submission_id", allow_null=True)
+    draft = serializers.IntegerField(source="draft_id", allow_null=True)
+    result = serializers.SerializerMethodField(
+        help_text="The rendered PNG, for its maker only; null until rendered."
+    )
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_result(self, render: StudioRender) -> str | None:
+        if not render.result.name:
+            return None
+        url = reverse("art_tasks:studio-render-file", args=[render.pk, "result"])
+        return self.context["request"].build_absolute_uri(url)
+
+
+class StudioRenderCreateApi(APIView):
+    """Render a studio recipe on a seed of a live claim (multipart).
+
+    The render is exact, from the original pixels, on the imaging queue:
+    the answer is 202 with the render, to poll at `/api/v1/renders/<id>/`.
+    `purpose` `submit` then submits it through the usual path, `draft`
+    keeps it as the draft for the task, `download` only keeps the PNG for
+    its maker. A recipe with an unknown step or a value out of range is a
+    400 `invalid_recipe` naming the step.
+    """
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "submit"
+
+    class InputSerializer(serializers.Serializer):
+        seed = serializers.IntegerField(help_text="Id of the seed to start from.")
+        steps = serializers.JSONField(
+            help_text="The recipe: a JSON list of {op, params} (docs/studio.md)."
+        )
+        purpose = serializers.ChoiceField(
+            choices=StudioRender.Purpose.choices, default="download"
+        )
+        layer = serializers.FileField(
+            required=False, help_text="Your own layer to blend (PNG, JPEG, WebP)."
+        )
+        mask = serializers.FileField(
+            required=False, help_text="A grayscale mask for the blend."
+        )
+        title = serializers.CharField(max_length=120, required=False, default="")
+        statement = serializers.CharField(max_length=5000, required=False, default="")
+        license = serializers.ChoiceField(
+            choices=License.choices, required=False, default=""
+        )
+        tags = serializers.ListField(
+            child=serializers.CharField(max_length=200),
+            required=False,
+            default=list,
+            help_text="The work's tags (each item may hold several, comma separated).",
+        )
+
+    @extend_schema(
+        summary="Render a studio recipe",
+        request=InputSerializer,
+        responses={202: StudioRenderOutput},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = require_claim_holder(
+            claim=get_object_or_404(Claim, pk=pk), user=request.user
+        )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        seed = SeedImage.objects.filter(
+            pk=values["seed"], task_id=claim.task_id
+        ).first()
+        if seed is None:
+            raise NotFound("That seed does not belong to this claim's task.")
+        steps = values["steps"]
+        if isinstance(steps, str):  # a multipart form sends the JSON as text
+            try:
+                steps = json.loads(steps)
+            except ValueError:
+                raise InvalidRecipe("The steps are not valid JSON.") from None
+        made = request_studio_render(
+            claim=claim,
+            user=request.user,
+            seed=seed,
+            steps=steps,
+            purpose=values["purpose"],
+            layer=values.get("layer"),
+            mask=values.get("mask"),
+            title=values["title"],
+            statement=values["statement"],
+            license=values["license"],
+            tags=values["tags"],
+        )
+        return Response(
+            StudioRenderOutput(made, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class StudioRenderDetailApi(APIView):
+    """One of my studio renders: its state and, once rendered, its PNG."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Show my studio render", responses=StudioRenderOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        made = selectors.studio_render(pk=pk, viewer=request.user)
+        if made is None:
+            raise NoSuchRender("No such render.")
+        return Response(StudioRenderOutput(made, context={"request": request}).data)

@@ -1,6 +1,6 @@
 """Errors raised by the creation-task services."""
 
-from core.errors import Conflict, NotAllowed, NotFound
+from core.errors import AtelierError, Conflict, NotAllowed, NotFound
 
 
 class TaskNotOpen(Conflict):
@@ -63,5 +63,17 @@ class AlreadyPublished(Conflict):
 
 class NoSuchGalleryWork(NotFound):
     """A like for work that is not public: 404, so its state stays private."""
+
+    code = "not_found"
+
+
+class InvalidRecipe(AtelierError):
+    """A studio recipe with an unknown step or a value out of range: 400."""
+
+    code = "invalid_recipe"
+
+
+class NoSuchRender(NotFound):
+    """Someone else's studio render answers as missing: renders are private."""
 
     code = "not_found"

@@ -504,6 +504,14 @@ class Submission(TimeStampedModel):
     )
     search_vector = SearchVectorField(null=True, editable=False)
 
+    # The studio of tools (art_tasks.recipe): the steps the work was made
+    # with, when it was made in Atelier's tools; part of its provenance.
+    studio_recipe = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The studio steps ({op, params}) the work was rendered with.",
+    )
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -653,6 +661,12 @@ class SubmissionDraft(TimeStampedModel):
     height = models.PositiveIntegerField()
     file_size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # The studio of tools: reopening the tools on the draft restores these.
+    studio_recipe = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The studio steps ({op, params}) the draft was rendered with.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -671,3 +685,91 @@ class SubmissionDraft(TimeStampedModel):
     def kept_until(self) -> datetime:
         """Return when the beat job deletes the draft."""
         return self.created_at + timedelta(hours=settings.ATELIER_DRAFT_KEEP_HOURS)
+
+
+class StudioRender(TimeStampedModel):
+    """One exact render of a studio recipe, made on the imaging queue.
+
+    The seed at full size, the contributor's uploaded layer and mask (in
+    private storage, named by their hash) and the checked steps are what
+    `art_tasks.studio_render.render` turns into the result. A render is
+    private to its contributor. Its purpose says what happens to the
+    result: kept for download, submitted through the usual submit path, or
+    kept as the contributor's draft for the task.
+    """
+
+    class Purpose(models.TextChoices):
+        DOWNLOAD = "download", "Download"
+        SUBMIT = "submit", "Submit"
+        DRAFT = "draft", "Save as draft"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Rendering"
+        RENDERED = "rendered", "Rendered, being handed on"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="studio_renders",
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="studio_renders"
+    )
+    seed = models.ForeignKey(
+        SeedImage,
+        on_delete=models.CASCADE,
+        related_name="studio_renders",
+        help_text="The seed the steps start from.",
+    )
+    purpose = models.CharField(
+        max_length=10, choices=Purpose.choices, default=Purpose.DOWNLOAD
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    steps = models.JSONField(
+        default=list, blank=True, help_text="The checked steps, each {op, params}."
+    )
+    layer = models.FileField(upload_to="layers/", storage=private_storage, blank=True)
+    mask = models.FileField(upload_to="masks/", storage=private_storage, blank=True)
+    result = models.FileField(upload_to="renders/", storage=private_storage, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=120, blank=True)
+    statement = models.TextField(blank=True, max_length=5000)
+    license = models.CharField(max_length=16, choices=License.choices, blank=True)
+    tags = models.JSONField(
+        default=list, blank=True, help_text="The artist's tags for the work."
+    )
+    error = models.TextField(blank=True, help_text="Why the render or hand-on failed.")
+    submission = models.ForeignKey(
+        Submission,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="studio_renders",
+    )
+    draft = models.ForeignKey(
+        SubmissionDraft,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="studio_renders",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["contributor", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Studio render {self.pk} ({self.purpose}, {self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("art_tasks:studio-render", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -31,6 +31,7 @@ from art_tasks.models import (
     Claim,
     CreationTask,
     SeedImage,
+    StudioRender,
     Submission,
     SubmissionDraft,
     holding_q,
@@ -504,3 +505,17 @@ def visible_submission(*, pk: int, viewer: Viewer) -> Submission:
     ):
         raise NotFound("No such artwork.")
     return submission
+
+
+def studio_render(*, pk: int, viewer: Viewer) -> StudioRender | None:
+    """Return studio render `pk` if `viewer` made it: renders are private.
+
+    One query, with the seed, the claim's task and the submission it became.
+    """
+    if not is_signed_in(viewer):
+        return None
+    return (
+        StudioRender.objects.select_related("seed", "claim__task", "submission")
+        .filter(pk=pk, contributor=viewer)
+        .first()
+    )

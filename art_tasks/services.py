@@ -34,6 +34,7 @@ from art_tasks.errors import (
     ClaimNotLive,
     DeadlineBeforeLiveClaim,
     DeadlineReached,
+    InvalidRecipe,
     InvalidTaskState,
     NoExtensionLeft,
     NotYourClaim,
@@ -43,7 +44,9 @@ from art_tasks.errors import (
 from art_tasks.models import (
     Claim,
     CreationTask,
+    License,
     SeedImage,
+    StudioRender,
     Submission,
     SubmissionDraft,
     Tag,
@@ -53,7 +56,7 @@ from art_tasks.models import (
 from art_tasks.search import refresh_search_vectors
 from art_tasks.signals import claims_expired, submission_processing_failed
 from art_tasks.storage import private_storage
-from art_tasks.tasks import process_submission_task
+from art_tasks.tasks import process_submission_task, render_studio_task
 from art_tasks.voting import VotingRule
 from core.errors import NotAllowed
 
@@ -653,6 +656,7 @@ def submit_work_or_keep_draft(
     statement: str = "",
     license: str,  # noqa: A002 - the domain's word
     tags: Iterable[str] = (),
+    studio_recipe: dict | None = None,
 ) -> Submission:
     """Submit as `submit_work` does; keep a late upload as a draft.
 
@@ -677,6 +681,7 @@ def submit_work_or_keep_draft(
             statement=statement,
             license=license,
             tags=names,
+            studio_recipe=studio_recipe,
         )
     except ClaimNotLive:
         claim.refresh_from_db(fields=["state"])
@@ -690,6 +695,7 @@ def submit_work_or_keep_draft(
             statement=statement,
             license=license,
             tags=names,
+            studio_recipe=studio_recipe,
         )
     why = (
         "You released this claim"
@@ -714,6 +720,7 @@ def _submit(
     statement: str,
     license: str,  # noqa: A002 - the domain's word
     tags: list[str],
+    studio_recipe: dict | None = None,
 ) -> Submission:
     """Store a checked upload as the submission of a live claim.
 
@@ -744,6 +751,7 @@ def _submit(
             title=title.strip(),
             statement=statement.strip(),
             license=license,
+            studio_recipe=studio_recipe,
             **_file_fields(info),
         )
         submission.original.name = "pending"
@@ -792,6 +800,7 @@ def _keep_draft(
     statement: str,
     license: str,  # noqa: A002 - the domain's word
     tags: list[str],
+    studio_recipe: dict | None = None,
 ) -> SubmissionDraft:
     """Store a checked upload as `claim`'s contributor's draft for its task.
 
@@ -809,6 +818,7 @@ def _keep_draft(
         statement=statement.strip(),
         license=license,
         tags=tags,
+        studio_recipe=studio_recipe,
         **_file_fields(info),
     )
     draft.file.name = "pending"
@@ -879,6 +889,7 @@ def submit_draft(*, draft: SubmissionDraft, user: User) -> Submission:
         statement=draft.statement,
         license=draft.license,
         tags=clean_work_tags(draft.tags),
+        studio_recipe=draft.studio_recipe,
     )
     draft.delete()
     return submission
@@ -1042,3 +1053,264 @@ def resend_idle_submissions() -> int:
     for pk in stuck:
         publish(process_submission_task, pk)
     return len(stuck)
+
+
+# The studio of tools ----------------------------------------------------------
+
+
+def _require_live_studio_claim(*, claim: Claim, user: User, seed: SeedImage) -> None:
+    """Raise unless `user` holds `claim` live and `seed` is one of its task's."""
+    require_claim_holder(claim=claim, user=user)
+    if seed.task_id != claim.task_id:
+        raise ValidationError({"seed": "Choose one of this task's seed images."})
+    if claim.state != Claim.State.ACTIVE or claim.expires_at <= timezone.now():
+        raise ClaimNotLive(
+            "Your claim on this task has ended; claim it again to use the tools."
+        )
+
+
+def _store_upload(prefix: str, fileobj: IO[bytes]) -> str:
+    """Check an uploaded layer or mask as submissions are checked; store it."""
+    from accounts.uploads import inspect_upload
+
+    info = inspect_upload(
+        fileobj,
+        max_bytes=settings.ATELIER_MAX_UPLOAD_BYTES,
+        max_pixels=settings.ATELIER_MAX_UPLOAD_PIXELS,
+    )
+    return _store(prefix, info.sha256, info.extension, ContentFile(info.content))
+
+
+@transaction.atomic
+def request_studio_render(
+    *,
+    claim: Claim,
+    user: User,
+    seed: SeedImage,
+    steps: object,
+    purpose: str = StudioRender.Purpose.DOWNLOAD,
+    layer: IO[bytes] | None = None,
+    mask: IO[bytes] | None = None,
+    reuse: StudioRender | None = None,
+    title: str = "",
+    statement: str = "",
+    license: str = "",  # noqa: A002 - the domain's word
+    tags: Iterable[str] = (),
+) -> StudioRender:
+    """Queue the exact render of `steps` on `seed` for the holder of `claim`.
+
+    Everything is checked before anything is stored: the live claim, the
+    seed, the recipe (`recipe.clean_steps`: a clear `InvalidRecipe`), the
+    title and licence when the render is to be submitted or kept as a
+    draft, and the uploaded layer and mask (as uploads are). `reuse` is an
+    earlier render of the same person whose layer and mask stand in for
+    uploads not given again (reopening a draft). The render runs on the
+    imaging queue once this commits (`render_studio_task`).
+    """
+    from art_tasks.recipe import clean_steps
+
+    _require_live_studio_claim(claim=claim, user=user, seed=seed)
+    if purpose not in StudioRender.Purpose.values:
+        raise InvalidRecipe("Choose to download, submit or save the render.")
+    if reuse is not None and reuse.contributor_id != user.pk:
+        reuse = None
+    layer_name = reuse.layer.name if reuse is not None and layer is None else ""
+    mask_name = reuse.mask.name if reuse is not None and mask is None else ""
+    clean = clean_steps(
+        steps,
+        has_layer=layer is not None or bool(layer_name),
+        has_mask=mask is not None or bool(mask_name),
+    )
+    names = clean_work_tags(tags)
+    if purpose != StudioRender.Purpose.DOWNLOAD:
+        errors = {}
+        if not title.strip():
+            errors["title"] = "Give your artwork a title."
+        if license not in License.values:
+            errors["license"] = "Choose the licence of your artwork."
+        if errors:
+            raise ValidationError(errors)
+    if layer is not None:
+        layer_name = _store_upload("layers", layer)
+    if mask is not None:
+        mask_name = _store_upload("masks", mask)
+    render = StudioRender(
+        contributor=user,
+        claim=claim,
+        seed=seed,
+        purpose=purpose,
+        steps=clean,
+        title=title.strip(),
+        statement=statement.strip(),
+        license=license if purpose != StudioRender.Purpose.DOWNLOAD else "",
+        tags=names,
+    )
+    render.layer.name, render.mask.name = layer_name, mask_name
+    render.full_clean()
+    render.save()
+    send_on_commit(render_studio_task, render.pk)
+    return render
+
+
+def _file_digest(name: str) -> str | None:
+    """Return the sha256 a content-addressed stored name carries, if any."""
+    return name.rsplit("/", 1)[-1].split(".", 1)[0] if name else None
+
+
+def studio_recipe_record(*, render: StudioRender) -> dict[str, object]:
+    """Return what a submission or draft keeps of the render it came from."""
+    return {
+        "steps": render.steps,
+        "seed": {"id": render.seed_id, "sha256": render.seed.sha256},
+        "layer_sha256": _file_digest(render.layer.name),
+        "mask_sha256": _file_digest(render.mask.name),
+        "render": render.pk,
+        "result": {
+            "sha256": render.sha256,
+            "width": render.width,
+            "height": render.height,
+        },
+    }
+
+
+def _open_stored(field: object) -> object:
+    from PIL import Image, ImageOps
+
+    with field.open("rb") as fh:
+        image = Image.open(fh)
+        image.load()
+    return ImageOps.exif_transpose(image)
+
+
+def _render_result(render: StudioRender) -> StudioRender:
+    """Render the recipe from the original pixels and store the PNG."""
+    from art_tasks import studio_render
+
+    image = studio_render.render(
+        _open_stored(render.seed.image),
+        render.steps,
+        layer=_open_stored(render.layer) if render.layer.name else None,
+        mask=_open_stored(render.mask) if render.mask.name else None,
+    )
+    content = studio_render.png_bytes(image)
+    digest = _sha256(content)
+    name = _store("renders", digest, "png", ContentFile(content))
+    done = render.purpose == StudioRender.Purpose.DOWNLOAD
+    state = StudioRender.State.DONE if done else StudioRender.State.RENDERED
+    StudioRender.objects.filter(pk=render.pk, state=StudioRender.State.PENDING).update(
+        result=name,
+        sha256=digest,
+        width=image.width,
+        height=image.height,
+        state=state,
+        updated_at=timezone.now(),
+    )
+    render.refresh_from_db()
+    return render
+
+
+def _finish_render(render: StudioRender, **fields: object) -> StudioRender:
+    fields.setdefault("state", StudioRender.State.DONE)
+    StudioRender.objects.filter(pk=render.pk).update(
+        updated_at=timezone.now(), **fields
+    )
+    render.refresh_from_db()
+    return render
+
+
+def _hand_on(render: StudioRender) -> StudioRender:
+    """Submit the rendered work, or keep it as the draft, as asked."""
+    import io
+
+    from accounts.uploads import inspect_upload
+
+    with render.result.open("rb") as fh:
+        content = fh.read()
+    record = studio_recipe_record(render=render)
+    if render.purpose == StudioRender.Purpose.DRAFT:
+        info = inspect_upload(
+            io.BytesIO(content),
+            max_bytes=settings.ATELIER_MAX_UPLOAD_BYTES,
+            max_pixels=settings.ATELIER_MAX_UPLOAD_PIXELS,
+        )
+        draft = _keep_draft(
+            claim=render.claim,
+            seed=render.seed,
+            info=info,
+            title=render.title,
+            statement=render.statement,
+            license=render.license,
+            tags=render.tags,
+            studio_recipe=record,
+        )
+        return _finish_render(render, draft=draft)
+    try:
+        submission = submit_work_or_keep_draft(
+            claim=render.claim,
+            user=render.contributor,
+            seed=render.seed,
+            image=io.BytesIO(content),
+            title=render.title,
+            statement=render.statement,
+            license=render.license,
+            tags=render.tags,
+            studio_recipe=record,
+        )
+    except ClaimEndedDraftKept as kept:
+        return _finish_render(render, draft_id=kept.extra["draft"], error=kept.message)
+    except ClaimNotLive as exc:
+        mine = Submission.objects.filter(
+            claim_id=render.claim_id, studio_recipe__render=render.pk
+        ).first()
+        if mine is not None:  # a second run after the first one submitted
+            return _finish_render(render, submission=mine)
+        return _finish_render(
+            render, state=StudioRender.State.FAILED, error=exc.message
+        )
+    except ValidationError as exc:
+        return _finish_render(
+            render, state=StudioRender.State.FAILED, error=" ".join(exc.messages)
+        )
+    return _finish_render(render, submission=submission)
+
+
+def run_studio_render(*, render: StudioRender) -> StudioRender:
+    """Render `render` and hand the result on; a second run changes nothing.
+
+    A render for download is done once its PNG is stored; one to submit goes
+    through `submit_work_or_keep_draft` (the usual processing, variants and
+    hashes, and a draft when the claim ended meanwhile); one to save becomes
+    the contributor's draft for the task, with its recipe.
+    """
+    if render.state == StudioRender.State.PENDING:
+        render = _render_result(render)
+    if render.state == StudioRender.State.RENDERED:
+        render = _hand_on(render)
+    return render
+
+
+def delete_old_studio_renders(*, limit: int = 500) -> int:
+    """Delete finished renders past twice the draft keep time, with their files.
+
+    A render outlives the draft saved from it (`ATELIER_DRAFT_KEEP_HOURS`),
+    so reopening that draft finds its layer; its submission keeps its own
+    copy of the result. At most `limit` a run (Celery beat).
+    """
+    keep = timedelta(hours=2 * settings.ATELIER_DRAFT_KEEP_HOURS)
+    old = StudioRender.objects.filter(
+        updated_at__lt=timezone.now() - keep,
+        state__in=[StudioRender.State.DONE, StudioRender.State.FAILED],
+    ).order_by("pk")
+    deleted = 0
+    with transaction.atomic():
+        for render in old[:limit]:
+            render.delete()  # one by one, so the file cleanup runs for each
+            deleted += 1
+    return deleted
+
+
+def fail_studio_render(*, render: StudioRender, error: str) -> StudioRender:
+    """Record that `render` could not be made, with the reason."""
+    return _finish_render(
+        render, state=StudioRender.State.FAILED, error=error[:2000] or "Unknown error."
+    )

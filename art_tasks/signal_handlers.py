@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from accounts.models import User
-from art_tasks.models import SeedImage, Submission, SubmissionDraft
+from art_tasks.models import SeedImage, StudioRender, Submission, SubmissionDraft
 from art_tasks.search import refresh_artist_search_vectors
 from core import storage as object_storage
 
@@ -100,4 +100,7 @@ def connect() -> None:
     )
     post_delete.connect(
         delete_files, sender=SubmissionDraft, dispatch_uid="draft_files"
+    )
+    post_delete.connect(
+        delete_files, sender=StudioRender, dispatch_uid="studio_render_files"
     )

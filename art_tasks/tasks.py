@@ -52,3 +52,30 @@ def delete_old_drafts_task() -> int:
     from art_tasks.services import delete_old_drafts
 
     return delete_old_drafts()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def render_studio_task(render_id: int) -> None:
+    """Render a studio recipe from the original pixels, then hand it on."""
+    from art_tasks.models import StudioRender
+    from art_tasks.services import fail_studio_render, run_studio_render
+
+    render = StudioRender.objects.filter(pk=render_id).first()
+    if render is None or render.is_finished:  # a redelivery changes nothing
+        return
+    try:
+        run_studio_render(render=render)
+    except Exception as exc:
+        logger.exception("studio render %s failed", render_id)
+        fail_studio_render(render=render, error=str(exc))
+
+
+@shared_task
+def delete_old_studio_renders_task() -> int:
+    """Delete finished studio renders past their keep time (Celery beat)."""
+    from art_tasks.services import delete_old_studio_renders
+
+    return delete_old_studio_renders()

@@ -21,6 +21,18 @@ urlpatterns = [
         views.studio_submissions,
         name="studio-submissions",
     ),
+    path("claims/<int:pk>/tools/", views.studio_tools, name="studio-tools"),
+    path(
+        "claims/<int:pk>/tools/render/",
+        views.studio_tools_render,
+        name="studio-tools-render",
+    ),
+    path("studio/renders/<int:pk>/", views.studio_render, name="studio-render"),
+    path(
+        "studio/renders/<int:pk>/<str:part>/",
+        views.studio_render_file,
+        name="studio-render-file",
+    ),
 ]
 
 api_urlpatterns = [
@@ -42,6 +54,16 @@ api_urlpatterns = [
         "claims/<int:pk>/submission/",
         api.SubmissionCreateApi.as_view(),
         name="submission-create",
+    ),
+    path(
+        "claims/<int:pk>/renders/",
+        api.StudioRenderCreateApi.as_view(),
+        name="studio-render-create",
+    ),
+    path(
+        "renders/<int:pk>/",
+        api.StudioRenderDetailApi.as_view(),
+        name="studio-render-detail",
     ),
     path("submissions/", api.SubmissionListApi.as_view(), name="submission-list"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -17,16 +18,24 @@ from rest_framework.request import Request
 
 from accounts.errors import InvalidImage
 from accounts.ratelimit import rate_limited
-from art_tasks import selectors
+from art_tasks import recipe, selectors
 from art_tasks.errors import ClaimEndedDraftKept
 from art_tasks.forms import DeadlineForm, SubmitForm
-from art_tasks.models import Claim, CreationTask, Submission, SubmissionDraft
+from art_tasks.models import (
+    Claim,
+    CreationTask,
+    License,
+    SeedImage,
+    Submission,
+    SubmissionDraft,
+)
 from art_tasks.services import (
     change_deadline,
     claim_task,
     discard_draft,
     extend_claim,
     release_claim,
+    request_studio_render,
     submit_draft,
     submit_work_or_keep_draft,
 )
@@ -405,3 +414,171 @@ def studio_submissions(request: HttpRequest) -> HttpResponse:
     return render(
         request, "art_tasks/_studio_submissions.html", _studio_submissions(request)
     )
+
+
+# The studio of tools --------------------------------------------------------------
+
+
+def _tools_context(
+    request: HttpRequest, claim: Claim, seed: SeedImage, steps: list, reuse: int | None
+) -> dict[str, object]:
+    """Return what the tools page shows: seeds, palettes, controls, steps."""
+    task = claim.task
+    palettes = [p for p in [seed.recipe.get("palette")] if isinstance(p, list)]
+    palettes += [["#1f1d1a", "#f3efe8"], ["#0b3954", "#bfd7ea", "#ff5a5f"]]
+    return {
+        "task": task,
+        "claim": claim,
+        "seed": seed,
+        "seeds": task.seeds.all(),
+        "palettes": palettes,
+        "ops": recipe.OPS,
+        "tools": recipe.ops_table(),
+        "steps": steps,
+        "reuse": reuse,
+        "licenses": License.choices,
+    }
+
+
+def _tools_claim(request: HttpRequest, pk: int) -> Claim | None:
+    return (
+        Claim.objects.select_related("task")
+        .filter(pk=pk, contributor_id=request.user.pk)
+        .first()
+    )
+
+
+def _tools_seed(claim: Claim, raw: str) -> SeedImage | None:
+    seeds = claim.task.seeds.all()
+    if raw.isdecimal():
+        return next((s for s in seeds if s.pk == int(raw)), None)
+    return next(iter(seeds), None)
+
+
+@login_required
+@require_GET
+def studio_tools(request: HttpRequest, pk: int) -> HttpResponse:
+    """The studio of tools on one seed of a live claim's task.
+
+    `?draft=<id>` reopens a draft saved from the tools: its seed and steps
+    come back, and its layer and mask are used again unless new ones are
+    chosen. A claim of someone else answers 404; an ended one goes back to
+    the task with the reason.
+    """
+    claim = _tools_claim(request, pk)
+    if claim is None:
+        return render(request, "404.html", status=404)
+    if not claim.is_live:
+        messages.error(
+            request,
+            "Your claim on this task has ended; claim it again to use the tools.",
+        )
+        return redirect(claim.task)
+    steps: list = []
+    reuse = None
+    seed_raw = request.GET.get("seed", "")
+    draft = selectors.user_draft(task=claim.task, user=request.user)
+    if draft and draft.studio_recipe and request.GET.get("draft") == str(draft.pk):
+        steps = draft.studio_recipe.get("steps", [])
+        reuse = draft.studio_recipe.get("render")
+        seed_raw = str(draft.seed_id)
+    seed = _tools_seed(claim, seed_raw)
+    if seed is None:
+        return render(request, "404.html", status=404)
+    context = _tools_context(request, claim, seed, steps, reuse)
+    return render(request, "art_tasks/studio_tools.html", context)
+
+
+def _tools_error(
+    request: HttpRequest, claim: Claim, seed: SeedImage, error: str, status: int
+) -> HttpResponse:
+    raw = request.POST.get("steps", "[]")
+    try:
+        steps = json.loads(raw)
+    except ValueError:
+        steps = []
+    reuse = request.POST.get("reuse", "")
+    context = _tools_context(
+        request, claim, seed, steps, int(reuse) if reuse.isdecimal() else None
+    )
+    context |= {"error": error, "posted": request.POST}
+    return render(request, "art_tasks/studio_tools.html", context, status=status)
+
+
+@login_required
+@require_POST
+@rate_limited("submit")
+def studio_tools_render(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the exact render of the posted steps: download, submit or draft."""
+    claim = _tools_claim(request, pk)
+    if claim is None:
+        return render(request, "404.html", status=404)
+    seed = _tools_seed(claim, request.POST.get("seed", ""))
+    if seed is None:
+        return render(request, "404.html", status=404)
+    try:
+        steps = json.loads(request.POST.get("steps", "[]"))
+    except ValueError:
+        return _tools_error(request, claim, seed, "The steps are not valid JSON.", 400)
+    reuse_raw = request.POST.get("reuse", "")
+    reuse = None
+    if reuse_raw.isdecimal():
+        reuse = selectors.studio_render(pk=int(reuse_raw), viewer=request.user)
+    try:
+        made = request_studio_render(
+            claim=claim,
+            user=request.user,
+            seed=seed,
+            steps=steps,
+            purpose=request.POST.get("purpose", "download"),
+            layer=request.FILES.get("layer"),
+            mask=request.FILES.get("mask"),
+            reuse=reuse,
+            title=request.POST.get("title", ""),
+            statement=request.POST.get("statement", ""),
+            license=request.POST.get("license", ""),
+            tags=[request.POST.get("tags", "")],
+        )
+    except AtelierError as exc:
+        return _tools_error(request, claim, seed, exc.message, exc.status)
+    except ValidationError as exc:
+        return _tools_error(request, claim, seed, " ".join(exc.messages), 400)
+    return redirect(made)
+
+
+@login_required
+@require_GET
+def studio_render(request: HttpRequest, pk: int) -> HttpResponse:
+    """A render's progress and result, its maker's alone; HTMX polls it."""
+    made = selectors.studio_render(pk=pk, viewer=request.user)
+    if made is None:
+        return render(request, "404.html", status=404)
+    template = "art_tasks/studio_render.html"
+    if request.htmx:
+        template = "art_tasks/_studio_render_state.html"
+    return render(request, template, {"render": made})
+
+
+RENDER_PARTS = ("result", "layer", "mask")
+
+
+@login_required
+@require_GET
+def studio_render_file(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    """Serve a render's result, layer or mask to its maker only (else 404)."""
+    made = selectors.studio_render(pk=pk, viewer=request.user)
+    field = getattr(made, part) if made is not None and part in RENDER_PARTS else None
+    if field is None or not field.name or not field.storage.exists(field.name):
+        return render(request, "404.html", status=404)
+    if object_storage.s3_enabled():
+        response = redirect(object_storage.signed_url(field.name))
+    else:
+        extension = field.name.rsplit(".", 1)[-1].lower()
+        response = FileResponse(
+            field.open("rb"),
+            content_type=f"image/{'jpeg' if extension == 'jpg' else extension}",
+            as_attachment=part == "result" and "download" in request.GET,
+            filename=f"atelier-render-{made.pk}.png" if part == "result" else None,
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response

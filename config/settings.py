@@ -501,11 +501,13 @@ ATELIER_TASK_KINDS = {
     "generation.tasks.paint_generator_samples_task": "generation",
     "generation.tasks.paint_lab_grid_task": "generation",
     "art_tasks.tasks.process_submission_task": "imaging",
+    "art_tasks.tasks.render_studio_task": "imaging",
     "community.tasks.send_notification_email_task": "mail",
     "community.tasks.notify_followers_task": "fanout",
     "art_tasks.tasks.expire_claims_task": "housekeeping",
     "art_tasks.tasks.close_finished_tasks_task": "housekeeping",
     "art_tasks.tasks.delete_old_drafts_task": "housekeeping",
+    "art_tasks.tasks.delete_old_studio_renders_task": "housekeeping",
     "community.tasks.notify_expiring_claims_task": "housekeeping",
     "community.tasks.close_due_challenges_task": "housekeeping",
     "curation.tasks.close_due_reviews_task": "housekeeping",
@@ -568,6 +570,7 @@ CELERY_TASK_ROUTES = {
     },
     "generation.tasks.*": {"queue": "generation"},
     "art_tasks.tasks.process_submission_task": {"queue": "imaging"},
+    "art_tasks.tasks.render_studio_task": {"queue": "imaging"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
@@ -601,6 +604,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-challenges": {
         "task": "community.tasks.close_due_challenges_task",
         "schedule": timedelta(minutes=5),
+    },
+    "delete-old-studio-renders": {
+        "task": "art_tasks.tasks.delete_old_studio_renders_task",
+        "schedule": timedelta(hours=1),
     },
     "close-tasks": {
         "task": "art_tasks.tasks.close_finished_tasks_task",

@@ -474,6 +474,21 @@ def has_liked(*, submission: Submission, viewer: Viewer) -> bool:
 # Provenance ---------------------------------------------------------------------
 
 
+def _studio_provenance(recorded: dict | None) -> dict[str, Any] | None:
+    """Return the studio steps a work was rendered with, or None for uploads.
+
+    The steps and the fingerprints of the layer and mask the artist blended
+    in; their files stay private.
+    """
+    if not recorded:
+        return None
+    return {
+        "steps": recorded.get("steps", []),
+        "layer_sha256": recorded.get("layer_sha256"),
+        "mask_sha256": recorded.get("mask_sha256"),
+    }
+
+
 def provenance(
     *, submission: Submission, viewer: Viewer = None, base_url: str = ""
 ) -> dict[str, Any]:
@@ -524,6 +539,7 @@ def provenance(
             "device": seed.device,
             "parents": [{"id": pk, "sha256": digest} for pk, digest in parents],
         },
+        "studio": _studio_provenance(work.studio_recipe),
         "decision": {
             "state": work.state,
             "reason": work.decision_reason,

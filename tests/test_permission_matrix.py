@@ -201,6 +201,23 @@ def _kept_draft(task: CreationTask, owner) -> SubmissionDraft:
     raise AssertionError("the late upload was submitted")
 
 
+def _studio_render(world: World):
+    """Return the owner's studio render (with a layer) on their live claim."""
+    import io
+
+    from art_tasks.services import request_studio_render
+
+    if not hasattr(world, "studio_render"):
+        world.studio_render = request_studio_render(
+            claim=world.claim,
+            user=world.people["owner"],
+            seed=world.claim.task.seeds.first(),
+            steps=[{"op": "blend", "params": {}}],
+            layer=io.BytesIO(png_bytes((20, 20))),
+        )
+    return world.studio_render
+
+
 @dataclasses.dataclass
 class Call:
     """One request and the status each role must get."""
@@ -332,6 +349,19 @@ entry(
         lambda w: f"/api/v1/submissions/{w.in_review.pk}/",
         {"anon": 404, "member": 404, "owner": 200, "curator": 200, "staff": 200},
     ),
+)
+OWNERS_ALONE_API = {**same(404), "anon": 403, "owner": 200}
+entry(
+    "api:art_tasks:studio-render-create",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/claims/{w.claim.pk}/renders/",
+        {**signed_in(403, 403), "owner": 400},
+    ),
+)
+entry(
+    "api:art_tasks:studio-render-detail",
+    Call("GET", lambda w: f"/api/v1/renders/{_studio_render(w).pk}/", OWNERS_ALONE_API),
 )
 entry("api:gallery:gallery", Call("GET", lambda w: "/api/v1/gallery/", PUBLIC))
 entry(
@@ -806,6 +836,34 @@ entry(
     ),
 )
 entry("art_tasks:studio", Call("GET", lambda w: "/studio/", PAGE_FOR_MEMBERS))
+# The studio of tools: the claim holder's alone; others see nothing there.
+OWNERS_ALONE_PAGE = {**same(404), "anon": 302, "owner": 200}
+entry(
+    "art_tasks:studio-tools",
+    Call("GET", lambda w: f"/claims/{w.claim.pk}/tools/", OWNERS_ALONE_PAGE),
+)
+entry(
+    "art_tasks:studio-tools-render",
+    Call(
+        "POST",
+        lambda w: f"/claims/{w.claim.pk}/tools/render/",
+        {**OWNERS_ALONE_PAGE, "owner": 302},
+    ),
+)
+entry(
+    "art_tasks:studio-render",
+    Call(
+        "GET", lambda w: f"/studio/renders/{_studio_render(w).pk}/", OWNERS_ALONE_PAGE
+    ),
+)
+entry(
+    "art_tasks:studio-render-file",
+    Call(
+        "GET",
+        lambda w: f"/studio/renders/{_studio_render(w).pk}/layer/",
+        OWNERS_ALONE_PAGE,
+    ),
+)
 # Live fragments the pages poll: each person's own, so signed in only.
 entry(
     "art_tasks:studio-submissions",

@@ -114,3 +114,9 @@ def until(value: datetime | None) -> str:
     if not value:
         return ""
     return timeuntil(value, depth=1)
+
+
+@register.filter
+def studio_op(name: str) -> str:
+    """Return a studio step's name as people read it: "Colour balance"."""
+    return str(name).replace("_", " ").capitalize()

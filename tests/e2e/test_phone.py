@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import SentMail
 from accounts.services import issue_token
 from art_tasks.models import CreationTask, Submission
-from art_tasks.services import claim_task
+from art_tasks.services import claim_task, request_studio_render
 from community.models import Notification
 from community.services import post_comment, report_comment
 from community.services.challenges import close_challenge, open_challenge
@@ -174,6 +174,16 @@ PAGES = [
         lambda w: f"/tasks/{w['claimed'].pk}/",
         "claimed",
     ),
+    Page(
+        "art_tasks:studio-tools",
+        "artist",
+        lambda w: f"/claims/{w['claim'].pk}/tools/",
+    ),
+    Page(
+        "art_tasks:studio-render",
+        "artist",
+        lambda w: f"/studio/renders/{w['studio_render'].pk}/",
+    ),
     Page("gallery:artwork", "artist", lambda w: f"/art/{w['in_review'].pk}/", "review"),
     Page("community:artist", "artist", lambda w: "/artists/ada/"),
     Page("community:notifications", "artist", lambda w: "/notifications/"),
@@ -234,6 +244,8 @@ NOT_PAGES = {
     "generation:lab-grid-breed": "a form action (POST)",
     "generation:lab-seed-keep": "a form action (POST)",
     "generation:lab-seed-propose": "a form action (POST)",
+    "art_tasks:studio-render-file": "an image file",
+    "art_tasks:studio-tools-render": "a form action (POST)",
     "art_tasks:claim-extend": "a form action (POST)",
     "art_tasks:task-deadline": "a form action (POST)",
     "art_tasks:draft-submit": "a form action (POST)",
@@ -358,7 +370,16 @@ def world(eager_celery):
         title="Quay at dusk",
         image=png_bytes((80, 60)),
     )
-    claim_task(task=claimed, user=ada)
+    held = claim_task(task=claimed, user=ada)
+    studio_render = request_studio_render(
+        claim=held,
+        user=ada,
+        seed=claimed.seeds.first(),
+        steps=[
+            {"op": "crop", "params": {"ratio": "1:1"}},
+            {"op": "posterise", "params": {"levels": 3}},
+        ],
+    )
 
     report = report_work(
         submission=accepted,
@@ -505,6 +526,8 @@ def world(eager_celery):
         "task": task,
         "seed": task.seeds.first(),
         "claimed": claimed,
+        "claim": held,
+        "studio_render": studio_render,
         "accepted": accepted,
         "hidden": hidden,
         "in_review": in_review,
