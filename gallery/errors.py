@@ -25,3 +25,11 @@ class CollectionNotFound(NotFound):
 
 class CollectionConflict(Conflict):
     code = "collection_conflict"
+
+
+class NotYourCollection(NotAllowed):
+    code = "not_your_collection"
+
+
+class CollectionLimitReached(Conflict):
+    code = "collection_limit"
