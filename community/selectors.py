@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -21,6 +22,14 @@ from accounts.models import User
 from art_tasks.models import Submission
 from community.models import Follow, Notification, ReputationEvent
 from curation.models import Vote
+from gallery.pagination import KeysetPage, keyset_page
+from gallery.selectors import (
+    CARD_VALUES,
+    MAX_PAGE_SIZE,
+    ORDERS,
+    PAGE_CARD_FIELDS,
+    gallery_list,
+)
 
 PERIODS = {"week": "This week", "month": "This month", "all": "All time"}
 
@@ -226,3 +235,58 @@ def top_bar(*, user: User) -> TopBar:
 def unread_count(*, user: User) -> int:
     """Return how many of `user`'s notifications are unread (one indexed query)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# The Following feed ---------------------------------------------------------
+
+# How many top artists the empty feed suggests following.
+SUGGESTED_ARTISTS = 8
+
+
+def following_works(*, user: User) -> QuerySet[Submission]:
+    """Return accepted work by the artists `user` follows, newest accepted first.
+
+    The follows are a subquery of the same statement, so however many
+    artists someone follows the feed stays one query; hidden, withdrawn or
+    in-review work never shows (the gallery's own `gallery_list`). The
+    order is the gallery's "new" one, which the (artist, decided_at, id)
+    partial index `gallery_artist_new` serves per artist, as does
+    `gallery_new` for the whole gallery.
+    """
+    followed = Follow.objects.filter(follower=user).values("artist_id")
+    return gallery_list(order="new", viewer=user).filter(artist_id__in=followed)
+
+
+def following_page(*, user: User, cursor: str | None = None) -> KeysetPage:
+    """Return one cursor page of `user`'s feed as gallery cards (one query)."""
+    qs = (
+        following_works(user=user).select_related(None).select_related("artist", "task")
+    )
+    return keyset_page(
+        qs.only(*PAGE_CARD_FIELDS),
+        ordering=ORDERS["new"],
+        cursor=cursor,
+        size=settings.ATELIER_GALLERY_PAGE_SIZE,
+    )
+
+
+def following_rows(
+    *, user: User, cursor: str | None = None, size: int | None = None
+) -> KeysetPage:
+    """Return one cursor page of `user`'s feed as the API's plain rows (one query)."""
+    size = min(max(size or settings.ATELIER_GALLERY_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    qs = following_works(user=user).values(*CARD_VALUES)
+    return keyset_page(qs, ordering=ORDERS["new"], cursor=cursor, size=size)
+
+
+def follows_anyone(*, user: User) -> bool:
+    return Follow.objects.filter(follower=user).exists()
+
+
+def artists_to_follow(*, user: User, limit: int = SUGGESTED_ARTISTS) -> list[BoardRow]:
+    """Return the all-time top contributors `user` might follow (one query).
+
+    For the empty feed: the leaderboard's best, less the person themself.
+    """
+    rows = leaderboard(board="contributors", period="all", limit=limit + 1)
+    return [row for row in rows if row.user.pk != user.pk][:limit]

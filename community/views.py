@@ -19,16 +19,19 @@ from community.services import follow_artist, mark_notifications_read, unfollow_
 from core.decorators import errors_as_messages
 from core.live import live_fragment
 from gallery.errors import BadCursor
-from gallery.selectors import artist_page
+from gallery.selectors import artist_page, collection_list
 
 INBOX_SIZE = 50
+# The public collections an artist's page shows, newest first.
+ARTIST_COLLECTIONS_SHOWN = 12
 
 
 def artist(request: HttpRequest, username: str) -> HttpResponse:
     """An artist's profile and their work, a page of cards at a time.
 
-    Three queries: the artist, their standing, one page of their works; an
-    HTMX request for the next page gets just its cards.
+    Four queries: the artist, their standing, one page of their works and
+    their public collections; an HTMX request for the next page gets just
+    its cards.
     """
     person = get_object_or_404(User, username=username, is_active=True)
     try:
@@ -50,8 +53,39 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
         artist=person,
         first_page=not request.GET.get("cursor"),
         standing=selectors.artist_standing(artist=person, viewer=request.user),
+        collections=list(collection_list(owner=person)[:ARTIST_COLLECTIONS_SHOWN]),
+        collections_shown=ARTIST_COLLECTIONS_SHOWN,
     )
     return render(request, "community/artist.html", context)
+
+
+@login_required
+@require_GET
+def following(request: HttpRequest) -> HttpResponse:
+    """New accepted work by the artists the person follows, newest first.
+
+    One query for a page of cards (an HTMX request for the next page gets
+    just the cards); an empty first page adds whether they follow anyone
+    and, if not, the top artists to suggest.
+    """
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.following_page(user=request.user, cursor=cursor)
+    except BadCursor as exc:
+        messages.error(request, exc.message)
+        return redirect("community:following")
+    next_url = None
+    if page.next_cursor:
+        next_url = f"{request.path}?{urlencode({'cursor': page.next_cursor})}"
+    context = {"page": page, "next_url": next_url}
+    if request.htmx:
+        return render(request, "gallery/_cards.html", context)
+    context["first_page"] = cursor is None
+    if not page.items:
+        context["follows_anyone"] = selectors.follows_anyone(user=request.user)
+        if not context["follows_anyone"]:
+            context["suggested"] = selectors.artists_to_follow(user=request.user)
+    return render(request, "community/following.html", context)
 
 
 def _artist_page(request: HttpRequest, username: str) -> str:

@@ -33,7 +33,8 @@ def test_the_artist_page_shows_the_newest_work_then_loads_the_rest(
     client, artist, prolific, settings, django_assert_max_num_queries
 ):
     settings.ATELIER_GALLERY_PAGE_SIZE = 2
-    with django_assert_max_num_queries(3):  # the artist, standing, a page
+    # The artist, standing, a page, their public collections.
+    with django_assert_max_num_queries(4):
         first = client.get(f"/artists/{artist.username}/").content.decode()
     assert _titles(first) == ["work 4", "work 3"]
     assert "Accepted</dt><dd>5" in first
