@@ -27,6 +27,7 @@ from accounts.services import issue_token
 from art_tasks.models import CreationTask, Submission
 from art_tasks.services import claim_task
 from community.models import Notification
+from community.services import follow_artist
 from community.services.notifications import notify
 from gallery.services import add_to_collection, create_collection
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
@@ -128,6 +129,13 @@ PAGES = [
     Page("account_email", "member", _allauth("account_email")),
     Page("account_reauthenticate", "member", _allauth("account_reauthenticate")),
     Page("accounts:logout", "member", lambda w: "/accounts/logout/"),
+    Page("community:following", "member", lambda w: "/following/"),
+    Page("gallery:my-collections", "member", lambda w: "/collections/mine/"),
+    Page(
+        "gallery:collection-picker",
+        "member",
+        lambda w: f"/art/{w['accepted'].pk}/collections/",
+    ),
     # The artist: work in every state, a live claim, news.
     Page("art_tasks:studio", "artist", lambda w: "/studio/"),
     Page(
@@ -140,6 +148,20 @@ PAGES = [
     Page("community:artist", "artist", lambda w: "/artists/ada/"),
     Page("community:notifications", "artist", lambda w: "/notifications/"),
     Page("gallery:collections", "artist", lambda w: "/collections/"),
+    Page("community:following", "artist", lambda w: "/following/", "empty"),
+    Page("gallery:my-collections", "artist", lambda w: "/collections/mine/"),
+    Page(
+        "gallery:collection",
+        "artist",
+        lambda w: f"/collections/{w['private_collection']}/",
+        "private",
+    ),
+    Page(
+        "gallery:collection-edit",
+        "artist",
+        lambda w: f"/collections/{w['private_collection']}/edit/",
+        "own",
+    ),
     Page("community:leaderboard", "artist", lambda w: "/leaderboard/"),
     # A curator.
     Page("curation:curate", "curator", lambda w: "/curate/"),
@@ -196,6 +218,7 @@ NOT_PAGES = {
     "community:notification-settings": "a form action (POST)",
     "gallery:like": "a form action (POST)",
     "gallery:unlike": "a form action (POST)",
+    "gallery:collection-delete": "a form action (POST)",
     "art_tasks:claim-create": "a form action (POST)",
     "art_tasks:claim-release": "a form action (POST)",
     "art_tasks:submission-create": "a form action (POST)",
@@ -338,6 +361,13 @@ def world(eager_celery):
         published=True,
     )
     add_to_collection(collection=collection, submission=accepted, by=staff)
+    kept = create_collection(
+        by=ada,
+        title="Quiet water, kept for the long evenings",
+        statement="Harbours I keep coming back to.",
+    )
+    add_to_collection(collection=kept, submission=accepted, by=ada)
+    follow_artist(follower=rex, artist=ada)
 
     draft = TaskFactory(created_by=staff, title="Dunes", seed_count=4)
     draft.state = CreationTask.State.GENERATING
@@ -402,6 +432,7 @@ def world(eager_celery):
         "hidden": hidden,
         "in_review": in_review,
         "collection": collection.slug,
+        "private_collection": kept.slug,
         "draft": draft,
         "mail": mail.pk,
     }
