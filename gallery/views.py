@@ -437,7 +437,7 @@ def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
     shown = _editable(request, slug)
     if isinstance(shown, HttpResponse):
         return shown
-    staff = request.user.is_staff and shown.featured
+    staff = request.user.is_staff
     works = Submission.objects.filter(
         collection_items__collection=shown, state=Submission.State.ACCEPTED
     )
