@@ -593,7 +593,8 @@ def test_the_desktop_header_shows_every_link_without_a_menu(
         page.goto("/")
         settle(page)
         expect(page.locator("header .menu-button")).to_be_hidden()
-        for name in ("Gallery", "Collections", "Tasks", "Publish", "Status", "API"):
+        names = ("Gallery", "Collections", "Tasks", "Following", "Publish", "Status")
+        for name in (*names, "API"):
             expect(page.locator(f"header nav >> text={name}")).to_be_visible()
         expect(page.locator("header button:has-text('Sign out')")).to_be_visible()
         assert _measure(page)["header"] <= MAX_HEADER
