@@ -644,7 +644,7 @@ def build(plan: Plan) -> dict[str, float]:
                 (c + 1, f"bench-{c}", f"Bench collection {c}", c * 97 % plan.works + 1)
                 for c in range(plan.collections)
             ),
-            {"curated_by_id": plan.staff_id, "published": True},
+            {"curated_by_id": plan.staff_id, "published": True, "featured": True},
         ),
     )
     step(

@@ -11,6 +11,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.models import User
@@ -28,6 +29,7 @@ from community.services import (
     unfollow_artist,
 )
 from core.api import cursor_page, paginated_response
+from gallery.api import CardFormatter, GalleryPageOutput
 from moderation.models import Report
 
 
@@ -91,6 +93,36 @@ class ArtistFollowApi(APIView):
         artist = get_object_or_404(User, username=username, is_active=True)
         unfollow_artist(follower=request.user, artist=artist)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FeedApi(APIView):
+    """New accepted work by the artists you follow, newest accepted first."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Read your Following feed",
+        parameters=[
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses=GalleryPageOutput,
+    )
+    def get(self, request: Request) -> Response:
+        size = request.query_params.get("page_size", "")
+        page = selectors.following_rows(
+            user=request.user,
+            cursor=request.query_params.get("cursor") or None,
+            size=int(size) if size.isdecimal() else None,
+        )
+        next_url = None
+        if page.next_cursor:
+            next_url = replace_query_param(
+                request.build_absolute_uri(), "cursor", page.next_cursor
+            )
+        card = CardFormatter(request).card
+        results = [card(row) for row in page.items]
+        return Response({"next": next_url, "previous": None, "results": results})
 
 
 class LeaderboardApi(APIView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -33,6 +34,16 @@ from community.models import (
 )
 from core.roles import is_moderator
 from curation.models import Vote
+from gallery.pagination import KeysetPage, keyset_page
+from gallery.selectors import (
+    CARD_VALUES,
+    MAX_PAGE_SIZE,
+    ORDERS,
+    PAGE_CARD_FIELDS,
+    attach_tag_names,
+    gallery_list,
+    with_tag_names,
+)
 
 PERIODS = {"week": "This week", "month": "This month", "all": "All time"}
 
@@ -199,8 +210,6 @@ class TopBar:
 
 def _top_bar_values() -> dict:
     """The top bar's two probes, as expressions on a `User` row."""
-    from django.conf import settings
-
     return {
         "top_bar_unread": Coalesce(
             Subquery(
@@ -354,3 +363,63 @@ def comment_log() -> QuerySet[CommentAction]:
     return CommentAction.objects.select_related(
         "actor", "comment__author", "comment__submission"
     ).order_by("-created_at", "-id")
+
+
+# The Following feed ---------------------------------------------------------
+
+# How many top artists the empty feed suggests following.
+SUGGESTED_ARTISTS = 8
+
+
+def following_works(*, user: User) -> QuerySet[Submission]:
+    """Return accepted work by the artists `user` follows, newest accepted first.
+
+    The follows are a subquery of the same statement, so however many
+    artists someone follows the feed stays one query; hidden, withdrawn or
+    in-review work never shows (the gallery's own `gallery_list`). The
+    order is the gallery's "new" one, which the (artist, decided_at, id)
+    partial index `gallery_artist_new` serves per artist, as does
+    `gallery_new` for the whole gallery.
+    """
+    followed = Follow.objects.filter(follower=user).values("artist_id")
+    return gallery_list(order="new", viewer=user).filter(artist_id__in=followed)
+
+
+def following_page(*, user: User, cursor: str | None = None) -> KeysetPage:
+    """Return one cursor page of `user`'s feed as gallery cards (one query)."""
+    qs = (
+        following_works(user=user).select_related(None).select_related("artist", "task")
+    )
+    page = keyset_page(
+        with_tag_names(qs.only(*PAGE_CARD_FIELDS)),
+        ordering=ORDERS["new"],
+        cursor=cursor,
+        size=settings.ATELIER_GALLERY_PAGE_SIZE,
+    )
+    attach_tag_names(page.items)
+    return page
+
+
+def following_rows(
+    *, user: User, cursor: str | None = None, size: int | None = None
+) -> KeysetPage:
+    """Return one cursor page of `user`'s feed as the API's plain rows (one query)."""
+    size = min(max(size or settings.ATELIER_GALLERY_PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    qs = with_tag_names(following_works(user=user))
+    qs = qs.values(*CARD_VALUES, *qs.query.annotations.keys() & {"tag_names"})
+    page = keyset_page(qs, ordering=ORDERS["new"], cursor=cursor, size=size)
+    attach_tag_names(page.items)
+    return page
+
+
+def follows_anyone(*, user: User) -> bool:
+    return Follow.objects.filter(follower=user).exists()
+
+
+def artists_to_follow(*, user: User, limit: int = SUGGESTED_ARTISTS) -> list[BoardRow]:
+    """Return the all-time top contributors `user` might follow (one query).
+
+    For the empty feed: the leaderboard's best, less the person themself.
+    """
+    rows = leaderboard(board="contributors", period="all", limit=limit + 1)
+    return [row for row in rows if row.user.pk != user.pk][:limit]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("artists/<str:username>/", views.artist, name="artist"),
     path("artists/<str:username>/follow/", views.follow, name="follow"),
     path("artists/<str:username>/unfollow/", views.unfollow, name="unfollow"),
+    path("following/", views.following, name="following"),
     path("leaderboard/", views.leaderboard, name="leaderboard"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
@@ -62,6 +63,7 @@ api_urlpatterns = [
         api.ArtistFollowApi.as_view(),
         name="artist-follow",
     ),
+    path("feed/", api.FeedApi.as_view(), name="feed"),
     path("leaderboard/", api.LeaderboardApi.as_view(), name="leaderboard"),
     path("notifications/", api.NotificationListApi.as_view(), name="notification-list"),
     path(

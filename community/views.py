@@ -42,22 +42,24 @@ from core.live import live_fragment
 from core.roles import is_moderator
 from core.views import add_form_error, error_text, safe_next
 from gallery.errors import BadCursor
-from gallery.selectors import artist_page
+from gallery.selectors import artist_page, collection_list
 from generation.lab_selectors import kept_lab_seeds
 from moderation.models import Report
 
 INBOX_SIZE = 50
 
 ARTIST_LAB_SEEDS = 12  # the latest seeds the artist kept in the lab
+# The public collections an artist's page shows, newest first.
+ARTIST_COLLECTIONS_SHOWN = 12
 
 
 def artist(request: HttpRequest, username: str) -> HttpResponse:
     """An artist's profile and their work, a page of cards at a time.
 
-    Five queries: the artist, their standing, one page of their works,
-    their challenge wins (the badges) and the seeds they kept in the lab
-    (first page only); an HTMX request for the next page gets just its
-    cards.
+    Six queries: the artist, their standing, one page of their works,
+    their challenge wins (the badges), and on the first page the seeds they
+    kept in the lab and their public collections; an HTMX request for the
+    next page gets just its cards.
     """
     person = get_object_or_404(User, username=username, is_active=True)
     try:
@@ -92,8 +94,41 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
         lab_seeds=list(kept_lab_seeds(user=person)[:ARTIST_LAB_SEEDS])
         if first_page
         else [],
+        collections=list(collection_list(owner=person)[:ARTIST_COLLECTIONS_SHOWN])
+        if first_page
+        else [],
+        collections_shown=ARTIST_COLLECTIONS_SHOWN,
     )
     return render(request, "community/artist.html", context)
+
+
+@login_required
+@require_GET
+def following(request: HttpRequest) -> HttpResponse:
+    """New accepted work by the artists the person follows, newest first.
+
+    One query for a page of cards (an HTMX request for the next page gets
+    just the cards); an empty first page adds whether they follow anyone
+    and, if not, the top artists to suggest.
+    """
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.following_page(user=request.user, cursor=cursor)
+    except BadCursor as exc:
+        messages.error(request, exc.message)
+        return redirect("community:following")
+    next_url = None
+    if page.next_cursor:
+        next_url = f"{request.path}?{urlencode({'cursor': page.next_cursor})}"
+    context = {"page": page, "next_url": next_url}
+    if request.htmx:
+        return render(request, "gallery/_cards.html", context)
+    context["first_page"] = cursor is None
+    if not page.items:
+        context["follows_anyone"] = selectors.follows_anyone(user=request.user)
+        if not context["follows_anyone"]:
+            context["suggested"] = selectors.artists_to_follow(user=request.user)
+    return render(request, "community/following.html", context)
 
 
 def _artist_page(request: HttpRequest, username: str) -> str:

@@ -18,8 +18,8 @@ from django.utils.encoding import filepath_to_uri
 from django.utils.functional import LazyObject, empty
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,9 +34,17 @@ from art_tasks.selectors import visible_submission
 from core.api import FileUrlField, cursor_page, paginated_response
 from gallery import search, selectors
 from gallery.caching import API_PAGE_TTL, cached
-from gallery.errors import CollectionNotFound
+from gallery.errors import CollectionConflict, CollectionNotFound, NotInGallery
 from gallery.models import Collection
-from gallery.services import like_work, unlike_work
+from gallery.services import (
+    add_to_collection,
+    create_collection,
+    delete_collection,
+    like_work,
+    remove_from_collection,
+    unlike_work,
+    update_collection,
+)
 
 
 class GalleryWorkOutput(SubmissionOutput):
@@ -470,6 +478,11 @@ class CollectionOutput(serializers.Serializer):
     url = serializers.SerializerMethodField()
     cover = FileUrlField(source="public_cover.thumbnail", allow_null=True)
     work_count = serializers.IntegerField()
+    owner = serializers.CharField(source="curated_by.username")
+    public = serializers.BooleanField(
+        source="published", help_text="Anyone may see it; else only its owner."
+    )
+    featured = serializers.BooleanField(help_text="A staff exhibition.")
     created_at = serializers.DateTimeField()
 
     def get_url(self, collection: Collection) -> str:
@@ -477,17 +490,94 @@ class CollectionOutput(serializers.Serializer):
         return request.build_absolute_uri(collection.get_absolute_url())
 
 
-class CollectionListApi(APIView):
-    """Published collections, newest first."""
+class CollectionInput(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    statement = serializers.CharField(max_length=5000, required=False, default="")
+    public = serializers.BooleanField(required=False, default=False)
+    featured = serializers.BooleanField(
+        required=False, default=False, help_text="Staff only: make an exhibition."
+    )
 
-    permission_classes: list = []
+
+def _collection(slug: str, viewer: object) -> Collection:
+    """The collection `viewer` may see, or the API's 404."""
+    try:
+        return selectors.visible_collection(slug=slug, viewer=viewer)
+    except Collection.DoesNotExist as exc:
+        raise CollectionNotFound("No such collection.") from exc
+
+
+def _collection_data(request: Request, collection: Collection) -> dict:
+    """One collection as `CollectionOutput`, its count read afresh."""
+    counted = selectors.my_collections(user=collection.curated_by).get(pk=collection.pk)
+    return CollectionOutput(counted, context={"request": request}).data
+
+
+class CollectionListApi(APIView):
+    """Public collections, newest first (GET); start a collection (POST).
+
+    `?featured=true` lists staff exhibitions only, `?featured=false` the
+    community's; `?owner=<username>` one person's public collections.
+    """
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
     pagination_class = cursor_page("-created_at", "-id")
 
-    @extend_schema(summary="List collections", responses=CollectionOutput(many=True))
+    @extend_schema(
+        summary="List collections",
+        parameters=[
+            OpenApiParameter("featured", OpenApiTypes.BOOL),
+            OpenApiParameter("owner", OpenApiTypes.STR, description="username"),
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses=CollectionOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        featured = {"true": True, "false": False}.get(
+            request.query_params.get("featured", "").lower()
+        )
+        qs = selectors.collection_list(featured=featured)
+        owner = request.query_params.get("owner")
+        if owner:
+            qs = qs.filter(curated_by__username=owner)
+        return paginated_response(
+            self,
+            qs,
+            lambda page: (
+                CollectionOutput(page, many=True, context={"request": request}).data
+            ),
+        )
+
+    @extend_schema(
+        summary="Start a collection",
+        request=CollectionInput,
+        responses={201: CollectionOutput},
+    )
+    def post(self, request: Request) -> Response:
+        data = CollectionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = create_collection(
+            by=request.user,
+            title=data.validated_data["title"],
+            statement=data.validated_data["statement"],
+            published=data.validated_data["public"],
+            featured=data.validated_data["featured"],
+        )
+        return Response(_collection_data(request, made), status=status.HTTP_201_CREATED)
+
+
+class MyCollectionListApi(APIView):
+    """Every collection the signed-in person keeps, public and private."""
+
+    permission_classes = [IsAuthenticated]
+    pagination_class = cursor_page("-created_at", "-id")
+
+    @extend_schema(summary="List my collections", responses=CollectionOutput(many=True))
     def get(self, request: Request) -> Response:
         return paginated_response(
             self,
-            selectors.collection_list(),
+            selectors.my_collections(user=request.user),
             lambda page: (
                 CollectionOutput(page, many=True, context={"request": request}).data
             ),
@@ -495,9 +585,13 @@ class CollectionListApi(APIView):
 
 
 class CollectionDetailApi(APIView):
-    """One collection with its works in the curators' order."""
+    """One collection with its works in order (GET); edit (PATCH); delete.
 
-    permission_classes: list = []
+    A private collection is a 404 to all but its owner. `works` lists at
+    most `MAX_WORKS_PER_COLLECTION`; `works/` pages through them.
+    """
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
 
     class OutputSerializer(serializers.Serializer):
         slug = serializers.SlugField()
@@ -505,11 +599,25 @@ class CollectionDetailApi(APIView):
         statement = serializers.CharField()
         cover = serializers.IntegerField(source="public_cover.pk", allow_null=True)
         curated_by = serializers.CharField(source="curated_by.shown_name")
+        owner = serializers.CharField(source="curated_by.username")
+        public = serializers.BooleanField(source="published")
+        featured = serializers.BooleanField()
         works = serializers.SerializerMethodField()
 
         def get_works(self, collection: Collection) -> list[dict]:
             works = [item.submission for item in collection.ordered_items]
             return GalleryWorkOutput(works, many=True, context=self.context).data
+
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=120, required=False)
+        statement = serializers.CharField(
+            max_length=5000, required=False, allow_blank=True
+        )
+        public = serializers.BooleanField(required=False)
+        cover = serializers.IntegerField(
+            required=False, allow_null=True, help_text="One of its works' ids."
+        )
+        featured = serializers.BooleanField(required=False, help_text="Staff only.")
 
     @extend_schema(summary="Show a collection", responses=OutputSerializer)
     def get(self, request: Request, slug: str) -> Response:
@@ -522,3 +630,106 @@ class CollectionDetailApi(APIView):
         return Response(
             self.OutputSerializer(collection, context={"request": request}).data
         )
+
+    @extend_schema(
+        summary="Edit a collection", request=InputSerializer, responses=CollectionOutput
+    )
+    def patch(self, request: Request, slug: str) -> Response:
+        collection = _collection(slug, request.user)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        cover = collection.cover
+        if "cover" in given:
+            cover = (
+                None
+                if given["cover"] is None
+                else Submission.objects.filter(pk=given["cover"]).first()
+            )
+            if given["cover"] is not None and cover is None:
+                raise CollectionConflict(
+                    "The cover must be one of the collection's works."
+                )
+        changed = update_collection(
+            collection=collection,
+            by=request.user,
+            title=given.get("title", collection.title),
+            statement=given.get("statement", collection.statement),
+            published=given.get("public", collection.published),
+            cover=cover,
+            featured=given.get("featured"),
+        )
+        return Response(_collection_data(request, changed))
+
+    @extend_schema(summary="Delete a collection", responses={204: None})
+    def delete(self, request: Request, slug: str) -> Response:
+        delete_collection(collection=_collection(slug, request.user), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CollectionItemOutput(serializers.Serializer):
+    position = serializers.IntegerField()
+    added_at = serializers.DateTimeField()
+    work = GalleryWorkOutput(source="submission")
+
+
+class CollectionWorksApi(APIView):
+    """A collection's accepted works in order, a cursor page at a time (GET);
+    add an accepted work (POST, its owner)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = cursor_page("position", "id")
+
+    class InputSerializer(serializers.Serializer):
+        work = serializers.IntegerField(help_text="The accepted work's id.")
+
+    @extend_schema(
+        summary="List a collection's works",
+        parameters=[
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses=CollectionItemOutput(many=True),
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        collection = _collection(slug, request.user)
+        return paginated_response(
+            self,
+            selectors.collection_works(collection=collection),
+            lambda page: (
+                CollectionItemOutput(page, many=True, context={"request": request}).data
+            ),
+        )
+
+    @extend_schema(
+        summary="Add a work to a collection",
+        request=InputSerializer,
+        responses={201: CollectionItemOutput},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        collection = _collection(slug, request.user)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        work = Submission.objects.filter(pk=data.validated_data["work"]).first()
+        if work is None or work.state != Submission.State.ACCEPTED:
+            raise NotInGallery("Only accepted work can join a collection.")
+        item = add_to_collection(
+            collection=collection, by=request.user, submission=work
+        )
+        return Response(
+            CollectionItemOutput(item, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CollectionWorkApi(APIView):
+    """Take a work out of a collection (its owner)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Remove a work from a collection", responses={204: None})
+    def delete(self, request: Request, slug: str, pk: int) -> Response:
+        collection = _collection(slug, request.user)
+        work = get_object_or_404(Submission, pk=pk)
+        remove_from_collection(collection=collection, by=request.user, submission=work)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -27,5 +27,13 @@ class CollectionConflict(Conflict):
     code = "collection_conflict"
 
 
+class NotYourCollection(NotAllowed):
+    code = "not_your_collection"
+
+
+class CollectionLimitReached(Conflict):
+    code = "collection_limit"
+
+
 class BadSearch(AtelierError):
     code = "bad_search"

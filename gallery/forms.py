@@ -1,4 +1,4 @@
-"""Forms of the staff collection pages."""
+"""Forms of the collection pages."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ class CollectionForm(forms.Form):
         help_text="What ties these works together.",
     )
     published = forms.BooleanField(
-        required=False, help_text="Visitors see the collection once published."
+        label="Public",
+        required=False,
+        help_text="Anyone may see a public collection; a private one is yours only.",
+    )
+    featured = forms.BooleanField(
+        label="Staff exhibition",
+        required=False,
+        help_text="Listed first on the collections page; any staff member edits it.",
     )
     cover = forms.ModelChoiceField(
         queryset=Submission.objects.none(),
@@ -26,14 +33,21 @@ class CollectionForm(forms.Form):
         empty_label="(first work)",
     )
 
-    def __init__(self, *args, works=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(  # noqa: ANN204
+        self,
+        *args,  # noqa: ANN002
+        works=None,  # noqa: ANN001
+        staff: bool = False,
+        **kwargs,  # noqa: ANN003
+    ):
         super().__init__(*args, **kwargs)
         if works is None:
             del self.fields["cover"]
-            del self.fields["published"]
         else:
             self.fields["cover"].queryset = works
             self.fields["cover"].label_from_instance = lambda w: f"#{w.pk} {w.title}"
+        if not staff:
+            del self.fields["featured"]
 
 
 class AddWorkForm(forms.Form):

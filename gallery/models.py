@@ -31,13 +31,29 @@ class Like(TimeStampedModel):
 # Ranking and collections -----------------------------------------------------
 
 
+# A person keeps at most this many collections, each of at most this many
+# works: enough for any real use, small enough that a picker lists them all
+# and one collection's page stays one bounded read.
+MAX_COLLECTIONS_PER_PERSON = 100
+MAX_WORKS_PER_COLLECTION = 1000
+# Paths under /collections/ that are pages, never a collection's slug.
+RESERVED_SLUGS = frozenset({"new", "mine"})
+
+
 class Collection(TimeStampedModel):
-    """A themed exhibition of accepted works chosen by staff."""
+    """A person's collection of accepted works, public or private.
+
+    Anyone signed in keeps collections of their own (`curated_by` is the
+    owner). A private one (`published` off) exists only for its owner:
+    everyone else gets 404 wherever it could show. Staff exhibitions are
+    collections marked `featured`: any staff member edits them, and while
+    unpublished they are drafts that staff see.
+    """
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=120)
     statement = models.TextField(
-        blank=True, max_length=5000, help_text="The curators' statement."
+        blank=True, max_length=5000, help_text="What ties the works together."
     )
     cover = models.ForeignKey(
         Submission,
@@ -48,10 +64,18 @@ class Collection(TimeStampedModel):
         help_text="The work shown on the collection's card.",
     )
     curated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="collections_kept",
+        help_text="The collection's owner.",
     )
     published = models.BooleanField(
-        default=False, help_text="Shown to visitors when checked."
+        default=False,
+        help_text="Public: anyone may see it. Private otherwise: only its owner.",
+    )
+    featured = models.BooleanField(
+        default=False,
+        help_text="A staff exhibition, listed first on the collections page.",
     )
     works = models.ManyToManyField(
         Submission, through="CollectionItem", related_name="collections"
@@ -59,6 +83,16 @@ class Collection(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["curated_by", "-created_at", "-id"], name="collection_owner"
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(published=True),
+                name="collection_public",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

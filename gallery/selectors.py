@@ -564,33 +564,134 @@ def provenance(
 
 # Collections --------------------------------------------------------------------
 
+# How many of the community's public collections the collections page shows.
+COMMUNITY_COLLECTIONS_SHOWN = 24
 
-def collection_list(*, include_unpublished: bool = False) -> QuerySet[Collection]:
-    """Return collections with their cover and number of works (one query)."""
+
+def visible_collections_q(viewer: Viewer) -> Q:
+    """Return the condition on collections that `viewer` may see.
+
+    Public ones for everyone; private ones for their owner only; drafts of
+    exhibitions for staff as well. Everything else is a 404 everywhere.
+    """
+    shown = Q(published=True)
+    if viewer is not None and viewer.is_authenticated:
+        shown |= Q(curated_by=viewer)
+        if viewer.is_staff:
+            shown |= Q(featured=True)
+    return shown
+
+
+def _with_counts(qs: QuerySet[Collection]) -> QuerySet[Collection]:
     accepted = Q(items__submission__state=Submission.State.ACCEPTED)
-    qs = Collection.objects.select_related("cover", "curated_by").annotate(
+    return qs.select_related("cover", "curated_by").annotate(
         work_count=Count("items", filter=accepted)
     )
-    if not include_unpublished:
-        qs = qs.filter(published=True)
+
+
+def collection_list(
+    *,
+    include_unpublished: bool = False,
+    featured: bool | None = None,
+    owner: User | None = None,
+) -> QuerySet[Collection]:
+    """Return public collections with their cover and number of works (one query).
+
+    `featured` picks exhibitions (True) or the community's own (False);
+    `owner` one person's public collections. `include_unpublished` adds
+    the drafts of exhibitions (for staff), never anyone's private ones.
+    """
+    shown = Q(published=True)
+    if include_unpublished:
+        shown |= Q(featured=True)
+    qs = _with_counts(Collection.objects.filter(shown))
+    if featured is not None:
+        qs = qs.filter(featured=featured)
+    if owner is not None:
+        qs = qs.filter(curated_by=owner)
     return qs.order_by("-created_at", "-id")
+
+
+def my_collections(*, user: User) -> QuerySet[Collection]:
+    """Return every collection `user` keeps, public and private (one query)."""
+    return _with_counts(Collection.objects.filter(curated_by=user)).order_by(
+        "-created_at", "-id"
+    )
+
+
+def collection_card(*, pk: int) -> Collection:
+    """Return one collection with its cover and number of works (one query)."""
+    return _with_counts(Collection.objects.all()).get(pk=pk)
 
 
 def collection_detail(*, slug: str, viewer: Viewer = None) -> Collection:
     """Return one collection and its accepted works in order (two queries).
 
-    Unpublished collections exist only for staff; a work hidden or taken
-    down after it was added drops out of the public page.
+    A collection the viewer may not see does not exist for them
+    (`visible_collections_q`); a work hidden or taken down after it was
+    added drops out of every view of it, the owner's and staff's too.
     """
-    staff = bool(viewer and viewer.is_authenticated and viewer.is_staff)
-    items = CollectionItem.objects.select_related(
-        "submission__artist", "submission__task", "submission__seed"
-    ).order_by("position", "id")
-    if not staff:
-        items = items.filter(submission__state=Submission.State.ACCEPTED)
-    qs = Collection.objects.select_related("cover", "curated_by").prefetch_related(
-        Prefetch("items", queryset=items, to_attr="ordered_items")
+    items = (
+        CollectionItem.objects.select_related(
+            "submission__artist", "submission__task", "submission__seed"
+        )
+        .filter(submission__state=Submission.State.ACCEPTED)
+        .order_by("position", "id")
     )
-    if not staff:
-        qs = qs.filter(published=True)
+    qs = (
+        Collection.objects.filter(visible_collections_q(viewer))
+        .select_related("cover", "curated_by")
+        .prefetch_related(Prefetch("items", queryset=items, to_attr="ordered_items"))
+    )
     return qs.get(slug=slug)
+
+
+def visible_collection(*, slug: str, viewer: Viewer = None) -> Collection:
+    """Return one collection `viewer` may see, without its works (one query)."""
+    return (
+        Collection.objects.filter(visible_collections_q(viewer))
+        .select_related("cover", "curated_by")
+        .get(slug=slug)
+    )
+
+
+def collection_works(*, collection: Collection) -> QuerySet[CollectionItem]:
+    """Return a collection's accepted works in its order, with card fields."""
+    return (
+        CollectionItem.objects.filter(
+            collection=collection, submission__state=Submission.State.ACCEPTED
+        )
+        .select_related("submission__artist", "submission__task", "submission__seed")
+        .order_by("position", "id")
+    )
+
+
+def work_collections(*, submission: Submission, viewer: Viewer = None) -> list:
+    """Return the collections holding `submission` that `viewer` may see.
+
+    One query: public collections, and the viewer's own private ones;
+    exhibitions first. Bounded by the collections that hold the work.
+    """
+    return list(
+        Collection.objects.filter(
+            visible_collections_q(viewer), items__submission=submission
+        )
+        .select_related("curated_by")
+        .order_by("-featured", "-created_at", "-id")[:50]
+    )
+
+
+def collection_picker(*, submission: Submission, user: User) -> list[Collection]:
+    """Return `user`'s collections, each saying whether it holds `submission`.
+
+    One query over at most `MAX_COLLECTIONS_PER_PERSON` rows: the picker on
+    the artwork page lists them all with a checkbox (`has_work`).
+    """
+    holds = CollectionItem.objects.filter(
+        collection=OuterRef("pk"), submission=submission
+    )
+    return list(
+        Collection.objects.filter(curated_by=user)
+        .annotate(has_work=Exists(holds))
+        .order_by("title", "id")
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime, timedelta
 
@@ -12,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,8 +36,24 @@ from curation.ranking import (
     wilson_lower_bound,
 )
 from curation.services import refresh_ranking_prior
-from gallery.errors import CollectionConflict, LikeOwnWork, NotInGallery, NotStaff
-from gallery.models import Collection, CollectionItem, Like, ViewFold
+from gallery.errors import (
+    CollectionConflict,
+    CollectionLimitReached,
+    CollectionNotFound,
+    LikeOwnWork,
+    NotInGallery,
+    NotStaff,
+    NotYourCollection,
+)
+from gallery.models import (
+    MAX_COLLECTIONS_PER_PERSON,
+    MAX_WORKS_PER_COLLECTION,
+    RESERVED_SLUGS,
+    Collection,
+    CollectionItem,
+    Like,
+    ViewFold,
+)
 
 # Votes and decisions ----------------------------------------------------------
 
@@ -539,7 +556,66 @@ def refresh_gallery_layout() -> dict[str, float]:
 
 def _require_staff(user: User) -> None:
     if not (user.is_authenticated and user.is_staff):
-        raise NotStaff("Only staff curate collections.")
+        raise NotStaff("Only staff curate exhibitions.")
+
+
+def may_see_collection(*, collection: Collection, viewer: User | None) -> bool:
+    """Whether `viewer` may see `collection` at all (else it is a 404).
+
+    Public collections are for everyone; a private one only for its owner,
+    and an unpublished exhibition (a draft) for staff too.
+    """
+    if collection.published:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.pk == collection.curated_by_id or (
+        collection.featured and viewer.is_staff
+    )
+
+
+def may_edit_collection(*, collection: Collection, viewer: User | None) -> bool:
+    """Whether `viewer` may change `collection`: its owner, or staff for exhibitions."""
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.pk == collection.curated_by_id or (
+        collection.featured and viewer.is_staff
+    )
+
+
+def _lock_for_edit(collection: Collection, by: User) -> Collection:
+    """Lock `collection` for a change by `by`, or raise.
+
+    Someone who may not even see it is told it does not exist, so a private
+    collection's name never leaks through a refusal.
+    """
+    locked = Collection.objects.select_for_update().filter(pk=collection.pk).first()
+    if locked is None or not may_see_collection(collection=locked, viewer=by):
+        raise CollectionNotFound("No such collection.")
+    if not may_edit_collection(collection=locked, viewer=by):
+        raise NotYourCollection("Only the collection's owner can change it.")
+    return locked
+
+
+def _free_slug(title: str, *, exact: bool) -> str:
+    """Return an unused slug for `title`.
+
+    An exhibition's slug is its title's (staff choose it, so a clash is
+    an error); a personal collection's gets a short random tail when the
+    plain one is taken, since many people name theirs alike.
+    """
+    slug = slugify(title)[:80]
+    if not slug:
+        raise ValidationError({"title": "Give the collection a title."})
+    taken = slug in RESERVED_SLUGS or Collection.objects.filter(slug=slug).exists()
+    if not taken:
+        return slug
+    if exact:
+        raise CollectionConflict(f"A collection at /collections/{slug}/ exists.")
+    while True:
+        candidate = f"{slug[:71]}-{secrets.token_hex(4)}"
+        if not Collection.objects.filter(slug=candidate).exists():
+            return candidate
 
 
 def _renumber(collection: Collection, submission_ids: list[int]) -> None:
@@ -557,19 +633,30 @@ def create_collection(
     statement: str = "",
     slug: str = "",
     published: bool = False,
+    featured: bool = False,
 ) -> Collection:
-    """Create an (empty) collection; staff only. The slug follows the title."""
-    _require_staff(by)
-    slug = slugify(slug or title)[:80]
-    if not slug:
-        raise ValidationError({"title": "Give the collection a title."})
-    if Collection.objects.filter(slug=slug).exists():
-        raise CollectionConflict(f"A collection at /collections/{slug}/ exists.")
+    """Create an (empty) collection owned by `by`.
+
+    Anyone signed in may keep up to `MAX_COLLECTIONS_PER_PERSON`; only
+    staff make `featured` exhibitions. The slug follows the title.
+    """
+    if not by.is_authenticated:
+        raise NotAllowed("Sign in to keep collections.")
+    if featured:
+        _require_staff(by)
+    # Serialises one person's concurrent creations, so the limit holds.
+    User.objects.select_for_update().filter(pk=by.pk).first()
+    if Collection.objects.filter(curated_by=by).count() >= MAX_COLLECTIONS_PER_PERSON:
+        raise CollectionLimitReached(
+            f"You keep {MAX_COLLECTIONS_PER_PERSON} collections, the most one "
+            "person may: delete one before starting another."
+        )
     collection = Collection(
-        slug=slug,
+        slug=_free_slug(slug or title, exact=featured or bool(slug)),
         title=title.strip(),
         statement=statement.strip(),
         published=published,
+        featured=featured,
         curated_by=by,
     )
     collection.full_clean()
@@ -585,41 +672,61 @@ def update_collection(
     title: str,
     statement: str,
     published: bool,
-    cover: Submission | None,
+    cover: Submission | None = None,
+    featured: bool | None = None,
 ) -> Collection:
-    """Change a collection's words, cover and visibility.
+    """Change a collection's words, cover and visibility (public or private).
 
-    The cover must be one of the collection's works.
+    The cover must be one of the collection's accepted works. Only staff
+    turn an exhibition (`featured`) on or off; None leaves it as it is.
     """
-    _require_staff(by)
-    collection = Collection.objects.select_for_update().get(pk=collection.pk)
-    if cover is not None and not collection.items.filter(submission=cover).exists():
+    collection = _lock_for_edit(collection, by)
+    if cover is not None and not (
+        cover.state == Submission.State.ACCEPTED
+        and collection.items.filter(submission=cover).exists()
+    ):
         raise CollectionConflict("The cover must be one of the collection's works.")
+    if featured is not None and featured != collection.featured:
+        _require_staff(by)
+        collection.featured = featured
     collection.title = title.strip()
     collection.statement = statement.strip()
     collection.published = published
     collection.cover = cover
     collection.full_clean()
     collection.save(
-        update_fields=["title", "statement", "published", "cover", "updated_at"]
+        update_fields=[
+            "title",
+            "statement",
+            "published",
+            "featured",
+            "cover",
+            "updated_at",
+        ]
     )
     return collection
 
 
 @transaction.atomic
-def add_to_collection(
-    *, collection: Collection, by: User, submission: Submission
-) -> CollectionItem:
-    """Append an accepted work to a collection; it becomes the cover if none."""
-    _require_staff(by)
-    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+def delete_collection(*, collection: Collection, by: User) -> None:
+    """Delete a collection and its list of works (the works stay)."""
+    _lock_for_edit(collection, by).delete()
+
+
+def _add(collection: Collection, submission: Submission) -> CollectionItem:
+    """Append `submission` to the locked `collection`, checking the rules."""
     if submission.state != Submission.State.ACCEPTED:
         raise NotInGallery("Only accepted work can join a collection.")
     if collection.items.filter(submission=submission).exists():
         raise CollectionConflict("That work is already in the collection.")
-    last = collection.items.aggregate(last=Max("position"))["last"] or 0
+    stats = collection.items.aggregate(last=Max("position"), n=Count("id"))
+    if stats["n"] >= MAX_WORKS_PER_COLLECTION:
+        raise CollectionLimitReached(
+            f"“{collection.title}” holds {MAX_WORKS_PER_COLLECTION} works, the "
+            "most a collection may: remove one or start another collection."
+        )
     item = CollectionItem.objects.create(
-        collection=collection, submission=submission, position=last + 1
+        collection=collection, submission=submission, position=(stats["last"] or 0) + 1
     )
     if collection.cover_id is None:
         collection.cover = submission
@@ -627,22 +734,82 @@ def add_to_collection(
     return item
 
 
-@transaction.atomic
-def remove_from_collection(
-    *, collection: Collection, by: User, submission: Submission
-) -> Collection:
-    """Take a work out of a collection, closing the gap in the order."""
-    _require_staff(by)
-    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+def _remove(collection: Collection, submission: Submission) -> None:
     collection.items.filter(submission=submission).delete()
     _renumber(
         collection, list(collection.items.values_list("submission_id", flat=True))
     )
     if collection.cover_id == submission.pk:
-        first = collection.items.order_by("position").first()
+        first = (
+            collection.items.filter(submission__state=Submission.State.ACCEPTED)
+            .order_by("position")
+            .first()
+        )
         collection.cover_id = first.submission_id if first else None
         collection.save(update_fields=["cover", "updated_at"])
+
+
+@transaction.atomic
+def add_to_collection(
+    *, collection: Collection, by: User, submission: Submission
+) -> CollectionItem:
+    """Append an accepted work to a collection; it becomes the cover if none."""
+    collection = _lock_for_edit(collection, by)
+    return _add(collection, submission)
+
+
+@transaction.atomic
+def remove_from_collection(
+    *, collection: Collection, by: User, submission: Submission
+) -> Collection:
+    """Take a work out of a collection, closing the gap in the order."""
+    collection = _lock_for_edit(collection, by)
+    _remove(collection, submission)
     return collection
+
+
+@transaction.atomic
+def file_work(
+    *,
+    submission: Submission,
+    by: User,
+    keep: set[int],
+    new_title: str = "",
+    new_public: bool = False,
+) -> list[Collection]:
+    """Put `submission` in exactly the collections of `by` whose ids are in `keep`.
+
+    The artwork page's picker sends every box it shows: a checked one adds
+    the work where it is missing, an unchecked one takes it out. With
+    `new_title`, a new collection is made for it too. Ids of other people's
+    collections are ignored. All or nothing: one refusal (a full
+    collection, say) leaves every collection as it was. Returns the
+    person's collections that hold the work afterwards.
+    """
+    if submission.state != Submission.State.ACCEPTED:
+        raise NotInGallery("Only accepted work can join a collection.")
+    owned = list(
+        Collection.objects.select_for_update().filter(curated_by=by).order_by("pk")
+    )
+    holding = set(
+        CollectionItem.objects.filter(
+            collection__in=owned, submission=submission
+        ).values_list("collection_id", flat=True)
+    )
+    result = []
+    for collection in owned:
+        wanted = collection.pk in keep
+        if wanted and collection.pk not in holding:
+            _add(collection, submission)
+        elif not wanted and collection.pk in holding:
+            _remove(collection, submission)
+        if wanted:
+            result.append(collection)
+    if new_title.strip():
+        made = create_collection(by=by, title=new_title, published=new_public)
+        _add(made, submission)
+        result.append(made)
+    return result
 
 
 @transaction.atomic
@@ -650,8 +817,7 @@ def move_in_collection(
     *, collection: Collection, by: User, submission: Submission, offset: int
 ) -> Collection:
     """Move a work `offset` places later (negative: earlier) in a collection."""
-    _require_staff(by)
-    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    collection = _lock_for_edit(collection, by)
     order = list(collection.items.values_list("submission_id", flat=True))
     if submission.pk not in order:
         raise CollectionConflict("That work is not in the collection.")
@@ -667,8 +833,7 @@ def reorder_collection(
     *, collection: Collection, by: User, submission_ids: list[int]
 ) -> Collection:
     """Put a collection's works in the given order (all of them, once each)."""
-    _require_staff(by)
-    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    collection = _lock_for_edit(collection, by)
     current = list(collection.items.values_list("submission_id", flat=True))
     if sorted(current) != sorted(submission_ids):
         raise CollectionConflict(

@@ -17,10 +17,21 @@ urlpatterns = [
     # Submission files in private storage (art_tasks/storage.py PRIVATE_URL).
     path("files/<path:name>", views.submission_file, name="submission-file"),
     path("collections/", views.collection_list, name="collections"),
+    path(
+        "art/<int:pk>/collections/",
+        views.collection_picker,
+        name="collection-picker",
+    ),
     path("collections/new/", views.collection_new, name="collection-new"),
+    path("collections/mine/", views.my_collections, name="my-collections"),
     path("collections/<slug:slug>/", views.collection, name="collection"),
     path(
         "collections/<slug:slug>/edit/", views.collection_edit, name="collection-edit"
+    ),
+    path(
+        "collections/<slug:slug>/delete/",
+        views.collection_delete,
+        name="collection-delete",
     ),
 ]
 
@@ -35,8 +46,21 @@ api_urlpatterns = [
     ),
     path("collections/", api.CollectionListApi.as_view(), name="collection-list"),
     path(
+        "collections/mine/", api.MyCollectionListApi.as_view(), name="collection-mine"
+    ),
+    path(
         "collections/<slug:slug>/",
         api.CollectionDetailApi.as_view(),
         name="collection-detail",
+    ),
+    path(
+        "collections/<slug:slug>/works/",
+        api.CollectionWorksApi.as_view(),
+        name="collection-works",
+    ),
+    path(
+        "collections/<slug:slug>/works/<int:pk>/",
+        api.CollectionWorkApi.as_view(),
+        name="collection-work",
     ),
 ]

@@ -30,20 +30,22 @@ from art_tasks.selectors import submission_file as find_submission_file
 from art_tasks.storage import private_storage
 from art_tasks.voting import VotingRule
 from core import storage as object_storage
-from core.decorators import staff_required
 from core.errors import AtelierError
-from core.views import add_form_error, safe_next
+from core.views import add_form_error, error_text, safe_next
 from curation.rules import vote_refusal
 from curation.selectors import votes_for_viewer
 from gallery import search, selectors
 from gallery.downloads import attributed_original
 from gallery.errors import BadCursor, BadSearch
 from gallery.forms import AddWorkForm, CollectionForm
-from gallery.models import Collection
+from gallery.models import MAX_COLLECTIONS_PER_PERSON, Collection
 from gallery.services import (
     add_to_collection,
     create_collection,
+    delete_collection,
+    file_work,
     like_work,
+    may_edit_collection,
     move_in_collection,
     record_view,
     remove_from_collection,
@@ -214,10 +216,11 @@ def _visitor(request: HttpRequest) -> str:
 def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     """One work's page.
 
-    A visitor's costs three queries: the work, its seed's lineage (one,
-    both ways) and the seed's offer (the view is counted in Redis, where
-    there is one); a signed-in viewer's adds their user, their groups (read
-    once, for both curator checks), the votes and the top bar. Whether they
+    A visitor's costs four queries: the work, its seed's lineage (one,
+    both ways), the seed's offer (the view is counted in Redis, where
+    there is one) and the public collections holding an accepted work; a
+    signed-in viewer's adds their user, their groups (read once, for both
+    curator checks), the votes, the top bar and their collection picker. Whether they
     like the work comes with the work. An accepted work asks the apps above
     for its badges (`work_badges_wanted`: one query for challenge wins).
     """
@@ -234,6 +237,7 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     work.view_count = shown_view_count(submission=work, counted=counted)
     work.liked = bool(getattr(work, "liked", False))
     task = work.task
+    accepted = work.state == Submission.State.ACCEPTED
     can_vote = vote_refusal(submission=work, curator=user, task=task) is None
     badges = []
     if work.state == Submission.State.ACCEPTED:
@@ -254,6 +258,12 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
             "tree": family_tree(seed=work.seed),
             "offer": seed_offer(seed=work.seed, viewer=user),
             "can_vote": can_vote,
+            "in_collections": selectors.work_collections(submission=work, viewer=user)
+            if accepted
+            else [],
+            "picker": selectors.collection_picker(submission=work, user=user)
+            if accepted and user.is_authenticated
+            else None,
             "is_artist": user.is_authenticated and user.pk == work.artist_id,
             "can_download": bool(work.original)
             and (
@@ -413,32 +423,80 @@ def provenance_page(request: HttpRequest, pk: int) -> HttpResponse:
 # Collections --------------------------------------------------------------------
 
 
+@require_GET
 def collection_list(request: HttpRequest) -> HttpResponse:
+    """Staff exhibitions, then the community's latest public collections.
+
+    With `?owner=<username>`, one person's public collections instead.
+    """
+    owner = request.GET.get("owner", "").strip()
+    if owner:
+        return render(
+            request,
+            "gallery/collections.html",
+            {
+                "owner": owner,
+                "community": selectors.collection_list(featured=False).filter(
+                    curated_by__username=owner
+                )[:MAX_COLLECTIONS_PER_PERSON],
+            },
+        )
     staff = request.user.is_authenticated and request.user.is_staff
+    community = selectors.collection_list(featured=False)
     return render(
         request,
         "gallery/collections.html",
-        {"collections": selectors.collection_list(include_unpublished=staff)},
+        {
+            "collections": selectors.collection_list(
+                featured=True, include_unpublished=staff
+            ),
+            "community": community[: selectors.COMMUNITY_COLLECTIONS_SHOWN],
+        },
     )
 
 
+@login_required
+@require_GET
+def my_collections(request: HttpRequest) -> HttpResponse:
+    """Every collection the person keeps, public and private."""
+    return render(
+        request,
+        "gallery/my_collections.html",
+        {
+            "collections": selectors.my_collections(user=request.user),
+            "limit": MAX_COLLECTIONS_PER_PERSON,
+        },
+    )
+
+
+@require_GET
 def collection(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         shown = selectors.collection_detail(slug=slug, viewer=request.user)
     except Collection.DoesNotExist:
         return _not_found(request)
-    return render(request, "gallery/collection.html", {"collection": shown})
+    return render(
+        request,
+        "gallery/collection.html",
+        {
+            "collection": shown,
+            "can_edit": may_edit_collection(collection=shown, viewer=request.user),
+        },
+    )
 
 
-@staff_required
+@login_required
 def collection_new(request: HttpRequest) -> HttpResponse:
-    form = CollectionForm(request.POST or None)
+    staff = request.user.is_staff
+    form = CollectionForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             made = create_collection(
                 by=request.user,
                 title=form.cleaned_data["title"],
                 statement=form.cleaned_data["statement"],
+                published=form.cleaned_data["published"],
+                featured=form.cleaned_data.get("featured", False),
             )
         except (AtelierError, ValidationError) as exc:
             add_form_error(form, exc)
@@ -448,27 +506,41 @@ def collection_new(request: HttpRequest) -> HttpResponse:
     return render(request, "gallery/collection_edit.html", {"form": form})
 
 
-@staff_required
-def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Staff edit a collection: words, cover, publishing, and its works' order."""
+def _editable(request: HttpRequest, slug: str) -> Collection | HttpResponse:
+    """The collection to edit, or the page to answer instead (404 or 403)."""
     try:
         shown = selectors.collection_detail(slug=slug, viewer=request.user)
     except Collection.DoesNotExist:
         return _not_found(request)
-    works = Submission.objects.filter(collection_items__collection=shown)
+    if not may_edit_collection(collection=shown, viewer=request.user):
+        return render(request, "403.html", status=403)
+    return shown
+
+
+@login_required
+def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The owner (staff, for exhibitions) edits words, cover, visibility, order."""
+    shown = _editable(request, slug)
+    if isinstance(shown, HttpResponse):
+        return shown
+    staff = request.user.is_staff
+    works = Submission.objects.filter(
+        collection_items__collection=shown, state=Submission.State.ACCEPTED
+    )
     initial = {
         "title": shown.title,
         "statement": shown.statement,
         "published": shown.published,
+        "featured": shown.featured,
         "cover": shown.cover_id,
     }
-    form = CollectionForm(initial=initial, works=works)
+    form = CollectionForm(initial=initial, works=works, staff=staff)
     add_form = AddWorkForm()
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "save":
-                form = CollectionForm(request.POST, works=works)
+                form = CollectionForm(request.POST, works=works, staff=staff)
                 if form.is_valid():
                     update_collection(
                         collection=shown, by=request.user, **form.cleaned_data
@@ -514,3 +586,70 @@ def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "gallery/collection_edit.html",
         {"collection": shown, "form": form, "add_form": add_form},
     )
+
+
+@login_required
+@require_POST
+def collection_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delete a collection (its works stay in the gallery)."""
+    shown = _editable(request, slug)
+    if isinstance(shown, HttpResponse):
+        return shown
+    delete_collection(collection=shown, by=request.user)
+    messages.info(request, f"Deleted the collection “{shown.title}”.")
+    return redirect("gallery:my-collections")
+
+
+def _picker_context(request: HttpRequest, work: Submission, **extra: object) -> dict:
+    return {
+        "work": work,
+        "picker": selectors.collection_picker(submission=work, user=request.user),
+        "picker_open": True,
+        **extra,
+    }
+
+
+@login_required
+@rate_limited("like")
+def collection_picker(request: HttpRequest, pk: int) -> HttpResponse:
+    """The artwork page's "Add to collection" picker: GET shows it, POST files.
+
+    A POST sends every checkbox shown (`collection`, the checked ids) and,
+    optionally, the title of a new collection (`new_title`); the work ends
+    up in exactly the checked ones. An HTMX request gets the picker back in
+    place; otherwise the artwork page, with the outcome as a message.
+    """
+    work = get_object_or_404(Submission, pk=pk)
+    if work.state != Submission.State.ACCEPTED:
+        return _not_found(request)
+    if request.method == "POST":
+        keep = {int(v) for v in request.POST.getlist("collection") if v.isdecimal()}
+        try:
+            kept = file_work(
+                submission=work,
+                by=request.user,
+                keep=keep,
+                new_title=request.POST.get("new_title", "")[:120],
+                new_public=request.POST.get("new_public") == "on",
+            )
+        except (AtelierError, ValidationError) as exc:
+            text = error_text(exc)
+            if not request.htmx:
+                messages.error(request, text)
+                return redirect(work)
+            context = _picker_context(request, work, picker_error=text)
+            return render(request, "gallery/_picker.html", context, status=409)
+        if kept:
+            names = ", ".join(f"“{c.title}”" for c in kept)
+            note = f"In {names}."
+        else:
+            note = "Not in any of your collections."
+        if not request.htmx:
+            messages.success(request, note)
+            return redirect(work)
+        context = _picker_context(request, work, picker_message=note)
+        return render(request, "gallery/_picker.html", context)
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    template = "gallery/_picker.html" if request.htmx else "gallery/picker.html"
+    return render(request, template, _picker_context(request, work))

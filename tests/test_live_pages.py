@@ -255,7 +255,7 @@ def test_the_queue_count_leaves_out_ones_own_and_skipped_work(
     assert "1 waiting for your vote · 1 skipped" in html
 
 
-def test_the_queue_count_is_for_curators_and_costs_three_queries(
+def test_the_queue_count_is_for_curators_and_costs_two_queries(
     client, curators, roomy_task, django_assert_num_queries
 ):
     submitted_work(task=roomy_task, artist=UserFactory(username="a1"))
@@ -263,5 +263,5 @@ def test_the_queue_count_is_for_curators_and_costs_three_queries(
     assert client.get("/curate/count/", **HTMX).status_code == 403
 
     client.force_login(curators[0])
-    with django_assert_num_queries(3):  # user, groups, the count
+    with django_assert_num_queries(2):  # the user with their role, the count
         assert client.get("/curate/count/", **HTMX).status_code == 200

@@ -78,6 +78,7 @@ class World:
     lab_grid: LabGrid
     lab_child: LabSeed
     lab_kept: LabSeed
+    private_collection: Collection | None = None
     comment: Comment | None = None  # by the member, on the accepted work
     comment_report: CommentReport | None = None  # the owner's, on that comment
 
@@ -113,6 +114,9 @@ def world(db) -> World:
         slug="picks", title="Picks", curated_by=staff, published=True, cover=accepted
     )
     CollectionItemFactory(collection=collection, submission=accepted, position=1)
+    private_collection = CollectionFactory(
+        slug="secret", title="Secret", curated_by=owner, published=False
+    )
     draft = TaskFactory(created_by=staff, title="Draft")
     job = GenerationJobFactory(task=draft, total=2)
     notification = notify(
@@ -158,6 +162,7 @@ def world(db) -> World:
         collection=collection,
         job=job,
         notification=notification,
+        private_collection=private_collection,
     )
 
 
@@ -250,6 +255,8 @@ MODERATOR_PAGE = {
 }
 STAFF_API = {"anon": 403, "member": 403, "owner": 403, "curator": 403, "staff": 200}
 MODERATOR_API = {**STAFF_API, "curator": 200}
+# A private collection (of "owner") is a 404 to everyone else, staff too.
+OWNER_ONLY = {**same(404), "owner": 200}
 
 MATRIX: dict[str, list[Call]] = {}
 
@@ -419,12 +426,64 @@ entry(
     ),
 )
 entry(
-    "api:gallery:collection-list", Call("GET", lambda w: "/api/v1/collections/", PUBLIC)
+    "api:gallery:collection-list",
+    Call("GET", lambda w: "/api/v1/collections/", PUBLIC),
+    Call(
+        "POST",
+        lambda w: "/api/v1/collections/",
+        signed_in(201, 403),
+        data={"title": "Favourites"},
+        json=True,
+    ),
 )
 entry(
     "api:gallery:collection-detail",
     Call("GET", lambda w: f"/api/v1/collections/{w.collection.slug}/", PUBLIC),
+    Call("GET", lambda w: "/api/v1/collections/secret/", OWNER_ONLY),
+    Call(
+        "PATCH",
+        lambda w: "/api/v1/collections/secret/",
+        {**OWNER_ONLY, "anon": 403},
+        data={"public": True},
+        json=True,
+    ),
+    Call(
+        "PATCH",
+        lambda w: f"/api/v1/collections/{w.collection.slug}/",
+        {**same(403), "staff": 200},
+        data={"title": "Picks"},
+        json=True,
+    ),
+    Call(
+        "DELETE",
+        lambda w: "/api/v1/collections/secret/",
+        {**same(404), "anon": 403, "owner": 204},
+    ),
 )
+entry(
+    "api:gallery:collection-mine",
+    Call("GET", lambda w: "/api/v1/collections/mine/", API_FOR_MEMBERS),
+)
+entry(
+    "api:gallery:collection-works",
+    Call("GET", lambda w: f"/api/v1/collections/{w.collection.slug}/works/", PUBLIC),
+    Call("GET", lambda w: "/api/v1/collections/secret/works/", OWNER_ONLY),
+    Call(
+        "POST",
+        lambda w: "/api/v1/collections/secret/works/",
+        {**same(404), "anon": 403, "owner": 409},  # 409: not an accepted work
+        data={"work": 0},
+    ),
+)
+entry(
+    "api:gallery:collection-work",
+    Call(
+        "DELETE",
+        lambda w: f"/api/v1/collections/{w.collection.slug}/works/{w.accepted.pk}/",
+        {**same(403), "staff": 204},
+    ),
+)
+entry("api:community:feed", Call("GET", lambda w: "/api/v1/feed/", API_FOR_MEMBERS))
 entry(
     "api:moderation:report-create",
     Call(
@@ -1032,15 +1091,53 @@ entry(
     ),
 )
 entry("gallery:collections", Call("GET", lambda w: "/collections/", PUBLIC))
-entry("gallery:collection-new", Call("GET", lambda w: "/collections/new/", STAFF_PAGE))
+entry(
+    "gallery:collection-new",
+    Call("GET", lambda w: "/collections/new/", PAGE_FOR_MEMBERS),
+)
+entry(
+    "gallery:my-collections",
+    Call("GET", lambda w: "/collections/mine/", PAGE_FOR_MEMBERS),
+)
 entry(
     "gallery:collection",
     Call("GET", lambda w: f"/collections/{w.collection.slug}/", PUBLIC),
+    Call("GET", lambda w: "/collections/secret/", OWNER_ONLY),
 )
 entry(
     "gallery:collection-edit",
     Call("GET", lambda w: f"/collections/{w.collection.slug}/edit/", STAFF_PAGE),
+    Call("GET", lambda w: "/collections/secret/edit/", {**OWNER_ONLY, "anon": 302}),
 )
+entry(
+    "gallery:collection-delete",
+    Call(
+        "POST",
+        lambda w: f"/collections/{w.collection.slug}/delete/",
+        {**STAFF_PAGE, "staff": 302},
+    ),
+    Call(
+        "POST",
+        lambda w: "/collections/secret/delete/",
+        {**same(404), "anon": 302, "owner": 302},
+    ),
+)
+entry(
+    "gallery:collection-picker",
+    Call("GET", lambda w: f"/art/{w.accepted.pk}/collections/", PAGE_FOR_MEMBERS),
+    Call(
+        "GET",
+        lambda w: f"/art/{w.in_review.pk}/collections/",
+        signed_in(404, 302),
+    ),
+    Call(
+        "POST",
+        lambda w: f"/art/{w.accepted.pk}/collections/",
+        signed_in(302, 302),
+        data={"new_title": "Mine"},
+    ),
+)
+entry("community:following", Call("GET", lambda w: "/following/", PAGE_FOR_MEMBERS))
 entry(
     "moderation:report",
     Call(

@@ -22,13 +22,19 @@ from art_tasks.services import claim_task
 from community import challenges as challenge_selectors
 from community import selectors as community_selectors
 from community.models import Notification
-from community.services import hide_comment, post_comment, report_comment
+from community.services import (
+    follow_artist,
+    hide_comment,
+    post_comment,
+    report_comment,
+)
 from community.services.challenges import close_challenge, open_challenge
 from community.services.notifications import notify
 from curation import selectors as curation_selectors
 from gallery import selectors as gallery_selectors
 from gallery.search import search_page
 from gallery.selectors import GalleryQuery
+from gallery.services import add_to_collection, create_collection
 from generation import selectors as generation_selectors
 from generation.models import GeneratorModel
 from moderation import selectors as moderation_selectors
@@ -344,6 +350,91 @@ def _collections(n: int) -> Reader:
             _ = (collection.work_count, collection.curated_by.username)
             _ = collection.cover.title if collection.cover else None
         return rows
+
+    return read
+
+
+def _my_collections(n: int) -> Reader:
+    keeper = UserFactory(username="keeper")
+    works = _accepted(n)
+    for i, work in enumerate(works):
+        kept = create_collection(by=keeper, title=f"Kept {i}", published=i % 2 == 0)
+        add_to_collection(collection=kept, by=keeper, submission=work)
+
+    def read() -> list:
+        rows = list(gallery_selectors.my_collections(user=keeper))
+        for collection in rows:
+            _ = (collection.work_count, collection.curated_by.username)
+            cover = collection.public_cover
+            _ = (cover.title, cover.thumbnail) if cover else None
+        return rows
+
+    return read
+
+
+def _collection_picker(n: int) -> Reader:
+    keeper = UserFactory(username="keeper")
+    work = _accepted(1)[0]
+    for i in range(n):
+        kept = create_collection(by=keeper, title=f"Kept {i}")
+        if i % 2:
+            add_to_collection(collection=kept, by=keeper, submission=work)
+
+    def read() -> list:
+        rows = gallery_selectors.collection_picker(submission=work, user=keeper)
+        _ = [(c.pk, c.title, c.published, c.has_work) for c in rows]
+        return rows
+
+    return read
+
+
+def _work_collections(n: int) -> Reader:
+    work = _accepted(1)[0]
+    viewer = UserFactory(username="viewer")
+    for i in range(n):
+        owner = viewer if i % 2 else UserFactory(username=f"owner{i}")
+        kept = create_collection(by=owner, title=f"Kept {i}", published=owner != viewer)
+        add_to_collection(collection=kept, by=owner, submission=work)
+    create_collection(by=UserFactory(username="private"), title="Never shown")
+
+    def read() -> list:
+        rows = gallery_selectors.work_collections(submission=work, viewer=viewer)
+        _ = [(c.title, c.published, c.curated_by.shown_name) for c in rows]
+        return rows
+
+    return read
+
+
+def _collection_works(n: int) -> Reader:
+    keeper = UserFactory(username="keeper")
+    kept = create_collection(by=keeper, title="Kept")
+    for work in _accepted(n):
+        add_to_collection(collection=kept, by=keeper, submission=work)
+
+    def read() -> list:
+        rows = list(gallery_selectors.collection_works(collection=kept))
+        for item in rows:
+            work = item.submission
+            _ = (work.title, work.artist.username, work.task.title, work.seed.index)
+        return rows
+
+    return read
+
+
+# community ----------------------------------------------------------------------
+
+
+def _following_feed(n: int) -> Reader:
+    fan = UserFactory(username="fan")
+    for i in range(n):
+        artist = UserFactory(username=f"followed{i}")
+        _accepted(1, artist=artist)
+        follow_artist(follower=fan, artist=artist)
+    _accepted(1)  # by someone not followed
+
+    def read() -> list:
+        page = community_selectors.following_page(user=fan)
+        return [_card(work) for work in page.items]
 
     return read
 
@@ -725,6 +816,11 @@ CASES: dict[str, tuple[Callable[[int], Reader], int]] = {
     "search api rows": (_search_rows, 1),
     "artist page": (_artist_page, 1),
     "collections": (_collections, 1),
+    "my collections": (_my_collections, 1),
+    "collection picker": (_collection_picker, 1),
+    "collections holding a work": (_work_collections, 1),
+    "collection works": (_collection_works, 1),
+    "following feed": (_following_feed, 1),
     "report queue": (_report_queue, 2),  # works, their open reports
     "hidden works": (_hidden_works, 1),
     "moderation log": (_moderation_log, 1),

@@ -101,4 +101,10 @@
     document.querySelectorAll("form.filters").forEach(autosubmitFilters);
     document.querySelectorAll("input[type=file][data-preview]").forEach(previewUploads);
   });
+
+  // A button with data-confirm asks before its form is sent (deleting).
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
 })();

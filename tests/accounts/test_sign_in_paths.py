@@ -12,7 +12,6 @@ STAFF_PAGES = [
     "/staff/publish/",
     "/staff/status/",
     "/staff/generators/",
-    "/collections/new/",
 ]
 
 

@@ -28,7 +28,7 @@ from accounts.services import issue_token
 from art_tasks.models import CreationTask, Submission
 from art_tasks.services import claim_task, request_studio_render
 from community.models import Notification
-from community.services import post_comment, report_comment
+from community.services import follow_artist, post_comment, report_comment
 from community.services.challenges import close_challenge, open_challenge
 from community.services.notifications import notify
 from gallery.services import add_to_collection, create_collection
@@ -166,6 +166,13 @@ PAGES = [
     Page("account_email", "member", _allauth("account_email")),
     Page("account_reauthenticate", "member", _allauth("account_reauthenticate")),
     Page("accounts:logout", "member", lambda w: "/accounts/logout/"),
+    Page("community:following", "member", lambda w: "/following/"),
+    Page("gallery:my-collections", "member", lambda w: "/collections/mine/"),
+    Page(
+        "gallery:collection-picker",
+        "member",
+        lambda w: f"/art/{w['accepted'].pk}/collections/",
+    ),
     # The artist: work in every state, a live claim, news.
     Page("art_tasks:studio", "artist", lambda w: "/studio/"),
     Page(
@@ -188,6 +195,20 @@ PAGES = [
     Page("community:artist", "artist", lambda w: "/artists/ada/"),
     Page("community:notifications", "artist", lambda w: "/notifications/"),
     Page("gallery:collections", "artist", lambda w: "/collections/"),
+    Page("community:following", "artist", lambda w: "/following/", "empty"),
+    Page("gallery:my-collections", "artist", lambda w: "/collections/mine/"),
+    Page(
+        "gallery:collection",
+        "artist",
+        lambda w: f"/collections/{w['private_collection']}/",
+        "private",
+    ),
+    Page(
+        "gallery:collection-edit",
+        "artist",
+        lambda w: f"/collections/{w['private_collection']}/edit/",
+        "own",
+    ),
     Page("community:leaderboard", "artist", lambda w: "/leaderboard/"),
     Page("generation:lab-grid", "artist", lambda w: f"/lab/grids/{w['lab_grid']}/"),
     Page("generation:lab-my-seeds", "artist", lambda w: "/lab/seeds/"),
@@ -258,6 +279,7 @@ NOT_PAGES = {
     "community:notification-settings": "a form action (POST)",
     "gallery:like": "a form action (POST)",
     "gallery:unlike": "a form action (POST)",
+    "gallery:collection-delete": "a form action (POST)",
     "art_tasks:claim-create": "a form action (POST)",
     "art_tasks:claim-release": "a form action (POST)",
     "art_tasks:submission-create": "a form action (POST)",
@@ -415,6 +437,13 @@ def world(eager_celery):
         published=True,
     )
     add_to_collection(collection=collection, submission=accepted, by=staff)
+    kept = create_collection(
+        by=ada,
+        title="Quiet water, kept for the long evenings",
+        statement="Harbours I keep coming back to.",
+    )
+    add_to_collection(collection=kept, submission=accepted, by=ada)
+    follow_artist(follower=rex, artist=ada)
 
     draft = TaskFactory(created_by=staff, title="Dunes", seed_count=4)
     draft.state = CreationTask.State.GENERATING
@@ -532,6 +561,7 @@ def world(eager_celery):
         "hidden": hidden,
         "in_review": in_review,
         "collection": collection.slug,
+        "private_collection": kept.slug,
         "draft": draft,
         "mail": mail.pk,
     }
@@ -692,7 +722,8 @@ def test_the_desktop_header_shows_every_link_without_a_menu(
         page.goto("/")
         settle(page)
         expect(page.locator("header .menu-button")).to_be_hidden()
-        for name in ("Gallery", "Collections", "Tasks", "Publish", "Status", "API"):
+        names = ("Gallery", "Collections", "Tasks", "Following", "Publish", "Status")
+        for name in (*names, "API"):
             expect(page.locator(f"header nav >> text={name}")).to_be_visible()
         expect(page.locator("header button:has-text('Sign out')")).to_be_visible()
         assert _measure(page)["header"] <= MAX_HEADER

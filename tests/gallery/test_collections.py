@@ -1,4 +1,4 @@
-"""Collections: staff-curated exhibitions with ordered works and a cover."""
+"""Collections as staff exhibitions: ordered works, a cover, drafts."""
 
 import pytest
 
@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from art_tasks.models import Submission
-from gallery.errors import CollectionConflict, NotInGallery, NotStaff
+from gallery.errors import CollectionConflict, NotInGallery, NotYourCollection
 from gallery.services import (
     add_to_collection,
     create_collection,
@@ -28,7 +28,11 @@ def works(accepted_work):
 @pytest.fixture
 def show(staff, works):
     collection = create_collection(
-        by=staff, title="Sea and Sky", statement="Blue studies.", published=True
+        by=staff,
+        title="Sea and Sky",
+        statement="Blue studies.",
+        published=True,
+        featured=True,
     )
     for work in works[:3]:
         add_to_collection(collection=collection, by=staff, submission=work)
@@ -72,7 +76,7 @@ def test_collections_refuse_duplicates_unaccepted_work_and_non_staff(
     pending = submitted_work(task=open_task, artist=artist)
     with pytest.raises(NotInGallery, match="Only accepted work"):
         add_to_collection(collection=show, by=staff, submission=pending)
-    with pytest.raises(NotStaff):
+    with pytest.raises(NotYourCollection):
         add_to_collection(collection=show, by=artist, submission=works[3])
     with pytest.raises(CollectionConflict, match="cover must be one"):
         update_collection(
@@ -84,7 +88,7 @@ def test_collections_refuse_duplicates_unaccepted_work_and_non_staff(
             cover=works[3],
         )
     with pytest.raises(CollectionConflict, match="exists"):
-        create_collection(by=staff, title="Sea and sky!")
+        create_collection(by=staff, title="Sea and sky!", featured=True)
     with pytest.raises(ValidationError):
         create_collection(by=staff, title="   ")
 
@@ -101,7 +105,7 @@ def test_the_public_page_shows_published_work_in_order(client, show, works, staf
 
 
 def test_drafts_are_for_staff_only(client, staff):
-    create_collection(by=staff, title="Work in progress")
+    create_collection(by=staff, title="Work in progress", featured=True)
     assert client.get("/collections/work-in-progress/").status_code == 404
     assert "Work in progress" not in client.get("/collections/").content.decode()
     client.force_login(staff)
@@ -150,10 +154,13 @@ def test_staff_edit_a_collection_from_its_page(client, staff, works):
     assert junk.status_code == 404
 
 
-def test_people_who_are_not_staff_cannot_open_the_editor(client, artist, show):
+def test_people_who_are_not_staff_cannot_open_an_exhibitions_editor(
+    client, artist, show
+):
     client.force_login(artist)
     assert client.get("/collections/sea-and-sky/edit/").status_code == 403
-    assert client.get("/collections/new/").status_code == 403
+    # Their own collections they may start, though.
+    assert client.get("/collections/new/").status_code == 200
 
 
 def test_a_hidden_cover_no_longer_shows_on_collection_pages_or_the_api(

@@ -242,6 +242,7 @@ class Command(BaseCommand):
                 title=spec["title"],
                 statement=spec["statement"],
                 published=True,
+                featured=True,
             )
             for title in spec["works"]:
                 if title in accepted:
