@@ -1149,6 +1149,28 @@ def throughput(server: Server, args: argparse.Namespace) -> dict:
     return rows
 
 
+def _warm(server: Server, path: str, *, connections: int = 20, each: int = 5) -> None:
+    """Let every gunicorn worker serve a few requests first, as a live site has.
+
+    A storm on a server that just started would time its workers' first
+    requests (imports, the URL conf, database connections), not claims.
+    """
+    import http.client
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        for _ in range(each):
+            conn.request("GET", path)
+            conn.getresponse().read()
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def claim_storm(server: Server, plan: Plan) -> dict:
     """`plan.storm_users` distinct users claim the storm task at once."""
     import http.client
@@ -1156,6 +1178,7 @@ def claim_storm(server: Server, plan: Plan) -> dict:
     from art_tasks.models import Claim
 
     Claim.objects.filter(task_id=plan.storm_task).delete()  # a --reuse run
+    _warm(server, f"/api/v1/tasks/{plan.storm_task}/")
     n = plan.storm_users
     barrier = threading.Barrier(n + 1)
     results: list[tuple[int, float]] = [(0, 0.0)] * n
