@@ -246,6 +246,24 @@ def test_kept_seeds_are_listed_and_public_unkept_ones_are_not(seed):
     assert visitor.get(f"/lab/seeds/{kept.pk}/").status_code == 404
 
 
+def test_a_kept_seed_shows_others_no_picture_of_its_unkept_parents(seed):
+    person = UserFactory()
+    first = painted_grid(by=person, seeds=[seed])
+    parent = first.children.order_by("index").first()
+    second = lab_services.breed_picked(grid=first, by=person, picked=[parent])
+    second = lab_services.run_lab_grid(grid=second)
+    child = second.children.order_by("index").first()
+    lab_services.keep_lab_seed(seed=child, by=person)
+    visitor = Client().get(f"/lab/seeds/{child.pk}/").content.decode()
+    assert parent.thumbnail.name not in visitor
+    assert "did not keep" in visitor
+    owner = Client()
+    owner.force_login(person)
+    assert (
+        parent.thumbnail.name in owner.get(f"/lab/seeds/{child.pk}/").content.decode()
+    )
+
+
 def test_a_proposal_is_for_an_open_task_and_staff_see_it_on_publish(seed):
     person = UserFactory()
     staff = UserFactory(is_staff=True)
