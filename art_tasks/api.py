@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -16,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from art_tasks import claim_gate, limits, selectors
-from art_tasks.errors import ClaimLimitReached, InvalidRecipe, NoSuchRender
+from art_tasks import limits, selectors
+from art_tasks.errors import InvalidRecipe, NoSuchRender
 from art_tasks.models import (
     Claim,
     CreationTask,
@@ -244,26 +243,14 @@ NO_TASK = "No CreationTask matches the given query."
 
 
 class ClaimCreateApi(APIView):
-    """Claim a slot; a task noted full is refused before any other work.
+    """Claim a slot of a task.
 
-    A claim on a task whose refusal `claim_gate` holds, sent with
-    credentials (a token or a session cookie), is answered 409 from that
-    note at once, so a storm of claims on a full task costs one cache read
-    each. Requests without credentials take the usual path (401).
+    A claim on a task noted full never gets here: `ClaimGateMiddleware`
+    answers it from the note (see `art_tasks.claim_gate`).
     """
 
     permission_classes = [IsAuthenticated]
     throttle_scope = "claim"
-
-    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object):  # noqa: ANN201
-        if request.method == "POST" and _has_credentials(request):
-            message = claim_gate.full_message(kwargs["pk"])
-            if message is not None:
-                return JsonResponse(
-                    {"detail": message, "code": ClaimLimitReached.code},
-                    status=ClaimLimitReached.status,
-                )
-        return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         summary="Claim a slot of a task", request=None, responses={201: ClaimOutput}
@@ -275,13 +262,6 @@ class ClaimCreateApi(APIView):
         except CreationTask.DoesNotExist as exc:
             raise Http404(NO_TASK) from exc
         return Response(ClaimOutput(claim).data, status=status.HTTP_201_CREATED)
-
-
-def _has_credentials(request: HttpRequest) -> bool:
-    return bool(
-        request.META.get("HTTP_AUTHORIZATION")
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-    )
 
 
 class ClaimListApi(APIView):

@@ -168,6 +168,8 @@ LOGOUT_REDIRECT_URL = "gallery:gallery"
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Claims on a task noted full are answered here (art_tasks/claim_gate.py).
+    "art_tasks.claim_gate.ClaimGateMiddleware",
     # Safe requests may read from the replica (config/db_router.py).
     "config.db_router.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
