@@ -358,7 +358,11 @@ def gallery_filter_choices() -> dict[str, Any]:
     the most works among the latest `PICKER_WINDOW` accepted (a walk of
     the newest-first index): bounded however large the gallery grows.
     Rows are plain dicts (`name`; `pk` and `title`), fit for the cache.
+    Elsewhere than PostgreSQL (the SQLite of a first run) the same choices
+    come from `portable_filter_choices`.
     """
+    if connection.vendor != "postgresql":
+        return portable_filter_choices()
     from art_tasks.models import CreationTask, Tag
 
     work = Submission._meta.db_table
@@ -399,6 +403,54 @@ def gallery_filter_choices() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         tags, tasks = cursor.fetchone()
+    return {"tags": [{"name": name} for name in tags], "tasks": tasks}
+
+
+def portable_filter_choices() -> dict[str, Any]:
+    """`gallery_filter_choices` without PostgreSQL's JSON aggregates (3 queries).
+
+    The same tags and tasks in the same order: tags by name; the
+    `PICKER_TASKS` busiest of the latest `PICKER_WINDOW` accepted works
+    (ties to the lower task id), shown busiest first, then by title and id.
+    """
+    from art_tasks.models import CreationTask, Tag
+
+    accepted = Submission.State.ACCEPTED
+    tags = (
+        Tag.objects.filter(
+            Exists(
+                CreationTask.tags.through.objects.filter(
+                    tag_id=OuterRef("pk"),
+                    creationtask__submissions__state=accepted,
+                )
+            )
+            | Exists(
+                Submission.tags.through.objects.filter(
+                    tag_id=OuterRef("pk"), submission__state=accepted
+                )
+            )
+        )
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    latest = (
+        Submission.objects.filter(state=accepted)
+        .order_by("-decided_at", "-id")
+        .values_list("task_id", flat=True)[:PICKER_WINDOW]
+    )
+    counts: dict[int, int] = {}
+    for task_id in latest:
+        counts[task_id] = counts.get(task_id, 0) + 1
+    busy = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:PICKER_TASKS]
+    titles = dict(
+        CreationTask.objects.filter(pk__in=[pk for pk, _ in busy]).values_list(
+            "pk", "title"
+        )
+    )
+    tasks = [
+        {"pk": pk, "title": titles[pk]}
+        for pk, _ in sorted(busy, key=lambda item: (-item[1], titles[item[0]], item[0]))
+    ]
     return {"tags": [{"name": name} for name in tags], "tasks": tasks}
 
 

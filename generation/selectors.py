@@ -218,6 +218,24 @@ JOIN {tasks} t ON t.id = s.task_id
 ORDER BY w.up, w.depth, s.task_id, s.index
 """
 
+# SQLite (a first run's database) has no LATERAL, and `index` is a keyword
+# there: the step joins the links either way instead. Same rows, same order.
+_TREE_STEP_LATERAL = """    CROSS JOIN LATERAL (
+        SELECT l.{parent} AS id FROM {links} l WHERE w.up AND l.{child} = w.id
+        UNION ALL
+        SELECT l.{child} FROM {links} l WHERE NOT w.up AND l.{parent} = w.id
+    ) nxt
+"""
+_TREE_STEP_JOIN = """    JOIN (
+        SELECT l.{parent} AS id, l.{child} AS via, TRUE AS up FROM {links} l
+        UNION ALL
+        SELECT l.{child}, l.{parent}, FALSE FROM {links} l
+    ) nxt ON nxt.via = w.id AND nxt.up = w.up
+"""
+_TREE_SQL_PORTABLE = _TREE_SQL.replace(_TREE_STEP_LATERAL, _TREE_STEP_JOIN).replace(
+    "s.index", 's."index"'
+)
+
 
 def _tree_rows(seed: SeedImage, up: int, down: int) -> list[SeedImage]:
     """Return the seeds within `up` levels above and `down` below `seed`.
@@ -228,7 +246,8 @@ def _tree_rows(seed: SeedImage, up: int, down: int) -> list[SeedImage]:
     """
     links = SeedImage.parents.through._meta
     task_fields = CreationTask._meta.concrete_fields
-    sql = _TREE_SQL.format(
+    template = _TREE_SQL if connection.vendor == "postgresql" else _TREE_SQL_PORTABLE
+    sql = template.format(
         links=connection.ops.quote_name(links.db_table),
         child=connection.ops.quote_name(links.get_field("from_seedimage").column),
         parent=connection.ops.quote_name(links.get_field("to_seedimage").column),
@@ -255,6 +274,7 @@ def _tree_rows(seed: SeedImage, up: int, down: int) -> list[SeedImage]:
         columns.append((f, col, converters))
     rows = list(SeedImage.objects.raw(sql, params))
     for row in rows:
+        row.tree_up = bool(row.tree_up)  # SQLite gives 1 and 0
         values = []
         for f, col, converters in columns:
             value = getattr(row, f"task__{f.column}")

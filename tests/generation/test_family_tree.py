@@ -91,6 +91,27 @@ def test_a_family_tree_reads_seven_generations_in_one_query(
     ]
 
 
+def test_the_walk_without_lateral_gives_the_same_tree(lineage, monkeypatch):
+    """SQLite (`make run`'s database) walks the tree without LATERAL."""
+    from generation import selectors
+
+    def shape(tree):
+        return [
+            (level.depth, level.label, [(s.pk, s.task.title) for s in level.seeds])
+            for level in (*tree.ancestors, *tree.descendants)
+        ]
+
+    assert "LATERAL" not in selectors._TREE_SQL_PORTABLE
+    focus = lineage["Focus"][0]
+    native = shape(family_tree(seed=focus))
+    monkeypatch.setattr(selectors, "_TREE_SQL", selectors._TREE_SQL_PORTABLE)
+    portable = family_tree(seed=focus)
+
+    assert shape(portable) == native
+    assert all(s.tree_up is True for level in portable.ancestors for s in level.seeds)
+    assert [s.task.title for s in portable.descendants[0].seeds] == ["Children"] * 2
+
+
 def test_a_fresh_seed_without_children_has_an_empty_tree_in_one_query(
     open_task, django_assert_num_queries
 ):
