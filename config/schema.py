@@ -14,7 +14,8 @@ class applies three rules to every view, old and new, without annotations:
   operation, else words made from the view's name;
 * every operation documents the error responses Atelier can give, all with
   the same `Error` body (`detail`, `code`): 400 where it reads input, 401/403
-  (missing or bad credentials, not allowed), 404 where it looks something up,
+  (missing or bad credentials, not allowed), 404 where it looks something up
+  (by the path, a cursor, or ids in the body: `looks_up_body_ids` on the view),
   409 for writes refused by the current state, 413/415 where it takes a
   body (too large, or in a format it does not read), 429 when throttled.
 
@@ -142,7 +143,8 @@ class AutoSchema(SpectacularAutoSchema):
         codes = ["401", "403", "429"]
         if self.method in WRITE_METHODS or query:
             codes.append("400")
-        if "{" in self.path or "cursor" in query:
+        looks_up_body = getattr(self.view, "looks_up_body_ids", False)
+        if "{" in self.path or "cursor" in query or looks_up_body:
             codes.append("404")
         if self.method in WRITE_METHODS:
             codes.append("409")

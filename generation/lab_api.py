@@ -82,8 +82,12 @@ class LabGridCreateApi(APIView):
         )
         previous = serializers.IntegerField(required=False, allow_null=True)
 
+    looks_up_body_ids = True  # the seeds and grid it names: 404 when unseen
+
     @extend_schema(
-        summary="Start a lab grid", request=InputSerializer, responses=LabGridOutput
+        summary="Start a lab grid",
+        request=InputSerializer,
+        responses={201: LabGridOutput},
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
