@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from art_tasks.models import Submission
-from core.api import FileUrlField
+from core.api import FileUrlField, cursor_page, paginated_response
 from core.roles import is_moderator
 from moderation import selectors, services
 from moderation.models import Report
@@ -87,9 +87,10 @@ class ReportCreateApi(APIView):
 
 
 class ReportQueueApi(APIView):
-    """Works with open reports, most reported first (curators and staff)."""
+    """Works with open reports, most reported first, in cursor pages (moderators)."""
 
     permission_classes = [IsModerator]
+    pagination_class = cursor_page("-open_reports", "first_reported_at", "id")
 
     class OutputSerializer(ModeratedWorkOutput):
         class Meta:
@@ -101,15 +102,22 @@ class ReportQueueApi(APIView):
 
     @extend_schema(summary="List reported works", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        works = selectors.report_queue()[:100]
-        data = self.OutputSerializer(works, many=True, context={"request": request})
-        return Response(data.data)
+        return paginated_response(
+            self,
+            selectors.report_queue(),
+            lambda page: (
+                self.OutputSerializer(
+                    page, many=True, context={"request": request}
+                ).data
+            ),
+        )
 
 
 class HiddenWorkListApi(APIView):
-    """Hidden works, most recently hidden first (curators and staff)."""
+    """Hidden works, most recently hidden first, in cursor pages (moderators)."""
 
     permission_classes = [IsModerator]
+    pagination_class = cursor_page("-hidden_at", "-id")
 
     class OutputSerializer(ModeratedWorkOutput):
         class Meta:
@@ -121,9 +129,15 @@ class HiddenWorkListApi(APIView):
 
     @extend_schema(summary="List hidden works", responses=OutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        works = selectors.hidden_works()[:100]
-        data = self.OutputSerializer(works, many=True, context={"request": request})
-        return Response(data.data)
+        return paginated_response(
+            self,
+            selectors.hidden_works(),
+            lambda page: (
+                self.OutputSerializer(
+                    page, many=True, context={"request": request}
+                ).data
+            ),
+        )
 
 
 class ReasonInput(serializers.Serializer):

@@ -101,3 +101,45 @@ def test_my_claims_come_in_pages_newest_first():
 def test_a_bad_cursor_is_a_clear_404():
     response = APIClient().get("/api/v1/collections/?cursor=not-a-cursor")
     assert response.status_code == 404
+
+
+def test_the_moderation_lists_come_in_pages_past_the_first_hundred():
+    """Reported and hidden works page on; none is cut off after a fixed count."""
+    from moderation.services import hide_work, report_work
+    from tests.accounts.factories import CuratorFactory
+    from tests.curation.factories import decided_work
+
+    curators = [CuratorFactory(username=f"pager-judge{i}") for i in range(3)]
+    task = OpenTaskFactory(slots=10)
+    works = [
+        decided_work(
+            artist=UserFactory(username=f"pager-artist{i}"),
+            curators=curators,
+            task=task,
+            title=f"W{i}",
+        )
+        for i in range(5)
+    ]
+    for i, work in enumerate(works):  # W0 most reported, then W1, ...
+        for n in range(5 - i):
+            report_work(
+                submission=work,
+                reporter=UserFactory(username=f"pager-reporter{i}-{n}"),
+                reason="spam",
+            )
+    client = APIClient()
+    client.force_authenticate(curators[0])
+    pages = _follow(client, "/api/v1/moderation/reports/?page_size=2")
+    assert [[w["title"] for w in page] for page in pages] == [
+        ["W0", "W1"],
+        ["W2", "W3"],
+        ["W4"],
+    ]
+    for work in works:
+        hide_work(submission=work, actor=curators[0], reason="Spam.")
+    pages = _follow(client, "/api/v1/moderation/hidden/?page_size=2")
+    assert [[w["title"] for w in page] for page in pages] == [
+        ["W4", "W3"],
+        ["W2", "W1"],
+        ["W0"],
+    ]

@@ -299,7 +299,7 @@ def test_the_api_reports_queues_hides_and_restores(work, reporter, curators, sta
     assert again.json()["code"] == "already_reported"
 
     assert api_for(reporter).get("/api/v1/moderation/reports/").status_code == 403
-    queue = api_for(curators[0]).get("/api/v1/moderation/reports/").json()
+    queue = api_for(curators[0]).get("/api/v1/moderation/reports/").json()["results"]
     assert [(w["title"], w["open_reports"]) for w in queue] == [("Lantern", 1)]
     assert queue[0]["reports"][0]["details"] == "From my book."
 
@@ -311,7 +311,7 @@ def test_the_api_reports_queues_hides_and_restores(work, reporter, curators, sta
     assert hidden.status_code == 201
     assert hidden.json()["previous_state"] == "accepted"
     assert hidden.json()["submission_state"] == "hidden"
-    listed = api_for(curators[0]).get("/api/v1/moderation/hidden/").json()
+    listed = api_for(curators[0]).get("/api/v1/moderation/hidden/").json()["results"]
     assert [w["title"] for w in listed] == ["Lantern"]
     twice = api_for(curators[0]).post(
         f"/api/v1/submissions/{work.pk}/hide/", {"reason": "x"}, format="json"
