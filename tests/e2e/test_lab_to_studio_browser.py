@@ -102,7 +102,8 @@ def test_a_lab_seed_becomes_a_task_and_a_studio_work_with_credit(
     page.click("button:has-text('Claim this task')")
     page.click("a:has-text('Open seed 1 in the tools')")
     expect(page.locator("h1")).to_have_text("Make your work from seed 1")
-    page.wait_for_function("document.getElementById('studio-preview').dataset.painted")
+    # The preview marks itself painted (no page-side eval: the CSP forbids it).
+    expect(page.locator("#studio-preview[data-painted]")).to_have_count(1)
     before = _canvas_pixels(page)
     assert before[:2] == [256, 256]
     page.click("details[data-op=crop] summary")
