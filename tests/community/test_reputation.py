@@ -304,7 +304,8 @@ def test_the_leaderboard_page_shows_both_boards(client, community):
     page = client.get("/leaderboard/?period=all").content.decode()
     assert "Contributors" in page
     assert "Curators" in page
-    assert page.index("Ada") < page.index("Bo")
+    boards = page[page.index("<main") :]  # the header may name anyone
+    assert boards.index("Ada") < boards.index("Bo")
     assert "Old" in page
     assert "Old" not in client.get("/leaderboard/").content.decode()
 
