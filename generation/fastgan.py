@@ -52,9 +52,10 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-FASTGAN = "fastgan"
+from generation.registry import FASTGAN as FASTGAN
+from generation.registry import FASTGAN_SIZES as SIZES
+
 FORMAT = 2
-SIZES = (32, 64, 128, 256)
 GALLERY_CLASS = "gallery"  # accepted work whose style is unknown
 DEFAULTS = {"nz": 64, "ngf": 16, "ndf": 16, "embed": 32}
 MAX_BATCH = 64

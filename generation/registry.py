@@ -13,6 +13,10 @@ CPPN_STYLES = tuple(sorted(STYLES))
 # Trained checkpoints (`generation.dcgan`): the sizes the network is built for.
 DCGAN = "dcgan"
 DCGAN_SIZES = (16, 32, 64, 128)
+# The data-efficient GAN (`generation.fastgan`), conditional on style.
+FASTGAN = "fastgan"
+FASTGAN_SIZES = (32, 64, 128, 256)
+ARCHITECTURES = (FASTGAN, DCGAN)
 
 
 def split_choice(value: str) -> tuple[str, str]:

@@ -37,7 +37,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from core.errors import AtelierError
-from generation import dcgan, selectors
+from generation import dcgan, fastgan, gan_train, selectors
 from generation.errors import NotEnoughTrainingImages
 from generation.models import GeneratorModel, TrainingRun
 from generation.services import TRAINING_MIN_IMAGES
@@ -99,6 +99,8 @@ def train_generator(
     dev = torch.device(device) if device is not None else dcgan.pick_device()
     try:
         run = _prepare(run)
+        if run.params.get("architecture") == fastgan.FASTGAN:
+            return _train_learned(run, dev, progress)
         data = _load_images(run)
         if data.shape[0] < TRAINING_MIN_IMAGES:
             raise NotEnoughTrainingImages(
@@ -162,7 +164,10 @@ def _prepare(run: TrainingRun) -> TrainingRun:
     list(TrainingRun.objects.select_for_update().filter(name=run.name))
     run = TrainingRun.objects.get(pk=run.pk)
     params = {**DEFAULT_PARAMS, **run.params}
-    dcgan.check_size(run.size)
+    if params.get("architecture") == fastgan.FASTGAN:
+        fastgan.check_size(run.size)
+    else:
+        dcgan.check_size(run.size)
     if "version" not in params:
         params["version"] = _next_version(run)
     record = dict(run.record)
@@ -426,7 +431,226 @@ def _register(
     return run
 
 
-def sample_sheet(generator: dcgan.Generator) -> Image.Image:
+# -- the data-efficient GAN ----------------------------------------------------
+
+# Accepted work is drawn in proportion to its mean curator score over this,
+# so a 5-star work is seen 5/3 as often as a CPPN painting, a 1-star one 1/3.
+SCORE_SCALE = 3.0
+CORPUS_PER_STYLE = 24  # CPPN paintings per style, so a new site has a model
+CORPUS_SEED = 900_000
+
+
+def _train_learned(
+    run: TrainingRun, dev: torch.device, progress: ProgressCallback | None
+) -> TrainingRun:
+    """Train a `fastgan` version on accepted work, seeds and a CPPN corpus."""
+    bundle, data = _bundle(run)
+    count = int(bundle["images"].shape[0])
+    if count < TRAINING_MIN_IMAGES:
+        raise NotEnoughTrainingImages(
+            f"Training needs at least {TRAINING_MIN_IMAGES} readable images; "
+            f"found {count}."
+        )
+    _update(
+        run,
+        state=TrainingRun.State.RUNNING,
+        started_at=run.started_at or timezone.now(),
+        finished_at=None,
+        device=str(dev),
+        error="",
+        record={**run.record, "data": data, "image_count": count},
+    )
+    p = run.params
+    cfg = gan_train.Config(
+        size=run.size,
+        epochs=run.epochs,
+        batch_size=max(2, min(int(p["batch_size"]), count)),
+        seed=int(p["seed"]),
+    )
+    folder = dcgan.version_dir(run.name, p["version"])
+    beat = {"at": 0.0}
+
+    def report(step: gan_train.Progress) -> None:
+        now = time.monotonic()
+        end = step.batch == step.batches
+        if end or now - beat["at"] >= HEARTBEAT_SECONDS:
+            beat["at"] = now
+            current = {
+                "epoch": step.epoch,
+                "batch": step.batch,
+                "batches": step.batches,
+            }
+            done = step.epoch if end else step.epoch - 1
+            _update(run, epochs_done=done, record={**run.record, "current": current})
+        if progress is not None:
+            progress(
+                Progress(
+                    run.pk,
+                    step.epoch,
+                    step.epochs,
+                    step.batch,
+                    step.batches,
+                    step.loss_d,
+                    step.loss_g,
+                )
+            )
+
+    here = gan_train.Place(rank=0, world=1, device=dev)
+    record = gan_train.train(bundle, cfg, folder, progress=report, here=here)
+    return _register_learned(run, cfg, record)
+
+
+def _bundle(run: TrainingRun) -> tuple[dict[str, torch.Tensor], dict]:
+    """Return the run's images, style labels and weights, and what they were.
+
+    Accepted work (weighted by its curator score), the CPPN seeds of tasks
+    and a fresh CPPN corpus in every style. Unreadable files are skipped
+    and counted.
+    """
+    from art_tasks.models import SeedImage, Submission
+    from generation import cppn
+
+    classes = fastgan.default_classes()
+
+    def label(style: str) -> int:
+        return classes.index(style if style in classes else fastgan.GALLERY_CLASS)
+
+    ids = run.record["images"]
+    wanted: list[tuple[FieldFile, int, float]] = []
+    for sub in (
+        Submission.objects.filter(pk__in=ids["submissions"])
+        .select_related("task")
+        .order_by("pk")
+    ):
+        weight = (sub.score or SCORE_SCALE) / SCORE_SCALE
+        wanted.append((sub.web or sub.original, label(sub.task.style), weight))
+    for seed in (
+        SeedImage.objects.filter(pk__in=ids["seeds"])
+        .select_related("task")
+        .order_by("pk")
+    ):
+        wanted.append((seed.image, label(seed.task.style), 1.0))
+    arrays, labels, weights, skipped = [], [], [], 0
+    for field, style, weight in wanted:
+        try:
+            arrays.append(_square(field, run.size))
+        except (OSError, ValueError) as exc:
+            logger.warning("training run %s skips %s: %s", run.pk, field.name, exc)
+            skipped += 1
+            continue
+        labels.append(style)
+        weights.append(weight)
+    per_style = int(run.params.get("corpus_per_style", CORPUS_PER_STYLE))
+    recipes = [
+        cppn.make_recipe(style=style, seed=CORPUS_SEED + i, size=run.size)
+        for style in sorted(cppn.STYLES)
+        for i in range(per_style)
+    ]
+    for recipe, image in zip(recipes, cppn.render(recipes, device="cpu"), strict=True):
+        arrays.append(np.asarray(image.convert("RGB"), dtype=np.uint8))
+        labels.append(label(recipe["style"]))
+        weights.append(1.0)
+    accepted = [w for (_, _, w) in wanted[: len(ids["submissions"])]]
+    data = {
+        "accepted": len(ids["submissions"]),
+        "seeds": len(ids["seeds"]),
+        "corpus": len(recipes),
+        "corpus_seeds": [CORPUS_SEED, CORPUS_SEED + per_style - 1],
+        "skipped": skipped,
+        "weighting": f"accepted work: mean curator score / {SCORE_SCALE:g}; "
+        "seeds and corpus: 1",
+        "accepted_weight_mean": round(sum(accepted) / len(accepted), 3)
+        if accepted
+        else None,
+        "classes": classes,
+    }
+    if not arrays:
+        empty = torch.empty(0, 3, run.size, run.size, dtype=torch.uint8)
+        nothing = torch.empty(0)
+        return {"images": empty, "labels": nothing, "weights": nothing}, data
+    bundle = {
+        "images": torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous(),
+        "labels": torch.tensor(labels, dtype=torch.long),
+        "weights": torch.tensor(weights, dtype=torch.float32),
+    }
+    return bundle, data
+
+
+@transaction.atomic
+def _register_learned(
+    run: TrainingRun, cfg: gan_train.Config, record: dict
+) -> TrainingRun:
+    """Register the trained `fastgan` weights as NAME@VERSION, unreviewed."""
+    run = TrainingRun.objects.select_for_update().get(pk=run.pk)
+    if run.state == TrainingRun.State.DONE:
+        return run
+    version = run.params["version"]
+    path = dcgan.version_dir(run.name, version) / gan_train.GENERATOR_FILE
+    digest = dcgan.file_sha256(path)
+    weights = f"{run.name}/{version}/{gan_train.GENERATOR_FILE}"
+    dcgan.publish_weights(weights, path)
+    params = {**cfg.network(), "weights_sha256": digest}
+    generator = gan_train.load_generator(path, device=record["device"])
+    samples = save_sample_sheet(
+        generator, name=run.name, version=version, params=params
+    )
+    data = run.record["data"]
+    model = GeneratorModel(
+        name=run.name,
+        version=version,
+        kind=GeneratorModel.Kind.CHECKPOINT,
+        description=(
+            f"Data-efficient GAN at {run.size} px, conditional on style, trained "
+            f"on {run.record['image_count']} images for {run.epochs} epochs."
+        ),
+        params=params,
+        weights=weights,
+        training={
+            "run": run.pk,
+            "architecture": fastgan.FASTGAN,
+            "images": {
+                "accepted": data["accepted"],
+                "seeds": data["seeds"],
+                "corpus": data["corpus"],
+                "used": run.record["image_count"],
+                "skipped": data["skipped"],
+            },
+            "data": data,
+            "epochs": run.epochs,
+            "losses": record["curve"],
+            "seconds": record["seconds"],
+            "device": record["device"],
+            "world_size": record["world_size"],
+            "batch_size": record["batch_size"],
+            "steps": record["steps"],
+            "images_per_second": record["images_per_second"],
+            "lr": cfg.lr_g,
+        },
+        samples=samples,
+    )
+    model.full_clean()
+    model.save()
+    run.state = TrainingRun.State.DONE
+    run.result = model
+    run.record = {**run.record, **record, "losses": record["curve"]}
+    run.epochs_done = run.epochs
+    run.finished_at = timezone.now()
+    run.save(
+        update_fields=[
+            "state",
+            "result",
+            "record",
+            "epochs_done",
+            "finished_at",
+            "updated_at",
+        ]
+    )
+    return run
+
+
+def sample_sheet(
+    generator: dcgan.Generator | fastgan.Generator, params: dict | None = None
+) -> Image.Image:
     """Return a contact sheet of `generator`'s seeds `SAMPLE_SEEDS`.
 
     Each seed is painted as a task paints it (eval mode, the seed's CPU
@@ -435,8 +659,14 @@ def sample_sheet(generator: dcgan.Generator) -> Image.Image:
     """
     device = next(generator.parameters()).device
     generator.eval()
-    with torch.inference_mode():
-        pixels = dcgan.generate(generator, SAMPLE_SEEDS, device)
+    if isinstance(generator, fastgan.Generator):
+        # The sheet's seeds walk through the styles the version learned.
+        labels = [fastgan.label_of(params or {}, None, s) for s in SAMPLE_SEEDS]
+        drawn = fastgan.sample(generator, SAMPLE_SEEDS, labels, device)
+        pixels = drawn.permute(0, 2, 3, 1).cpu().numpy()
+    else:
+        with torch.inference_mode():
+            pixels = dcgan.generate(generator, SAMPLE_SEEDS, device)
     rows = -(-len(SAMPLE_SEEDS) // SAMPLE_COLUMNS)
     step = SAMPLE_TILE + SAMPLE_GAP
     sheet = Image.new(
@@ -452,14 +682,20 @@ def sample_sheet(generator: dcgan.Generator) -> Image.Image:
     return sheet
 
 
-def save_sample_sheet(generator: dcgan.Generator, *, name: str, version: str) -> str:
+def save_sample_sheet(
+    generator: dcgan.Generator | fastgan.Generator,
+    *,
+    name: str,
+    version: str,
+    params: dict | None = None,
+) -> str:
     """Paint `generator`'s contact sheet into media storage; return its name.
 
     The stored name carries the sheet's hash, so a repeated registration
     finds the same file rather than writing another.
     """
     buffer = io.BytesIO()
-    sample_sheet(generator).save(buffer, format="PNG", optimize=True)
+    sample_sheet(generator, params).save(buffer, format="PNG", optimize=True)
     data = buffer.getvalue()
     digest = hashlib.sha256(data).hexdigest()
     stored = f"generators/{name}-{version}-{digest[:16]}.png"
@@ -478,8 +714,13 @@ def paint_samples(*, model: GeneratorModel) -> GeneratorModel:
         return model
     dev = dcgan.pick_device()
     path = dcgan.weights_path(model.weights, model.params.get("weights_sha256", ""))
-    generator = dcgan.load_generator(path, device=dev)
-    name = save_sample_sheet(generator, name=model.name, version=model.version)
+    if model.params.get("architecture") == fastgan.FASTGAN:
+        generator = gan_train.load_generator(path, device=dev)
+    else:
+        generator = dcgan.load_generator(path, device=dev)
+    name = save_sample_sheet(
+        generator, name=model.name, version=model.version, params=model.params
+    )
     GeneratorModel.objects.filter(pk=model.pk, samples="").update(
         samples=name, updated_at=timezone.now()
     )

@@ -338,7 +338,7 @@ def resume_stuck_jobs(*, older_than: datetime) -> int:
 
 def _checkpoint_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
     """Return recipes of `task`'s seeds for its trained (checkpoint) generator."""
-    from generation import dcgan
+    from generation import dcgan, learned
 
     model = GeneratorModel.objects.filter(
         name=task.generator,
@@ -350,6 +350,19 @@ def _checkpoint_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
             f"There is no trained generator {task.generator}@{task.generator_version}."
         )
     base = int(task.params.get("seed_base", task.pk * 1000))
+    if model.params.get("architecture") == learned.ARCHITECTURE:
+        return [
+            learned.make_recipe(
+                name=model.name,
+                version=model.version,
+                weights=model.weights,
+                params=model.params,
+                seed=base + i,
+                size=task.image_size,
+                style=task.style,
+            )
+            for i in indexes
+        ]
     return [
         dcgan.make_recipe(
             name=model.name,
@@ -366,19 +379,28 @@ def _checkpoint_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
 def _render(recipes: list[dict], device: object) -> list:
     """Paint `recipes` in order, each with the backend its generator names.
 
-    ``cppn`` recipes go to the CPPN painter, all others to the DCGAN of
-    their trained checkpoint; each backend gets its recipes as one batch.
+    ``cppn`` recipes go to the CPPN painter, the others to the network
+    their trained checkpoint names (``fastgan`` or ``dcgan``); each backend
+    gets its recipes as one batch.
     """
-    from generation import cppn, dcgan
+    from generation import cppn, dcgan, learned
 
     images: list = [None] * len(recipes)
-    backends = {"cppn": cppn.render, "dcgan": dcgan.render}
+    backends = {
+        "cppn": cppn.render,
+        learned.ARCHITECTURE: learned.render,
+        "dcgan": dcgan.render,
+    }
+
+    def backend_of(recipe: dict) -> str:
+        if recipe.get("generator") == registry.CPPN:
+            return "cppn"
+        if recipe.get("architecture") == learned.ARCHITECTURE:
+            return learned.ARCHITECTURE
+        return "dcgan"
+
     for backend, render in backends.items():
-        indexes = [
-            i
-            for i, r in enumerate(recipes)
-            if (r.get("generator") == registry.CPPN) == (backend == "cppn")
-        ]
+        indexes = [i for i, r in enumerate(recipes) if backend_of(r) == backend]
         if indexes:
             painted = render([recipes[i] for i in indexes], device=device)
             for i, image in zip(indexes, painted, strict=True):

@@ -43,6 +43,7 @@ def create_training_run(
     size: int,
     epochs: int,
     batch_size: int = 64,
+    architecture: str = registry.DCGAN,
     params: dict | None = None,
     requested_by: User | None = None,
 ) -> TrainingRun:
@@ -57,8 +58,16 @@ def create_training_run(
             "Name the generator with lower-case letters, digits and hyphens "
             "(up to 40), other than “cppn”."
         )
-    if size not in registry.DCGAN_SIZES:
-        sizes = ", ".join(f"{s}" for s in registry.DCGAN_SIZES)
+    if architecture not in registry.ARCHITECTURES:
+        names = " or ".join(registry.ARCHITECTURES)
+        raise InvalidTrainingRequest(f"Train a {names}, not {architecture!r}.")
+    allowed = (
+        registry.FASTGAN_SIZES
+        if architecture == registry.FASTGAN
+        else registry.DCGAN_SIZES
+    )
+    if size not in allowed:
+        sizes = ", ".join(f"{s}" for s in allowed)
         raise InvalidTrainingRequest(f"Train at {sizes} px, not {size}.")
     if not 1 <= epochs <= TRAINING_MAX_EPOCHS:
         raise InvalidTrainingRequest(
@@ -78,7 +87,11 @@ def create_training_run(
         name=name,
         size=size,
         epochs=epochs,
-        params={**(params or {}), "batch_size": batch_size},
+        params={
+            **(params or {}),
+            "batch_size": batch_size,
+            "architecture": architecture,
+        },
         requested_by=requested_by,
     )
     run.full_clean()

@@ -71,6 +71,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--epochs", type=int, default=25, help="Epochs to train.")
         parser.add_argument(
+            "--architecture",
+            choices=["dcgan", "fastgan"],
+            default="dcgan",
+            help="fastgan: the data-efficient GAN, conditional on style "
+            "(32, 64, 128 or 256 px), trained with a CPPN corpus too.",
+        )
+        parser.add_argument(
             "--batch-size", type=int, default=64, help="Images per batch."
         )
         parser.add_argument(
@@ -102,6 +109,7 @@ class Command(BaseCommand):
                     size=options["size"],
                     epochs=options["epochs"],
                     batch_size=options["batch_size"],
+                    architecture=options["architecture"],
                 )
             except AtelierError as exc:
                 raise CommandError(exc.message) from exc

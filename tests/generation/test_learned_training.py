@@ -1,0 +1,116 @@
+"""Training the data-efficient GAN on the gallery, registering and painting with it."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from art_tasks.models import CreationTask
+from art_tasks.services import create_task
+from curation.services import cast_vote
+from generation import fastgan, learned
+from generation.models import GenerationJob
+from generation.services import (
+    create_training_run,
+    publish_task,
+    review_generator,
+    run_generation_job,
+)
+from generation.training import _bundle, _prepare, train_generator
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
+
+pytestmark = pytest.mark.django_db
+
+FEW = {"corpus_per_style": 2, "seed": 3}
+
+
+@pytest.fixture(autouse=True)
+def models_dir(settings, tmp_path):
+    settings.ATELIER_MODELS_DIR = tmp_path / "models"
+    return settings.ATELIER_MODELS_DIR
+
+
+@pytest.fixture
+def gallery(staff):
+    """Twelve CPPN seeds to learn from (64-px PNGs in media storage)."""
+    return OpenTaskFactory(created_by=staff, seed_count=12, style="ink")
+
+
+def learned_run(epochs: int = 2):
+    return create_training_run(
+        name="atelier",
+        size=32,
+        epochs=epochs,
+        batch_size=8,
+        architecture="fastgan",
+        params=FEW,
+    )
+
+
+def test_training_registers_a_style_conditional_version_with_its_data_record(
+    gallery,
+):
+    run = train_generator(run=learned_run(), device="cpu")
+
+    model = run.result
+    assert (run.state, str(model)) == ("done", "atelier@1")
+    assert model.params["architecture"] == "fastgan"
+    assert model.params["classes"] == fastgan.default_classes()
+    images = model.training["images"]
+    # 12 task seeds plus 2 corpus paintings in each of the 8 styles.
+    assert (images["seeds"], images["corpus"], images["used"]) == (12, 16, 28)
+    assert [p["epoch"] for p in model.training["losses"]] == [1, 2]
+    assert "curator score" in model.training["data"]["weighting"]
+    assert model.samples.name.startswith("generators/atelier-1-")
+
+
+def test_accepted_work_is_drawn_in_proportion_to_its_curator_score(
+    gallery, artist, curators
+):
+    from tests.accounts.factories import UserFactory
+
+    good = submitted_work(task=gallery, artist=artist)
+    fair = submitted_work(task=gallery, artist=UserFactory(username="second"))
+    for curator in curators:
+        cast_vote(curator=curator, submission=good, score=5)
+        cast_vote(curator=curator, submission=fair, score=4)
+    run = _prepare(learned_run())
+
+    bundle, data = _bundle(run)
+
+    weights = bundle["weights"].tolist()
+    assert data["accepted"] == 2
+    assert weights[:2] == pytest.approx([5 / 3, 4 / 3])
+    assert weights[2:] == [1.0] * (12 + 16)
+
+
+def test_a_task_published_with_a_learned_version_paints_its_style(gallery, staff):
+    model = train_generator(run=learned_run(epochs=1), device="cpu").result
+    review_generator(model=model, by=staff)
+    task = create_task(
+        by=staff,
+        title="Learned",
+        brief="b",
+        generator=model.name,
+        generator_version=model.version,
+        style="neon",
+        seed_count=2,
+        image_size=64,
+    )
+    publish_task(task=task, by=staff)
+
+    run_generation_job(job=GenerationJob.objects.get(task=task), batch_size=2)
+
+    task.refresh_from_db()
+    assert task.state == CreationTask.State.OPEN
+    seeds = list(task.seeds.order_by("index"))
+    assert [s.recipe["style"] for s in seeds] == ["neon", "neon"]
+    assert [s.recipe["architecture"] for s in seeds] == ["fastgan"] * 2
+    with seeds[0].image.open("rb") as fh:
+        stored = np.asarray(Image.open(fh).convert("RGB"))
+    assert stored.shape == (64, 64, 3)
+    again = learned.render([seeds[0].recipe], device="cpu")[0]
+    assert np.array_equal(stored, np.asarray(again))
+    other = learned.render([{**seeds[0].recipe, "label": 0}], device="cpu")[0]
+    assert not np.array_equal(stored, np.asarray(other))
+    assert torch.tensor(stored).float().std() > 0
