@@ -64,6 +64,15 @@ class GeneratorModel(TimeStampedModel):
         """
         return self.kind == self.Kind.CHECKPOINT and self.reviewed_at is None
 
+    @property
+    def below_bar(self) -> list[str]:
+        """Return why its measured quality is below the bar (empty: it is not).
+
+        Versions measured when they were trained (`training["quality"]`) carry
+        the reasons; staff must confirm such a version explicitly.
+        """
+        return list((self.training or {}).get("quality", {}).get("below_bar", []))
+
 
 class GenerationJob(TimeStampedModel):
     """One request to paint a task's seeds; drives the progress bar."""

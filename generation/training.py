@@ -37,7 +37,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from core.errors import AtelierError
-from generation import dcgan, fastgan, gan_train, selectors
+from generation import corpus, dcgan, fastgan, gan_train, selectors
 from generation.errors import NotEnoughTrainingImages
 from generation.models import GeneratorModel, TrainingRun
 from generation.services import TRAINING_MIN_IMAGES
@@ -436,8 +436,6 @@ def _register(
 # Accepted work is drawn in proportion to its mean curator score over this,
 # so a 5-star work is seen 5/3 as often as a CPPN painting, a 1-star one 1/3.
 SCORE_SCALE = 3.0
-CORPUS_PER_STYLE = 24  # CPPN paintings per style, so a new site has a model
-CORPUS_SEED = 900_000
 
 
 def _train_learned(
@@ -508,7 +506,6 @@ def _bundle(run: TrainingRun) -> tuple[dict[str, torch.Tensor], dict]:
     and counted.
     """
     from art_tasks.models import SeedImage, Submission
-    from generation import cppn
 
     classes = fastgan.default_classes()
 
@@ -540,22 +537,17 @@ def _bundle(run: TrainingRun) -> tuple[dict[str, torch.Tensor], dict]:
             continue
         labels.append(style)
         weights.append(weight)
-    per_style = int(run.params.get("corpus_per_style", CORPUS_PER_STYLE))
-    recipes = [
-        cppn.make_recipe(style=style, seed=CORPUS_SEED + i, size=run.size)
-        for style in sorted(cppn.STYLES)
-        for i in range(per_style)
-    ]
-    for recipe, image in zip(recipes, cppn.render(recipes, device="cpu"), strict=True):
-        arrays.append(np.asarray(image.convert("RGB"), dtype=np.uint8))
-        labels.append(label(recipe["style"]))
-        weights.append(1.0)
+    per_style = int(run.params.get("corpus_per_style", corpus.PER_STYLE))
+    painted = corpus.bundle(size=run.size, per_style=per_style)
+    arrays += list(painted["images"].permute(0, 2, 3, 1).numpy())
+    labels += painted["labels"].tolist()
+    weights += painted["weights"].tolist()
     accepted = [w for (_, _, w) in wanted[: len(ids["submissions"])]]
     data = {
         "accepted": len(ids["submissions"]),
         "seeds": len(ids["seeds"]),
-        "corpus": len(recipes),
-        "corpus_seeds": [CORPUS_SEED, CORPUS_SEED + per_style - 1],
+        "corpus": len(painted["labels"]),
+        "corpus_seeds": [corpus.SEED, corpus.SEED + per_style - 1],
         "skipped": skipped,
         "weighting": f"accepted work: mean curator score / {SCORE_SCALE:g}; "
         "seeds and corpus: 1",

@@ -34,15 +34,32 @@ class TrainingForm(forms.Form):
         help_text="Lower-case letters, digits and hyphens. Each run adds the "
         "next version of this name.",
     )
+    architecture = forms.ChoiceField(
+        choices=[
+            (registry.FASTGAN, "Data-efficient GAN, conditional on style"),
+            (registry.DCGAN, "DCGAN (the first learned generator)"),
+        ],
+        initial=registry.FASTGAN,
+        required=False,
+        label="Network",
+    )
     size = forms.TypedChoiceField(
         coerce=int,
-        choices=[(s, f"{s} px") for s in registry.DCGAN_SIZES if s >= 32],
+        choices=[
+            (s, f"{s} px")
+            for s in sorted({*registry.DCGAN_SIZES, *registry.FASTGAN_SIZES})
+            if s >= 32
+        ],
         initial=64,
         label="Training size",
-        help_text="Seeds are painted at this size, then upscaled to the task's size.",
+        help_text="Seeds are painted at this size, then upscaled to the task's "
+        "size. 256 px is for a GPU worker; the DCGAN stops at 128.",
     )
     epochs = forms.IntegerField(min_value=1, max_value=TRAINING_MAX_EPOCHS, initial=25)
     batch_size = forms.IntegerField(min_value=2, max_value=1024, initial=64)
+
+    def clean_architecture(self) -> str:
+        return self.cleaned_data["architecture"] or registry.FASTGAN
 
 
 def _run_rows(runs: list[TrainingRun]) -> list[TrainingRun]:
@@ -58,6 +75,30 @@ def _run_rows(runs: list[TrainingRun]) -> list[TrainingRun]:
         losses = run.record.get("losses") or []
         run.last_loss = losses[-1] if losses else None
     return runs
+
+
+CURVE_W, CURVE_H = 240, 64
+
+
+def loss_curve(losses: list[dict]) -> dict | None:
+    """Return SVG polyline points of the D and G losses per epoch, or None.
+
+    Both curves share one vertical scale, so their gap reads as it is.
+    """
+    if len(losses) < 2:
+        return None
+    values = [p[k] for p in losses for k in ("d", "g")]
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    step = CURVE_W / (len(losses) - 1)
+
+    def points(key: str) -> str:
+        return " ".join(
+            f"{i * step:.1f},{CURVE_H - (p[key] - lo) / span * CURVE_H:.1f}"
+            for i, p in enumerate(losses)
+        )
+
+    return {"d": points("d"), "g": points("g"), "lo": lo, "hi": hi}
 
 
 @staff_required
@@ -78,6 +119,8 @@ def generators(request: HttpRequest) -> HttpResponse:
             return redirect("generation:generators")
     runs = _run_rows(list(selectors.recent_training_runs()))
     versions = list(selectors.generator_versions())
+    for g in versions:
+        g.curve = loss_curve(g.training.get("losses") or [])
     return render(
         request,
         "generation/generators.html",
@@ -99,7 +142,9 @@ def generators(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a trained version publishable after looking at its samples."""
     model = review_generator(
-        model=get_object_or_404(GeneratorModel, pk=pk), by=request.user
+        model=get_object_or_404(GeneratorModel, pk=pk),
+        by=request.user,
+        despite_bar=request.POST.get("despite_bar") == "on",
     )
     messages.success(request, f"{model} is publishable: tasks may now use it.")
     return redirect("generation:generators")

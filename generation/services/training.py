@@ -101,21 +101,38 @@ def create_training_run(
 
 @transaction.atomic
 def start_training(
-    *, by: User, name: str, size: int, epochs: int, batch_size: int = 64
+    *,
+    by: User,
+    name: str,
+    size: int,
+    epochs: int,
+    batch_size: int = 64,
+    architecture: str = registry.DCGAN,
 ) -> TrainingRun:
     """Queue a training run on the generation queue once the caller commits."""
 
     require_staff(by, "Only staff can train generators.")
     run = create_training_run(
-        name=name, size=size, epochs=epochs, batch_size=batch_size, requested_by=by
+        name=name,
+        size=size,
+        epochs=epochs,
+        batch_size=batch_size,
+        architecture=architecture,
+        requested_by=by,
     )
     send_on_commit(train_generator_task, run.pk)
     return run
 
 
 @transaction.atomic
-def review_generator(*, model: GeneratorModel, by: User) -> GeneratorModel:
+def review_generator(
+    *, model: GeneratorModel, by: User, despite_bar: bool = False
+) -> GeneratorModel:
     """Record that `by` looked at `model`'s samples and found it publishable.
+
+    A version whose measured quality is below the bar (copies of training
+    images, flat or muddy samples, too easily told from real work) is refused
+    unless `despite_bar` says staff confirm it knowing why.
 
     From then on tasks may paint their seeds with it. Confirming a version
     already confirmed changes nothing (the first confirmation stays). A code
@@ -131,6 +148,11 @@ def review_generator(*, model: GeneratorModel, by: User) -> GeneratorModel:
     if not model.samples:
         raise ReviewRefused(
             f"{model} has no samples to look at yet. Paint its samples first."
+        )
+    if model.below_bar and not despite_bar:
+        raise ReviewRefused(
+            f"{model} is below the quality bar: {' '.join(model.below_bar)} "
+            "Tick “publish despite the bar” to confirm it anyway."
         )
     model.reviewed_at = timezone.now()
     model.reviewed_by = by

@@ -9,7 +9,8 @@ from art_tasks.models import CreationTask
 from art_tasks.services import create_task
 from curation.services import cast_vote
 from generation import fastgan, learned
-from generation.models import GenerationJob
+from generation.errors import ReviewRefused
+from generation.models import GenerationJob, TrainingRun
 from generation.services import (
     create_training_run,
     publish_task,
@@ -114,3 +115,42 @@ def test_a_task_published_with_a_learned_version_paints_its_style(gallery, staff
     other = learned.render([{**seeds[0].recipe, "label": 0}], device="cpu")[0]
     assert not np.array_equal(stored, np.asarray(other))
     assert torch.tensor(stored).float().std() > 0
+
+
+def test_staff_choose_the_network_on_the_generators_page(
+    client, gallery, staff, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    form = {"name": "atelier", "size": 256, "epochs": 3, "batch_size": 16}
+    with django_capture_on_commit_callbacks():
+        chosen = {**form, "architecture": "fastgan"}
+        response = client.post("/staff/generators/", chosen)
+    assert response.status_code == 302
+    refused = client.post("/staff/generators/", {**form, "architecture": "dcgan"})
+
+    run = TrainingRun.objects.get()
+    assert (run.size, run.params["architecture"]) == (256, "fastgan")
+    assert "Train at 16, 32, 64, 128 px, not 256." in refused.content.decode()
+
+
+def test_a_version_below_the_bar_is_published_only_when_staff_insist(
+    client, gallery, staff
+):
+    model = train_generator(run=learned_run(epochs=1), device="cpu").result
+    reasons = ["5 of 64 samples are near-copies of training images."]
+    model.training = {**model.training, "quality": {"below_bar": reasons}}
+    model.save()
+    client.force_login(staff)
+
+    page = client.get("/staff/generators/").content.decode()
+    assert "Below the quality bar" in page
+    assert reasons[0] in page
+    with pytest.raises(ReviewRefused, match="below the quality bar"):
+        review_generator(model=model, by=staff)
+    client.post(f"/staff/generators/{model.pk}/review/")
+    model.refresh_from_db()
+    assert model.reviewed_at is None
+
+    client.post(f"/staff/generators/{model.pk}/review/", {"despite_bar": "on"})
+    model.refresh_from_db()
+    assert model.reviewed_by == staff
