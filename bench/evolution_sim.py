@@ -18,9 +18,10 @@ by default one per style, `DEFAULT_STYLES`) and colourful, contrasty
 pictures; `taste` below scores a rendered image with numpy. Each curator
 adds their own bias and noise and votes 1..5.
 
-Diversity is the mean pairwise `perceptual_distance` of a set of pictures:
-colours, texture (spatial-frequency spectrum and edge strength) and, at
-half weight, composition, read from small CIE Lab copies.
+Diversity is the mean pairwise `perceptual_distance` of a set of pictures
+(`generation.quality`, which also measures learned generators): colours,
+texture (spatial-frequency spectrum and edge strength) and, at half
+weight, composition, read from small CIE Lab copies.
 
 For every generation the script prints, per style and as the mean over
 the runs: the curators' mean expected score (1 + 4 * taste, noise-free) of
@@ -37,8 +38,6 @@ and 6 of the first style's first run.
 from __future__ import annotations
 
 import argparse
-import itertools
-import math
 import random
 import statistics
 import sys
@@ -52,6 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from generation import cppn, evolution  # noqa: E402
+from generation.quality import descriptor, mean_distance  # noqa: E402
 
 CURATORS = 3  # votes per work, the site's quorum
 WORKS_PER_SEED = 2  # contributors who pick each seed
@@ -116,113 +116,6 @@ def curate(
                 likes += max(0, round((expected - 3) * 2 + rng.gauss(0, 1)))
         out.append((total, votes, likes))
     return out
-
-
-# -- perceptual distance ---------------------------------------------------
-
-THUMB = 64  # descriptors are read from a 64 x 64 copy of each picture
-LAYOUT = 4  # composition: a 4 x 4 grid of mean Lab colours
-BANDS = 8  # spatial-frequency bands of the texture spectrum
-PERCENTILES = (10, 50, 90)
-
-
-def lab(rgb: np.ndarray) -> np.ndarray:
-    """Return CIE L*a*b* (D65) of sRGB values in 0..1, shaped (..., 3)."""
-    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    to_xyz = np.array(
-        [
-            [0.4124, 0.3576, 0.1805],
-            [0.2126, 0.7152, 0.0722],
-            [0.0193, 0.1192, 0.9505],
-        ]
-    )
-    xyz = lin @ to_xyz.T / np.array([0.95047, 1.0, 1.08883])
-    e = 6 / 29
-    f = np.where(xyz > e**3, np.cbrt(xyz), xyz / (3 * e * e) + 4 / 29)
-    return np.stack(
-        [
-            116 * f[..., 1] - 16,
-            500 * (f[..., 0] - f[..., 1]),
-            200 * (f[..., 1] - f[..., 2]),
-        ],
-        -1,
-    )
-
-
-def _band_index() -> np.ndarray:
-    """Return the frequency band of every coefficient of a THUMB x THUMB FFT."""
-    k = np.fft.fftfreq(THUMB) * THUMB
-    radius = np.hypot(*np.meshgrid(k, k, indexing="ij"))
-    # Octave-ish bands from 1 cycle per picture up to the Nyquist limit.
-    edges = np.geomspace(1, THUMB / 2, BANDS + 1)
-    return np.digitize(radius, edges) - 1  # -1: the mean, BANDS: the corners
-
-
-BAND_INDEX = _band_index()
-
-
-def descriptor(image) -> dict[str, np.ndarray]:  # noqa: ANN001 - PIL image
-    """Return what `perceptual_distance` compares of a picture.
-
-    From a 64 x 64 box-filtered copy in CIE Lab: the colours (10th, 50th
-    and 90th percentiles of L, a and b), the texture (the share of the
-    lightness's spectral energy in each of 8 spatial-frequency bands, and
-    the mean edge strength) and the composition (a 4 x 4 grid of mean
-    colours). Colours and texture ignore where things are, so the same
-    bright blob moved or turned stays close to itself.
-    """
-    from PIL import Image
-
-    small = image.convert("RGB").resize((THUMB, THUMB), Image.Resampling.BOX)
-    c = lab(np.asarray(small, dtype=np.float64) / 255.0)
-    cell = THUMB // LAYOUT
-    layout = c.reshape(LAYOUT, cell, LAYOUT, cell, 3).mean((1, 3))
-    colours = np.percentile(c.reshape(-1, 3), PERCENTILES, axis=0)
-    light = c[..., 0] - c[..., 0].mean()
-    power = np.abs(np.fft.fft2(light)) ** 2
-    bands = np.bincount(BAND_INDEX[BAND_INDEX >= 0], power[BAND_INDEX >= 0], BANDS + 1)[
-        :BANDS
-    ]
-    total = bands.sum()
-    spectrum = bands / total if total > 1e-9 else np.full(BANDS, 1 / BANDS)
-    gy, gx = np.gradient(c[..., 0])
-    return {
-        "colours": colours,
-        "spectrum": spectrum,
-        "edges": np.array(np.hypot(gx, gy).mean()),
-        "layout": layout,
-    }
-
-
-def perceptual_distance(a: dict, b: dict) -> float:
-    """Return how different two pictures look, from their `descriptor`s.
-
-    colour + texture + composition / 2, each part about 0..1:
-
-    - colour: the mean CIE76 delta E between the two pictures' percentile
-      colours, over 50;
-    - texture: half the L1 distance between their frequency spectra plus
-      half the log ratio of their mean edge strengths over ln 4 (capped);
-    - composition: the mean delta E between their 4 x 4 colour grids, over
-      100, at half weight, so placement counts less than look.
-
-    Two copies of one picture are 0 apart; one bright blob on black, moved
-    or turned, stays near 0.1.
-    """
-    colour = float(np.linalg.norm(a["colours"] - b["colours"], axis=-1).mean()) / 50
-    spectrum = float(np.abs(a["spectrum"] - b["spectrum"]).sum()) / 2
-    edges = abs(math.log((float(a["edges"]) + 1) / (float(b["edges"]) + 1)))
-    texture = (spectrum + min(1.0, edges / math.log(4))) / 2
-    layout = float(np.linalg.norm(a["layout"] - b["layout"], axis=-1).mean()) / 100
-    return colour + texture + layout / 2
-
-
-def diversity(descriptors: list[dict]) -> float:
-    """Return the mean perceptual distance over all pairs of `descriptors`."""
-    pairs = list(itertools.combinations(descriptors, 2))
-    if not pairs:
-        return float("nan")
-    return statistics.mean(perceptual_distance(a, b) for a, b in pairs)
 
 
 # -- the loop ---------------------------------------------------------------
@@ -303,16 +196,17 @@ def run(args: argparse.Namespace, run_index: int, style: str, hue: float) -> dic
             )
             for c in history
         ]
-        div, div_fresh = diversity(looks[:n]), diversity(looks[n:])
+        div, div_fresh = mean_distance(looks[:n]), mean_distance(looks[n:])
+        div_bred = mean_distance(bred_looks)  # nan with fewer than 2 bred seeds
         rows.append(
             {
                 "score": statistics.mean(new),
                 "bred": statistics.mean(bred) if bred else float("nan"),
                 "fresh": statistics.mean(base),
                 "diversity": div,
-                "diversity_bred": diversity(bred_looks),
+                "diversity_bred": div_bred,
                 "diversity_fresh": div_fresh,
-                "ratio": diversity(bred_looks) / div_fresh if bred_looks else math.nan,
+                "ratio": div_bred / div_fresh,
                 "batch_ratio": div / div_fresh,
                 "networks": len({g["weights_seed"] for g, _ in batch}),
                 "niches": len({evolution.niche(g) for g, _ in batch}),
