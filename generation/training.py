@@ -37,7 +37,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from core.errors import AtelierError
-from generation import corpus, dcgan, fastgan, gan_train, selectors
+from generation import corpus, dcgan, fastgan, gan_train, quality, selectors
 from generation.errors import NotEnoughTrainingImages
 from generation.models import GeneratorModel, TrainingRun
 from generation.services import TRAINING_MIN_IMAGES
@@ -442,8 +442,8 @@ def _train_learned(
     run: TrainingRun, dev: torch.device, progress: ProgressCallback | None
 ) -> TrainingRun:
     """Train a `fastgan` version on accepted work, seeds and a CPPN corpus."""
-    bundle, data = _bundle(run)
-    count = int(bundle["images"].shape[0])
+    bundle, held_out, data = _bundle(run)
+    count = int(bundle["images"].shape[0]) + int(held_out.shape[0])
     if count < TRAINING_MIN_IMAGES:
         raise NotEnoughTrainingImages(
             f"Training needs at least {TRAINING_MIN_IMAGES} readable images; "
@@ -495,15 +495,48 @@ def _train_learned(
 
     here = gan_train.Place(rank=0, world=1, device=dev)
     record = gan_train.train(bundle, cfg, folder, progress=report, here=here)
-    return _register_learned(run, cfg, record)
+    generator = gan_train.load_generator(folder / gan_train.GENERATOR_FILE, device=dev)
+    figures = measure(generator, cfg.network(), held_out, bundle["images"])
+    return _register_learned(run, cfg, record, figures)
 
 
-def _bundle(run: TrainingRun) -> tuple[dict[str, torch.Tensor], dict]:
-    """Return the run's images, style labels and weights, and what they were.
+QUALITY_SAMPLES = 64  # seeds 0..63, walking through the styles
+
+
+def measure(
+    generator: fastgan.Generator,
+    params: dict,
+    held_out: torch.Tensor,
+    training: torch.Tensor,
+) -> dict:
+    """Return a version's quality figures and why it is below the bar, if it is.
+
+    Its samples at the training size are compared with held-out images it
+    never trained on (KID, the two-sample test), with each other (diversity,
+    flat and muddy images) and with its training images (near-copies).
+    """
+    dev = next(generator.parameters()).device
+    seeds = list(range(QUALITY_SAMPLES))
+    labels = [fastgan.label_of(params, None, s) for s in seeds]
+    samples = fastgan.sample(generator, seeds, labels, dev).cpu()
+    figures = quality.measure(samples, held_out, training)
+    return {**figures, "bar": quality.BAR, "below_bar": quality.passes(figures)}
+
+
+HOLD_OUT_EVERY = 8  # every 8th image is kept back to measure the version
+HOLD_OUT_MIN = 4  # the two-sample test needs four
+
+
+def _bundle(
+    run: TrainingRun,
+) -> tuple[dict[str, torch.Tensor], torch.Tensor, dict]:
+    """Return the run's training bundle, its held-out images, and what they were.
 
     Accepted work (weighted by its curator score), the CPPN seeds of tasks
-    and a fresh CPPN corpus in every style. Unreadable files are skipped
-    and counted.
+    and a fresh CPPN corpus in every style; every `HOLD_OUT_EVERY`-th image
+    is held out of training (at least `HOLD_OUT_MIN`), to measure the
+    result against. Unreadable
+    files are skipped and counted.
     """
     from art_tasks.models import SeedImage, Submission
 
@@ -559,18 +592,22 @@ def _bundle(run: TrainingRun) -> tuple[dict[str, torch.Tensor], dict]:
     if not arrays:
         empty = torch.empty(0, 3, run.size, run.size, dtype=torch.uint8)
         nothing = torch.empty(0)
-        return {"images": empty, "labels": nothing, "weights": nothing}, data
+        return {"images": empty, "labels": nothing, "weights": nothing}, empty, data
+    images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
+    every = min(HOLD_OUT_EVERY, max(2, len(arrays) // HOLD_OUT_MIN))
+    held = torch.arange(len(arrays)) % every == every - 1
     bundle = {
-        "images": torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous(),
-        "labels": torch.tensor(labels, dtype=torch.long),
-        "weights": torch.tensor(weights, dtype=torch.float32),
+        "images": images[~held],
+        "labels": torch.tensor(labels, dtype=torch.long)[~held],
+        "weights": torch.tensor(weights, dtype=torch.float32)[~held],
     }
-    return bundle, data
+    data["held_out"] = int(held.sum())
+    return bundle, images[held], data
 
 
 @transaction.atomic
 def _register_learned(
-    run: TrainingRun, cfg: gan_train.Config, record: dict
+    run: TrainingRun, cfg: gan_train.Config, record: dict, figures: dict
 ) -> TrainingRun:
     """Register the trained `fastgan` weights as NAME@VERSION, unreviewed."""
     run = TrainingRun.objects.select_for_update().get(pk=run.pk)
@@ -617,6 +654,7 @@ def _register_learned(
             "steps": record["steps"],
             "images_per_second": record["images_per_second"],
             "lr": cfg.lr_g,
+            "quality": figures,
         },
         samples=samples,
     )

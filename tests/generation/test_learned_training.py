@@ -63,6 +63,12 @@ def test_training_registers_a_style_conditional_version_with_its_data_record(
     assert [p["epoch"] for p in model.training["losses"]] == [1, 2]
     assert "curator score" in model.training["data"]["weighting"]
     assert model.samples.name.startswith("generators/atelier-1-")
+    figures = model.training["quality"]
+    assert figures["samples"] == 64
+    assert figures["held_out"] == 4
+    # Two epochs on 24 images paint nothing like art: the bar says so.
+    assert model.below_bar
+    assert model.below_bar == figures["below_bar"]
 
 
 def test_accepted_work_is_drawn_in_proportion_to_its_curator_score(
@@ -77,17 +83,19 @@ def test_accepted_work_is_drawn_in_proportion_to_its_curator_score(
         cast_vote(curator=curator, submission=fair, score=4)
     run = _prepare(learned_run())
 
-    bundle, data = _bundle(run)
+    bundle, held_out, data = _bundle(run)
 
     weights = bundle["weights"].tolist()
     assert data["accepted"] == 2
     assert weights[:2] == pytest.approx([5 / 3, 4 / 3])
-    assert weights[2:] == [1.0] * (12 + 16)
+    # 30 images; every 7th (4 of them) is held out to measure the version.
+    assert (len(weights), held_out.shape[0], data["held_out"]) == (26, 4, 4)
+    assert weights[2:] == [1.0] * 24
 
 
 def test_a_task_published_with_a_learned_version_paints_its_style(gallery, staff):
     model = train_generator(run=learned_run(epochs=1), device="cpu").result
-    review_generator(model=model, by=staff)
+    review_generator(model=model, by=staff, despite_bar=True)  # one epoch: a sketch
     task = create_task(
         by=staff,
         title="Learned",
