@@ -337,15 +337,20 @@ def sample(
     """Return (B, 3, size, size) uint8 pixels for `seeds` and `labels`, on `device`.
 
     Upsampling to `size` runs on the device (bicubic, antialiased). CUDA
-    runs the convolutions in bfloat16 under autocast; the CPU stays in fp32.
+    runs batches of up to `MAX_BATCH` in bfloat16 under autocast; the CPU
+    paints one image per pass in fp32.
     """
     seeds, labels = list(seeds), list(labels)
     z = torch.stack([latent(s, model.nz) for s in seeds]).to(device)
     y = torch.tensor(labels, dtype=torch.long, device=device)
     cuda = device.type == "cuda"
+    # On the CPU, oneDNN picks its convolution kernels by batch size, so a
+    # seed painted in a batch could differ by a level from the same seed
+    # alone; one image per pass keeps a recipe's pixels fixed.
+    chunk = MAX_BATCH if cuda else 1
     out = []
-    for start in range(0, len(seeds), MAX_BATCH):
-        part = slice(start, start + MAX_BATCH)
+    for start in range(0, len(seeds), chunk):
+        part = slice(start, start + chunk)
         with torch.autocast(
             device_type=device.type, dtype=torch.bfloat16, enabled=cuda
         ):
