@@ -4,9 +4,10 @@
         [--batches 1 8 32] [--quick | --no-quick] [--budget 30] [--markdown]
 
 Generators: the CPPN painter in two styles (nebula: a wide, deep network and
-a soft shader; stained-glass: a narrower network and a flat shader) and a
-freshly initialised 64-px DCGAN (nz 100, ngf 64) whose output is upscaled to
-the image size. No database is needed.
+a soft shader; stained-glass: a narrower network and a flat shader), each
+eager and with its network compiled (`cppn.use_compiled`), and a freshly
+initialised 64-px DCGAN (nz 100, ngf 64) whose output is upscaled to the
+image size. No database is needed.
 
 For each generator, image size and batch size the script times `render`
 (recipes in, PIL images out; best of up to three runs), counts the FLOPs of
@@ -18,6 +19,14 @@ to the arithmetic the network needs, rather than activations, shaders,
 quantiles, upscaling and copies. A large square `torch.mm` gives the
 device's dense matmul rate for reference.
 
+A second table times the learned generators as bare networks, whatever
+their architecture: the DCGAN and, once `generation.fastgan` exists, the
+FastGAN. For each it gives images per second of sampling (the generator's
+forward) and of a training step (forward and backward of generator and
+discriminator, Adam steps of both), with FLOPs counted by torch's
+`FlopCounterMode` and the fraction of the dense matmul rate they reach. On
+CUDA both run under bf16 autocast, against the dense bf16 rate.
+
 ``--quick`` (the default on a CPU) skips the combinations whose estimated
 time, from the batch-1 run, exceeds ``--budget`` seconds, and lists them.
 """
@@ -25,6 +34,7 @@ time, from the batch-1 run, exceeds ``--budget`` seconds, and lists them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import platform
@@ -32,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +50,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch import Tensor, nn  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from generation import cppn, dcgan  # noqa: E402
 
 CPPN_STYLES = ("nebula", "stained-glass")
+COMPILED = " compiled"  # suffix of the CPPN rows whose network is compiled
 DCGAN_SIZE = 64
+FASTGAN_SIZE = 64
 Shapes = list[tuple[int, int, int, int]]  # (batch, rows, inner, cols) per multiply
 
 
@@ -161,7 +177,197 @@ def dense_gflops(dev: torch.device, dtype: torch.dtype, n: int) -> float:
     return 2 * n**3 / best_time(lambda: torch.mm(a, b), dev, 3) / 1e9
 
 
+# -- learned generators, whatever their architecture -------------------------
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A learned generator to time, and the discriminator it trains against.
+
+    `generator()` builds a module called as ``(z (B, nz), labels (B,) long)``
+    that returns images (B, 3, size, size) in -1..1; `discriminator()` one
+    called as ``(images, labels)`` that returns ``(logits (B,), recon)``,
+    where recon is None, a tensor or a tuple of tensors.
+    """
+
+    name: str
+    size: int
+    nz: int
+    generator: Callable[[], nn.Module]
+    discriminator: Callable[[], nn.Module]
+
+
+class Adapted(nn.Module):
+    """Wrap `inner` so that calling it runs `call(inner, *args)`."""
+
+    def __init__(self, inner: nn.Module, call: Callable[..., object]) -> None:
+        super().__init__()
+        self.inner, self.call = inner, call
+
+    def forward(self, *args: Tensor) -> object:
+        return self.call(self.inner, *args)
+
+
+def dcgan_model(params: dict) -> Learned:
+    """Return the DCGAN of `params`, adapted to the (z, labels) calls."""
+    return Learned(
+        "dcgan",
+        params["size"],
+        params["nz"],
+        lambda: Adapted(
+            dcgan.build_generator(params, seed=0),
+            lambda g, z, labels: g(z[:, :, None, None]),
+        ),
+        lambda: Adapted(
+            dcgan.build_discriminator(params, seed=1),
+            lambda d, images, labels: (d(images), None),
+        ),
+    )
+
+
+def learned_generators() -> list[Learned]:
+    """Return the DCGAN and, when its module exists, the FastGAN."""
+    models = [dcgan_model(dcgan.model_params(size=DCGAN_SIZE))]
+    try:
+        from generation import fastgan
+    except ImportError:
+        return models
+    fast = fastgan.model_params(size=FASTGAN_SIZE)
+    models.append(
+        Learned(
+            "fastgan",
+            fast.get("size", FASTGAN_SIZE),
+            fast["nz"],
+            lambda: fastgan.build_generator(fast, seed=0),
+            lambda: fastgan.build_discriminator(fast, seed=1),
+        )
+    )
+    return models
+
+
+def autocast(dev: torch.device) -> contextlib.AbstractContextManager:
+    """Return bf16 autocast on CUDA; fp32 (no autocast) elsewhere."""
+    if dev.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def count_flops(fn: Callable[[], object]) -> int:
+    """Return the FLOPs torch counts in one call of `fn` (matmuls, convs)."""
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops()
+
+
+def sampler(model: Learned, batch: int, dev: torch.device) -> Callable[[], Tensor]:
+    """Return a call that samples `batch` images from a fresh generator."""
+    g = model.generator().to(dev).eval()
+    z = torch.randn(batch, model.nz, device=dev)
+    labels = torch.zeros(batch, dtype=torch.long, device=dev)
+
+    def sample() -> Tensor:
+        with torch.no_grad(), autocast(dev):
+            return g(z, labels)
+
+    return sample
+
+
+def recon_loss(recon: object) -> Tensor | float:
+    """Return a stand-in loss over whatever reconstructions `recon` holds.
+
+    Only its backward pass matters here: it makes the discriminator's
+    decoders part of the step, as their real reconstruction loss would.
+    """
+    parts = recon if isinstance(recon, tuple | list) else [recon]
+    tensors = [t for t in parts if isinstance(t, Tensor)]
+    return sum((t.float().abs().mean() for t in tensors), 0.0)
+
+
+def trainer(model: Learned, batch: int, dev: torch.device) -> Callable[[], None]:
+    """Return a call that runs one GAN training step on `batch` images.
+
+    A non-saturating loss: the discriminator steps on real and generated
+    images, then the generator steps through the discriminator, each with
+    Adam, as `generation.training` does.
+    """
+    g, d = model.generator().to(dev).train(), model.discriminator().to(dev).train()
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real = torch.rand(batch, 3, model.size, model.size, device=dev) * 2 - 1
+    labels = torch.zeros(batch, dtype=torch.long, device=dev)
+
+    def step() -> None:
+        with torch.enable_grad():
+            z = torch.randn(batch, model.nz, device=dev)
+            with autocast(dev):
+                fake = g(z, labels)
+                real_logits, recon = d(real, labels)
+                fake_logits, _ = d(fake.detach(), labels)
+                loss_d = (
+                    F.softplus(-real_logits.float()).mean()
+                    + F.softplus(fake_logits.float()).mean()
+                    + recon_loss(recon)
+                )
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+            with autocast(dev):
+                loss_g = F.softplus(-d(fake, labels)[0].float()).mean()
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+
+    return step
+
+
+def learned_figures(model: Learned, batch: int, dev: torch.device) -> dict:
+    """Return images/s and GFLOP/s of sampling and of a training step."""
+    figures: dict = {"model": model.name, "size": model.size, "batch": batch}
+    for kind, make in (("sample", sampler), ("train", trainer)):
+        fn = make(model, batch, dev)
+        fn()  # warm up kernels, allocations and Adam's state
+        work = count_flops(fn)
+        seconds = best_time(fn, dev, 3)
+        figures[f"{kind}_ips"] = batch / seconds
+        figures[f"{kind}_gflop_per_image"] = work / batch / 1e9
+        figures[f"{kind}_gflops"] = work / seconds / 1e9
+    return figures
+
+
 # -- the run ------------------------------------------------------------------
+
+
+def learned_table(
+    dev: torch.device, batches: list[int], ceiling: float, quick: bool, budget: float
+) -> list[dict]:
+    """Print and return the figures of every learned generator and batch."""
+    precision = "bf16 autocast" if dev.type == "cuda" else "fp32"
+    print()
+    print(f"learned generators ({precision}; of dense: against {ceiling:.1f} GFLOP/s)")
+    print(
+        f"{'model':<10}{'size':>6}{'batch':>7}{'sample img/s':>14}{'GFLOP/s':>9}"
+        f"{'of dense':>10}{'train img/s':>13}{'GFLOP/img':>11}{'GFLOP/s':>9}"
+        f"{'of dense':>10}"
+    )
+    rows = []
+    for model in learned_generators():
+        per_image = 0.0  # seconds a row takes per image, from the smallest batch
+        for batch in sorted(batches):
+            if quick and per_image * batch > budget:
+                print(f"skipped {model.name} x {batch}: over the {budget:.0f}s budget")
+                continue
+            r = learned_figures(model, batch, dev)
+            # A row makes at least five calls of each: warm-up, count, 3 timed.
+            per_image = per_image or 5 * (1 / r["sample_ips"] + 1 / r["train_ips"])
+            rows.append(r)
+            print(
+                f"{r['model']:<10}{r['size']:>6}{batch:>7}{r['sample_ips']:>14.1f}"
+                f"{r['sample_gflops']:>9.1f}{r['sample_gflops'] / ceiling:>10.2f}"
+                f"{r['train_ips']:>13.1f}{r['train_gflop_per_image']:>11.3f}"
+                f"{r['train_gflops']:>9.1f}{r['train_gflops'] / ceiling:>10.2f}",
+                flush=True,
+            )
+    return rows
 
 
 def main() -> None:
@@ -203,12 +409,14 @@ def main() -> None:
                 )
                 for s in range(count)
             ]
-        style = generator.removeprefix("cppn/")
+        style = generator.removeprefix("cppn/").removesuffix(COMPILED)
         return [cppn.make_recipe(style=style, seed=s, size=size) for s in range(count)]
 
     def render(generator: str, recipes: list[dict]) -> list:
-        backend = dcgan if generator == "dcgan" else cppn
-        return backend.render(recipes, device=dev)
+        if generator == "dcgan":
+            return dcgan.render(recipes, device=dev)
+        cppn.use_compiled(generator.endswith(COMPILED))
+        return cppn.render(recipes, device=dev)
 
     def shapes_for(generator: str, recipes: list[dict]) -> Shapes:
         if generator == "dcgan":
@@ -217,21 +425,25 @@ def main() -> None:
 
     print(f"device: {dev} ({device_name(dev)}); torch {torch.__version__}")
     print(f"load average at start: {load()}")
-    dense32 = dense_gflops(dev, torch.float32, 2048)
+    dense32 = ceiling = dense_gflops(dev, torch.float32, 2048)
     print(f"dense fp32 mm 2048^3: {dense32:.1f} GFLOP/s")
     if half:
         dense16 = dense_gflops(dev, torch.float16, 2048)
         print(f"dense fp16 mm 2048^3: {dense16:.1f} GFLOP/s")
+        big = 8192  # 2048^3 is too small to fill a large GPU
+        ceiling = dense_gflops(dev, torch.bfloat16, big)  # learned nets: autocast
+        print(f"dense bf16 mm {big}^3: {ceiling:.1f} GFLOP/s")
     header = (
-        f"{'generator':<20}{'size':>6}{'batch':>7}{'img/s':>9}{'GFLOP/img':>11}"
+        f"{'generator':<28}{'size':>6}{'batch':>7}{'img/s':>9}{'GFLOP/img':>11}"
         f"{'gen GFLOP/s':>13}{'mm GFLOP/s':>12}{'gen/mm':>8}"
     )
     print(header)
     rows, skipped = [], []
-    generators = [f"cppn/{s}" for s in CPPN_STYLES] + ["dcgan"]
+    generators = [f"cppn/{s}{mode}" for s in CPPN_STYLES for mode in ("", COMPILED)]
+    generators.append("dcgan")
     for generator in generators:
         for size in args.sizes:
-            render(generator, recipes_for(generator, size, 1))  # warm up
+            render(generator, recipes_for(generator, size, 1))  # warm up, compile
             per_image = best_time(
                 lambda g=generator, s=size: render(g, recipes_for(g, s, 1)), dev, 1
             )
@@ -241,6 +453,8 @@ def main() -> None:
                     skipped.append((generator, size, batch, estimate))
                     continue
                 recipes = recipes_for(generator, size, batch)
+                if generator.endswith(COMPILED):
+                    render(generator, recipes)  # a batch shape may add a graph
                 runs = 1 if estimate > 5 else 3
                 seconds = best_time(
                     lambda g=generator, r=recipes: render(g, r), dev, runs
@@ -263,7 +477,7 @@ def main() -> None:
                 row["ratio"] = row["gen"] / row["mm"]
                 rows.append(row)
                 print(
-                    f"{generator:<20}{size:>6}{batch:>7}{row['ips']:>9.2f}"
+                    f"{generator:<28}{size:>6}{batch:>7}{row['ips']:>9.2f}"
                     f"{row['gflop_per_image']:>11.3f}{row['gen']:>13.2f}"
                     f"{row['mm']:>12.2f}{row['ratio']:>8.2f}",
                     flush=True,
@@ -277,6 +491,8 @@ def main() -> None:
             f"skipped {generator} {size}px x {batch}: about {estimate:.0f}s "
             f"(over the {args.budget:.0f}s budget; --no-quick runs it)"
         )
+    cppn.use_compiled(None)
+    learned = learned_table(dev, args.batches, ceiling, quick, args.budget)
     print(f"load average at end: {load()}")
     scratch.cleanup()
     if args.markdown:
@@ -291,6 +507,20 @@ def main() -> None:
                 f"| {r['generator']} | {r['size']} | {r['batch']} | {r['ips']:.2f} "
                 f"| {r['gflop_per_image']:.3f} | {r['gen']:.2f} | {r['mm']:.2f} "
                 f"| {r['ratio']:.2f} |"
+            )
+        print()
+        print(
+            "| model | size | batch | sample images/s | sample GFLOP/s | of dense "
+            "| train images/s | train GFLOP/image | train GFLOP/s | of dense |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in learned:
+            print(
+                f"| {r['model']} | {r['size']} | {r['batch']} "
+                f"| {r['sample_ips']:.1f} | {r['sample_gflops']:.1f} "
+                f"| {r['sample_gflops'] / ceiling:.2f} | {r['train_ips']:.1f} "
+                f"| {r['train_gflop_per_image']:.3f} | {r['train_gflops']:.1f} "
+                f"| {r['train_gflops'] / ceiling:.2f} |"
             )
 
 

@@ -381,6 +381,9 @@ ATELIER_CHALLENGE_GRACE = timedelta(
     hours=env.float("ATELIER_CHALLENGE_GRACE_HOURS", default=48)
 )
 ATELIER_GENERATION_BATCH = env.int("ATELIER_GENERATION_BATCH", default=4)
+# The CPPN painter's network through torch.compile (docs/performance.md):
+# "auto" inside Celery tasks and `manage.py paint`, "on" everywhere, "off".
+ATELIER_COMPILE = env("ATELIER_COMPILE", default="auto")
 # The breeding lab (docs/lab.md): children per grid, their size, children a
 # person may ask for per hour, and the Celery message priority of lab grids
 # on the shared generation queue (0 is first on Redis; task seeds use 0).

@@ -13,3 +13,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 
 from config.settings import *  # noqa: E402, F403
+
+# Compiled pixels differ from eager ones by a level here and there, and a
+# compile takes seconds: tests that want it call `cppn.use_compiled(True)`.
+ATELIER_COMPILE = env("ATELIER_COMPILE", default="off")  # noqa: F405

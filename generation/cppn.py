@@ -7,16 +7,22 @@ palette gradients, iso-lines, bands, washes or halftone dots.
 
 `make_recipe` returns the whole "genome" of an image as JSON-ready data and
 `render` turns recipes into pixels. Rendering reads only the recipe, so the
-same recipe on the same device gives the same pixels; the presets in
+same recipe on the same device and path (eager or compiled, below) gives
+the same pixels; the presets in
 `STYLES` matter only when a recipe is made. Weights come from a CPU
 `torch.Generator` and then move to the device, and big images are rendered
 in row bands so memory stays bounded.
+
+On worker code paths the network runs through `torch.compile` (see
+`use_compiled`): the per-pixel MLP is mostly elementwise work around small
+multiplies, which compiling fuses into the loops around them.
 
 Only worker code paths import this module: it imports torch.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +51,13 @@ CPU_CHUNK_PIXELS = 1 << 17
 Tensor = torch.Tensor
 Device = torch.device
 DeviceLike = torch.device | str | None
+Network = Callable[[Tensor, list[tuple[Tensor, Tensor]], list[str]], Tensor]
+# Compiled graphs per process: one per network shape (the presets have six),
+# or two where chunks of one image and of several both occur. The headroom
+# keeps new shapes from silently falling back to eager.
+RECOMPILE_LIMIT = 64
+
+logger = logging.getLogger(__name__)
 
 
 def list_styles() -> list[tuple[str, str]]:
@@ -55,6 +68,67 @@ def list_styles() -> list[tuple[str, str]]:
 def pick_device() -> torch.device:
     """Return the CUDA device when one is present, else the CPU."""
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def use_compiled(on: bool | None) -> None:
+    """Run the network through `torch.compile` from now on, eagerly, or as set.
+
+    `None` goes back to ATELIER_COMPILE: "auto" (the default) compiles
+    inside Celery tasks, that is on the generation worker, "on" in every
+    process, "off" nowhere; `manage.py paint` asks unless it is "off".
+    Compiled pixels match eager ones to within a level on a few pixels, not
+    bit for bit, so web processes and tests stay eager unless asked. Each
+    network shape compiles at its first render, seconds to tens of seconds
+    on a small CPU; shapes are dynamic, so other image sizes and band
+    heights reuse the graph. If compiling fails, painting carries on eagerly
+    with a logged warning.
+    """
+    global _choice
+    _choice = on
+
+
+def compiled() -> bool:
+    """Return True when `render` runs the network through `torch.compile` now."""
+    return _choice if _choice is not None else _setting_asks()
+
+
+def _setting_asks() -> bool:
+    """Return what ATELIER_COMPILE asks for here ("auto" outside Django)."""
+    from celery import current_task
+
+    from django.conf import settings
+
+    mode = "auto"
+    if settings.configured:
+        mode = getattr(settings, "ATELIER_COMPILE", mode)
+    return mode == "on" or (mode == "auto" and bool(current_task))
+
+
+_choice: bool | None = None  # use_compiled's; None follows ATELIER_COMPILE
+_compiled_forward: Network | None = None
+
+
+def _network() -> Network:
+    """Return the network function `render` uses: compiled or eager."""
+    return _forward_compiled if compiled() else _forward
+
+
+def _forward_compiled(
+    x: Tensor, layers: list[tuple[Tensor, Tensor]], acts: list[str]
+) -> Tensor:
+    global _compiled_forward
+    if _compiled_forward is None:
+        config = torch._dynamo.config
+        config.recompile_limit = max(config.recompile_limit, RECOMPILE_LIMIT)
+        _compiled_forward = torch.compile(_forward, dynamic=True)
+    try:
+        return _compiled_forward(x, layers, acts)
+    except Exception:
+        logger.warning(
+            "Compiling the CPPN network failed; painting eagerly.", exc_info=True
+        )
+        use_compiled(False)
+        return _forward(x, layers, acts)
 
 
 def make_recipe(*, style: str, seed: int, size: int) -> dict:
@@ -130,10 +204,11 @@ def _check_recipe(recipe: dict) -> None:
 
 # -- network -------------------------------------------------------------------
 
+# In place: each overwrites its block of the layer's output.
 ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {
-    "tanh": torch.tanh,
-    "sin": torch.sin,
-    "gauss": lambda h: torch.exp(-h * h),
+    "tanh": torch.Tensor.tanh_,
+    "sin": torch.Tensor.sin_,
+    "gauss": lambda h: h.mul_(h).neg_().exp_(),  # exp(-h * h)
 }
 
 
@@ -156,15 +231,18 @@ def _weights(recipe: dict) -> list[tuple[Tensor, Tensor]]:
 
 
 def _forward(x: Tensor, layers: list[tuple[Tensor, Tensor]], acts: list[str]) -> Tensor:
-    """Run the stacked network: x (B, N, 3) -> fields (B, N, outputs)."""
+    """Run the stacked network: x (B, N, 3) -> fields (B, N, outputs).
+
+    Activations overwrite the layer's output block by block: the same
+    values as activating each block apart and joining them with `torch.cat`,
+    without the copies.
+    """
     for (w, b), spec in zip(layers, [*acts, ""], strict=True):
         x = torch.baddbmm(b.unsqueeze(1), x, w)
         if spec:
             names = spec.split("+")
-            blocks = x.tensor_split(len(names), dim=-1)
-            x = torch.cat(
-                [ACTIVATIONS[n](b) for n, b in zip(names, blocks, strict=True)], -1
-            )
+            for name, block in zip(names, x.tensor_split(len(names), -1), strict=True):
+                ACTIVATIONS[name](block)
     return x
 
 
@@ -214,7 +292,8 @@ def _render_chunk(recipes: list[dict], size: int, band: int, dev: Device) -> lis
         )
         for layer in zip(*per_item, strict=True)
     ]
-    preview = _forward(_inputs(recipes, PREVIEW, 0, PREVIEW, dev), layers, acts)
+    network = _network()
+    preview = network(_inputs(recipes, PREVIEW, 0, PREVIEW, dev), layers, acts)
     lo, hi = torch.quantile(preview, torch.tensor([0.02, 0.98], device=dev), dim=1)
     span = torch.where(hi - lo > 1e-6, hi - lo, torch.ones_like(hi))
     stops = [
@@ -223,12 +302,12 @@ def _render_chunk(recipes: list[dict], size: int, band: int, dev: Device) -> lis
     out = [torch.empty(size, size, 3, dtype=torch.uint8) for _ in recipes]
     for row0 in range(0, size, band):
         rows = min(band, size - row0)
-        raw = _forward(_inputs(recipes, size, row0, rows, dev), layers, acts)
-        fields = ((raw - lo[:, None]) / span[:, None]).unflatten(1, (rows + 1, -1))
+        raw = network(_inputs(recipes, size, row0, rows, dev), layers, acts)
+        fields = raw.sub_(lo[:, None]).div_(span[:, None]).unflatten(1, (rows + 1, -1))
         for k, recipe in enumerate(recipes):
             f = fields[k].permute(2, 0, 1)
             ctx = Ctx(f, stops[k], recipe["params"], size, row0, recipe["seed"])
-            rgb = SHADERS[recipe["shader"]](ctx).clamp(0, 1) * 255 + 0.5
+            rgb = SHADERS[recipe["shader"]](ctx).clamp(0, 1).mul_(255).add_(0.5)
             out[k][row0 : row0 + rows] = rgb.to(torch.uint8).permute(1, 2, 0).cpu()
     return out
 

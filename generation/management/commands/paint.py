@@ -8,6 +8,8 @@ Each seed gives ``<out>/<generator>-<style>-<seed:04d>.png`` (trained
 versions: ``<name>-<version>-<seed:04d>.png``) and, beside it, the recipe that
 re-renders it (same stem, ``.json``). torch is imported only when the command
 runs; only a trained NAME@VERSION needs the database, for its registry row.
+The CPPN network runs compiled unless ATELIER_COMPILE is "off": a batch of
+seeds pays the compile once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 GENERATORS = ("cppn",)
@@ -133,6 +136,8 @@ class Command(BaseCommand):
         if options["batch"] < 1:
             raise CommandError("--batch must be at least 1.")
         device = self._device(options["device"], cppn)
+        if settings.ATELIER_COMPILE != "off":
+            cppn.use_compiled(True)
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         thumbs: list[tuple[str, Image.Image]] = []
