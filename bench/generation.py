@@ -20,8 +20,8 @@ quantiles, upscaling and copies. A large square `torch.mm` gives the
 device's dense matmul rate for reference.
 
 A second table times the learned generators as bare networks, whatever
-their architecture: the DCGAN and, once `generation.fastgan` exists, the
-FastGAN. For each it gives images per second of sampling (the generator's
+their architecture: the DCGAN and the data-efficient GAN
+(`generation.fastgan`). For each it gives images per second of sampling (the generator's
 forward) and of a training step (forward and backward of generator and
 discriminator, Adam steps of both), with FLOPs counted by torch's
 `FlopCounterMode` and the fraction of the dense matmul rate they reach. On
