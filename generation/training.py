@@ -102,19 +102,7 @@ def train_generator(
         if run.params.get("architecture") == fastgan.FASTGAN:
             return _train_learned(run, dev, progress)
         data = _load_images(run)
-        if data.shape[0] < TRAINING_MIN_IMAGES:
-            raise NotEnoughTrainingImages(
-                f"Training needs at least {TRAINING_MIN_IMAGES} readable images "
-                f"from accepted work and seeds; found {data.shape[0]}."
-            )
-        _update(
-            run,
-            state=TrainingRun.State.RUNNING,
-            started_at=run.started_at or timezone.now(),
-            finished_at=None,
-            device=str(dev),
-            error="",
-        )
+        _start(run, dev, data.shape[0])
         generator, record = _fit(run, data, dev, progress)
         return _register(run, generator, record)
     except Exception as exc:
@@ -131,6 +119,24 @@ def train_generator(
             finished_at=timezone.now(),
         )
         raise
+
+
+def _start(run: TrainingRun, dev: torch.device, count: int, **fields: Any) -> None:
+    """Mark `run` running on `dev`, or refuse it with fewer than the minimum images."""
+    if count < TRAINING_MIN_IMAGES:
+        raise NotEnoughTrainingImages(
+            f"Training needs at least {TRAINING_MIN_IMAGES} readable images "
+            f"from accepted work and seeds; found {count}."
+        )
+    _update(
+        run,
+        state=TrainingRun.State.RUNNING,
+        started_at=run.started_at or timezone.now(),
+        finished_at=None,
+        device=str(dev),
+        error="",
+        **fields,
+    )
 
 
 def stop_training(*, run: TrainingRun, reason: str) -> TrainingRun:
@@ -444,20 +450,7 @@ def _train_learned(
     """Train a `fastgan` version on accepted work, seeds and a CPPN corpus."""
     bundle, held_out, data = _bundle(run)
     count = int(bundle["images"].shape[0]) + int(held_out.shape[0])
-    if count < TRAINING_MIN_IMAGES:
-        raise NotEnoughTrainingImages(
-            f"Training needs at least {TRAINING_MIN_IMAGES} readable images; "
-            f"found {count}."
-        )
-    _update(
-        run,
-        state=TrainingRun.State.RUNNING,
-        started_at=run.started_at or timezone.now(),
-        finished_at=None,
-        device=str(dev),
-        error="",
-        record={**run.record, "data": data, "image_count": count},
-    )
+    _start(run, dev, count, record={**run.record, "data": data, "image_count": count})
     p = run.params
     cfg = gan_train.Config(
         size=run.size,

@@ -350,27 +350,18 @@ def _checkpoint_recipes(task: CreationTask, indexes: list[int]) -> list[dict]:
             f"There is no trained generator {task.generator}@{task.generator_version}."
         )
     base = int(task.params.get("seed_base", task.pk * 1000))
+    make, extra = dcgan.make_recipe, {}
     if model.params.get("architecture") == learned.ARCHITECTURE:
-        return [
-            learned.make_recipe(
-                name=model.name,
-                version=model.version,
-                weights=model.weights,
-                params=model.params,
-                seed=base + i,
-                size=task.image_size,
-                style=task.style,
-            )
-            for i in indexes
-        ]
+        make, extra = learned.make_recipe, {"style": task.style}
     return [
-        dcgan.make_recipe(
+        make(
             name=model.name,
             version=model.version,
             weights=model.weights,
             params=model.params,
             seed=base + i,
             size=task.image_size,
+            **extra,
         )
         for i in indexes
     ]
