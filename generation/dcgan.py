@@ -322,9 +322,7 @@ def make_recipe(
     `weights` and `params` are the `GeneratorModel` row's; the recipe keeps
     what rendering needs, so painting it again needs no database.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"Seed must be a non-negative integer, not {seed!r}.")
-    _check_output_size(size)
+    check_seed_and_size(seed, size)
     recipe = {
         "generator": name,
         "version": version,
@@ -391,6 +389,13 @@ def _resize(image: Image.Image, size: int) -> Image.Image:
     if image.width == size:
         return image
     return image.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def check_seed_and_size(seed: object, size: object) -> None:
+    """Raise ValueError unless `seed` is a non-negative int and `size` paintable."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"Seed must be a non-negative integer, not {seed!r}.")
+    _check_output_size(size)
 
 
 def _check_output_size(size: object) -> None:

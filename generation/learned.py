@@ -33,14 +33,7 @@ def make_recipe(
     style: str | None = None,
 ) -> dict:
     """Return the JSON-ready recipe for image `seed` of a registered version."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"Seed must be a non-negative integer, not {seed!r}.")
-    if isinstance(size, bool) or not isinstance(size, int):
-        raise ValueError(f"Size must be an integer, not {size!r}.")
-    if not dcgan.MIN_SIZE <= size <= dcgan.MAX_SIZE:
-        raise ValueError(
-            f"Size {size} is outside {dcgan.MIN_SIZE}..{dcgan.MAX_SIZE} pixels."
-        )
+    dcgan.check_seed_and_size(seed, size)
     label = fastgan.label_of(params, style, seed)
     recipe = {
         "generator": name,

@@ -429,11 +429,18 @@ def _register(
     )
     model.full_clean()
     model.save()
+    return _finish(run, model, record)
+
+
+def _finish(run: TrainingRun, model: GeneratorModel, record: dict) -> TrainingRun:
+    """Mark `run` done with `model` as its result and `record` as its record."""
     run.state = TrainingRun.State.DONE
     run.result = model
     run.record = record
+    run.epochs_done = run.epochs
     run.finished_at = timezone.now()
-    run.save(update_fields=["state", "result", "record", "finished_at", "updated_at"])
+    fields = ["state", "result", "record", "epochs_done", "finished_at", "updated_at"]
+    run.save(update_fields=fields)
     return run
 
 
@@ -490,7 +497,7 @@ def _train_learned(
     record = gan_train.train(bundle, cfg, folder, progress=report, here=here)
     generator = gan_train.load_generator(folder / gan_train.GENERATOR_FILE, device=dev)
     figures = measure(generator, cfg.network(), held_out, bundle["images"])
-    return _register_learned(run, cfg, record, figures)
+    return _register_learned(run, cfg, record, generator, figures)
 
 
 QUALITY_SAMPLES = 64  # seeds 0..63, walking through the styles
@@ -600,7 +607,11 @@ def _bundle(
 
 @transaction.atomic
 def _register_learned(
-    run: TrainingRun, cfg: gan_train.Config, record: dict, figures: dict
+    run: TrainingRun,
+    cfg: gan_train.Config,
+    record: dict,
+    generator: fastgan.Generator,
+    figures: dict,
 ) -> TrainingRun:
     """Register the trained `fastgan` weights as NAME@VERSION, unreviewed."""
     run = TrainingRun.objects.select_for_update().get(pk=run.pk)
@@ -612,7 +623,6 @@ def _register_learned(
     weights = f"{run.name}/{version}/{gan_train.GENERATOR_FILE}"
     dcgan.publish_weights(weights, path)
     params = {**cfg.network(), "weights_sha256": digest}
-    generator = gan_train.load_generator(path, device=record["device"])
     samples = save_sample_sheet(
         generator, name=run.name, version=version, params=params
     )
@@ -653,22 +663,7 @@ def _register_learned(
     )
     model.full_clean()
     model.save()
-    run.state = TrainingRun.State.DONE
-    run.result = model
-    run.record = {**run.record, **record, "losses": record["curve"]}
-    run.epochs_done = run.epochs
-    run.finished_at = timezone.now()
-    run.save(
-        update_fields=[
-            "state",
-            "result",
-            "record",
-            "epochs_done",
-            "finished_at",
-            "updated_at",
-        ]
-    )
-    return run
+    return _finish(run, model, {**run.record, **record, "losses": record["curve"]})
 
 
 def sample_sheet(
