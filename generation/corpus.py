@@ -19,19 +19,25 @@ SEED = 900_000
 PER_STYLE = 24
 
 
-def recipes(*, size: int, per_style: int = PER_STYLE) -> list[dict]:
-    """Return the corpus's recipes: `per_style` seeds of every CPPN style."""
+def recipes(*, size: int, per_style: int = PER_STYLE, first: int = 0) -> list[dict]:
+    """Return the corpus's recipes: `per_style` seeds of every CPPN style.
+
+    `first` skips that many seeds per style: a set drawn from further along
+    shares no painting with the one before it.
+    """
     return [
-        cppn.make_recipe(style=style, seed=SEED + i, size=size)
+        cppn.make_recipe(style=style, seed=SEED + first + i, size=size)
         for style in sorted(cppn.STYLES)
         for i in range(per_style)
     ]
 
 
-def bundle(*, size: int, per_style: int = PER_STYLE) -> dict[str, torch.Tensor]:
+def bundle(
+    *, size: int, per_style: int = PER_STYLE, first: int = 0
+) -> dict[str, torch.Tensor]:
     """Return the corpus as a training bundle: uint8 images, style labels, weights 1."""
     classes = fastgan.default_classes()
-    wanted = recipes(size=size, per_style=per_style)
+    wanted = recipes(size=size, per_style=per_style, first=first)
     images = cppn.render(wanted, device="cpu")
     pixels = np.stack([np.asarray(im.convert("RGB"), dtype=np.uint8) for im in images])
     return {

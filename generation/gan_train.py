@@ -117,6 +117,9 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+# Called on rank 0 after each epoch with (epoch, training seconds so far, the
+# sampling generator); its own time is not counted as training time.
+EpochCallback = Callable[[int, float, "fastgan.Generator"], None]
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,7 @@ def train(
     out: Path,
     *,
     progress: ProgressCallback | None = None,
+    on_epoch: EpochCallback | None = None,
     here: Place | None = None,
 ) -> dict:
     """Train on `bundle` into folder `out`; return the run's record (on every rank).
@@ -321,7 +325,8 @@ def train(
             done_in_epoch = b + 1
             if done_in_epoch < batches and step % cfg.checkpoint_every == 0:
                 checkpoint(epoch, done_in_epoch)
-            if progress is not None and here.main:
+            # The epoch's last batch is reported below, with its losses.
+            if progress is not None and here.main and done_in_epoch < batches:
                 progress(
                     Progress(
                         epoch + 1,
@@ -346,6 +351,10 @@ def train(
         curve.append(last)
         sums.zero_()
         checkpoint(epoch + 1, 0)
+        if on_epoch is not None and here.main:
+            paused = time.perf_counter()
+            on_epoch(epoch + 1, seconds + paused - began, average)
+            began += time.perf_counter() - paused
         if progress is not None and here.main:
             progress(
                 Progress(

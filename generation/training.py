@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
+import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,7 +41,7 @@ from django.utils import timezone
 
 from core.errors import AtelierError
 from generation import corpus, dcgan, fastgan, gan_train, quality, selectors
-from generation.errors import NotEnoughTrainingImages
+from generation.errors import InvalidTrainingRequest, NotEnoughTrainingImages
 from generation.models import GeneratorModel, TrainingRun
 from generation.services import TRAINING_MIN_IMAGES
 
@@ -83,6 +86,7 @@ def train_generator(
     run: TrainingRun,
     progress: ProgressCallback | None = None,
     device: torch.device | str | None = None,
+    crew: Crew | None = None,
 ) -> TrainingRun:
     """Train `run` to its last epoch, register the result and return the run.
 
@@ -93,14 +97,35 @@ def train_generator(
     raised again. An interrupt (KeyboardInterrupt, SystemExit) leaves the
     run running, as a killed worker would: see `stop_training`.
     """
+    crew = crew or Crew(None)
+    try:
+        return _train(run, progress, device, crew)
+    finally:
+        crew.release()
+
+
+def _train(
+    run: TrainingRun,
+    progress: ProgressCallback | None,
+    device: torch.device | str | None,
+    crew: Crew,
+) -> TrainingRun:
     run = TrainingRun.objects.get(pk=run.pk)
     if run.state == TrainingRun.State.DONE:
         return run
-    dev = torch.device(device) if device is not None else dcgan.pick_device()
+    if crew.here is not None:
+        dev = crew.here.device
+    else:
+        dev = torch.device(device) if device is not None else dcgan.pick_device()
     try:
         run = _prepare(run)
         if run.params.get("architecture") == fastgan.FASTGAN:
-            return _train_learned(run, dev, progress)
+            return _train_learned(run, dev, progress, crew)
+        if crew.here is not None and crew.here.world > 1:
+            raise InvalidTrainingRequest(
+                "Only the data-efficient GAN trains across processes; "
+                "run the DCGAN in one."
+            )
         data = _load_images(run)
         _start(run, dev, data.shape[0])
         generator, record = _fit(run, data, dev, progress)
@@ -121,8 +146,11 @@ def train_generator(
         raise
 
 
-def _start(run: TrainingRun, dev: torch.device, count: int, **fields: Any) -> None:
-    """Mark `run` running on `dev`, or refuse it with fewer than the minimum images."""
+def _start(
+    run: TrainingRun, dev: torch.device, count: int, world: int = 1, **fields: Any
+) -> None:
+    """Mark `run` running on `dev` (on `world` processes), or refuse it with
+    fewer than the minimum images."""
     if count < TRAINING_MIN_IMAGES:
         raise NotEnoughTrainingImages(
             f"Training needs at least {TRAINING_MIN_IMAGES} readable images "
@@ -133,7 +161,7 @@ def _start(run: TrainingRun, dev: torch.device, count: int, **fields: Any) -> No
         state=TrainingRun.State.RUNNING,
         started_at=run.started_at or timezone.now(),
         finished_at=None,
-        device=str(dev),
+        device=str(dev) if world == 1 else f"{dev.type} × {world} processes",
         error="",
         **fields,
     )
@@ -451,13 +479,62 @@ def _finish(run: TrainingRun, model: GeneratorModel, record: dict) -> TrainingRu
 SCORE_SCALE = 3.0
 
 
+class Crew:
+    """The other processes of a ``torchrun`` run, seen from rank 0.
+
+    Rank 0 alone reads the database: it prepares the run and its bundle and
+    sends them to the other ranks (`follow_training`), which then train
+    beside it. If rank 0 stops before that, `release` tells them to stop.
+    """
+
+    def __init__(self, here: gan_train.Place | None) -> None:
+        # None: training in this process alone, on the device asked for.
+        self.here = here
+        self.sent = here is None or here.world == 1
+
+    def send(self, plan: dict) -> None:
+        if not self.sent:
+            self.sent = True
+            torch.distributed.broadcast_object_list([plan], src=0)
+
+    def release(self) -> None:
+        if not self.sent:
+            self.sent = True
+            torch.distributed.broadcast_object_list([None], src=0)
+
+
+def follow_training(here: gan_train.Place) -> bool:
+    """On a rank other than 0 under ``torchrun``: train the run rank 0 sends.
+
+    Return False when rank 0 stopped before training (it says why).
+    """
+    box: list[Any] = [None]
+    torch.distributed.broadcast_object_list(box, src=0)
+    plan = box[0]
+    if plan is None:
+        return False
+    cfg = gan_train.Config(**plan["config"])
+    gan_train.train(plan["bundle"], cfg, Path(plan["folder"]), here=here)
+    return True
+
+
 def _train_learned(
-    run: TrainingRun, dev: torch.device, progress: ProgressCallback | None
+    run: TrainingRun,
+    dev: torch.device,
+    progress: ProgressCallback | None,
+    crew: Crew,
 ) -> TrainingRun:
     """Train a `fastgan` version on accepted work, seeds and a CPPN corpus."""
     bundle, held_out, data = _bundle(run)
     count = int(bundle["images"].shape[0]) + int(held_out.shape[0])
-    _start(run, dev, count, record={**run.record, "data": data, "image_count": count})
+    world = crew.here.world if crew.here is not None else 1
+    _start(
+        run,
+        dev,
+        count,
+        world,
+        record={**run.record, "data": data, "image_count": count},
+    )
     p = run.params
     cfg = gan_train.Config(
         size=run.size,
@@ -493,7 +570,8 @@ def _train_learned(
                 )
             )
 
-    here = gan_train.Place(rank=0, world=1, device=dev)
+    here = crew.here or gan_train.Place(rank=0, world=1, device=dev)
+    crew.send({"bundle": bundle, "config": asdict(cfg), "folder": str(folder)})
     record = gan_train.train(bundle, cfg, folder, progress=report, here=here)
     generator = gan_train.load_generator(folder / gan_train.GENERATOR_FILE, device=dev)
     figures = measure(generator, cfg.network(), held_out, bundle["images"])
@@ -651,7 +729,7 @@ def _register_learned(
             "epochs": run.epochs,
             "losses": record["curve"],
             "seconds": record["seconds"],
-            "device": record["device"],
+            "device": run.device or record["device"],
             "world_size": record["world_size"],
             "batch_size": record["batch_size"],
             "steps": record["steps"],
@@ -744,3 +822,86 @@ def paint_samples(*, model: GeneratorModel) -> GeneratorModel:
     )
     model.refresh_from_db()
     return model
+
+
+SHIPPED_NAME = "atelier-gan"
+SHIPPED_VERSION = "1"
+
+
+def register_shipped(
+    *, name: str = SHIPPED_NAME, version: str = SHIPPED_VERSION
+) -> tuple[GeneratorModel, bool]:
+    """Register the learned generator that ships with Atelier; return it and
+    whether it was new.
+
+    The committed weights (`generation.shipped`) are copied into the models
+    dir (and the bucket, when one is set) like any trained version's, with
+    their record as the version's training record. The version was measured
+    when it was trained: if it met the bar it is registered as reviewed, so
+    tasks can use it at once; otherwise staff must confirm it on the
+    generators page like any other version below the bar.
+    """
+    from generation import shipped
+
+    existing = GeneratorModel.objects.filter(name=name, version=version).first()
+    if existing is not None:
+        return existing, False
+    record = json.loads(shipped.RECORD.read_text())
+    digest = dcgan.file_sha256(shipped.WEIGHTS)
+    if digest != record["sha256"]:
+        raise ValueError(
+            f"{shipped.WEIGHTS} does not match its record (sha256 {digest[:12]}…)."
+        )
+    cfg = gan_train.Config(**record["config"])
+    params = {**cfg.network(), "weights_sha256": digest}
+    path = dcgan.version_dir(name, version) / gan_train.GENERATOR_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shipped.WEIGHTS, path)
+    weights = f"{name}/{version}/{gan_train.GENERATOR_FILE}"
+    dcgan.publish_weights(weights, path)
+    generator = gan_train.load_generator(path)
+    samples = save_sample_sheet(generator, name=name, version=version, params=params)
+    figures = {**record["quality"], "bar": record["bar"]}
+    run = record["run"]
+    data = record["data"]
+    model = GeneratorModel(
+        name=name,
+        version=version,
+        kind=GeneratorModel.Kind.CHECKPOINT,
+        description=(
+            f"Data-efficient GAN at {cfg.size} px, conditional on style, shipped "
+            f"with Atelier: trained on {data['training']['images']} CPPN paintings "
+            f"for {cfg.epochs} epochs."
+        ),
+        params=params,
+        weights=weights,
+        training={
+            "architecture": fastgan.FASTGAN,
+            "shipped": True,
+            "images": {
+                "accepted": 0,
+                "seeds": 0,
+                "corpus": data["training"]["images"],
+                "used": data["training"]["images"],
+                "skipped": 0,
+            },
+            "data": data,
+            "epochs": cfg.epochs,
+            "losses": run["curve"],
+            "seconds": run["seconds"],
+            "device": run["device"],
+            "world_size": run["world_size"],
+            "batch_size": run["batch_size"],
+            "steps": run["steps"],
+            "images_per_second": run["images_per_second"],
+            "lr": cfg.lr_g,
+            "quality": figures,
+            "checks": record["checks"],
+            "first_at_bar": record["first_at_bar"],
+        },
+        samples=samples,
+        reviewed_at=None if figures["below_bar"] else timezone.now(),
+    )
+    model.full_clean()
+    model.save()
+    return model, True

@@ -1,7 +1,16 @@
-"""Train the DCGAN on accepted work and CPPN seeds, in this process.
+"""Train a generator on accepted work and CPPN seeds, here or across processes.
 
     python manage.py train_generator --name gallery --size 64 --epochs 25
     python manage.py train_generator --resume 12
+    torchrun --nproc-per-node 4 manage.py train_generator --name gallery \
+        --architecture fastgan --size 128 --epochs 200
+
+Under ``torchrun`` (one process per GPU, or ``--nnodes`` hosts with
+``--rdzv-endpoint``), rank 0 alone talks to the database: it creates or
+resumes the run, reads the images, sends the bundle to the other ranks and
+writes the heartbeats the generators page shows; every rank trains its
+share of each batch. Only the data-efficient GAN trains this way. A run
+whose rank died is continued by the same command with ``--resume RUN_ID``.
 
 Each epoch ends with a checkpoint, so an interrupted run continues with
 ``--resume RUN_ID`` from the epoch after its last checkpoint. When done, the
@@ -11,6 +20,7 @@ command prints the registered ``NAME@VERSION``, which the publish form and
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -91,6 +101,32 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+            self._distributed(options)
+        else:
+            self._train(options, None)
+
+    def _distributed(self, options: dict) -> None:
+        """Run as one rank of a ``torchrun`` run; rank 0 leads, the others follow."""
+        import torch.distributed as dist
+
+        from generation import gan_train
+        from generation.training import Crew, follow_training
+
+        here = gan_train.place()
+        try:
+            if here.main:
+                crew = Crew(here)
+                try:
+                    self._train(options, crew)
+                finally:
+                    crew.release()  # followers waiting for a run that never came
+            else:
+                follow_training(here)
+        finally:
+            dist.destroy_process_group()
+
+    def _train(self, options: dict, crew: Any) -> None:
         from generation.services import create_training_run
 
         if options["resume"] is not None:
@@ -113,17 +149,19 @@ class Command(BaseCommand):
                 )
             except AtelierError as exc:
                 raise CommandError(exc.message) from exc
-        device = self._device(options["device"])
+        here = crew.here if crew is not None else None
+        device = here.device if here is not None else self._device(options["device"])
         verb = "Resuming" if options["resume"] is not None else "Training"
+        where = f"{here.world} processes" if here is not None else str(device)
         self.stdout.write(
             f"{verb} run {run.pk}: {run.name} at {run.size} px for {run.epochs} "
-            f"epochs on {device}. If stopped, continue with --resume {run.pk}."
+            f"epochs on {where}. If stopped, continue with --resume {run.pk}."
         )
         from generation.training import stop_training, train_generator
 
         try:
             run = train_generator(
-                run=run, progress=ProgressBar(self.stdout), device=device
+                run=run, progress=ProgressBar(self.stdout), device=device, crew=crew
             )
         except AtelierError as exc:
             raise CommandError(exc.message) from exc
