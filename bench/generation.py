@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/generation.py [--device cpu|cuda] [--sizes 512 1024]
         [--batches 1 8 32] [--quick | --no-quick] [--budget 30] [--markdown]
+    .venv/bin/python bench/generation.py --to-bar 160
 
 Generators: the CPPN painter in two styles (nebula: a wide, deep network and
 a soft shader; stained-glass: a narrower network and a flat shader), each
@@ -27,6 +28,11 @@ discriminator, Adam steps of both), with FLOPs counted by torch's
 `FlopCounterMode` and the fraction of the dense matmul rate they reach. On
 CUDA both run under bf16 autocast, against the dense bf16 rate.
 
+``--to-bar EPOCHS`` instead trains the shipped learned generator's run
+(`generation.shipped`: the CPPN corpus at 64 px) for that many epochs,
+measures it against the quality bar every 10 epochs, and prints the
+training time at which it first met the bar.
+
 ``--quick`` (the default on a CPU) skips the combinations whose estimated
 time, from the batch-1 run, exceeds ``--budget`` seconds, and lists them.
 """
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import math
 import os
 import platform
@@ -42,7 +49,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -370,6 +377,41 @@ def learned_table(
     return rows
 
 
+def time_to_bar(epochs: int) -> None:
+    """Train the shipped model's run for `epochs` and print when it met the bar.
+
+    The run is `generation.shipped`'s (the CPPN corpus at 64 px, batch 16),
+    measured every 10 epochs; the seconds are training time only.
+    """
+    from generation import gan_train, shipped
+
+    cfg = gan_train.Config(**{**asdict(shipped.CONFIG), "epochs": epochs})
+    out = tempfile.TemporaryDirectory(prefix="atelier-bar-")
+    with out, torch.enable_grad():
+        record = shipped.train(Path(out.name), config=cfg)
+    print()
+    print(f"time to the quality bar ({record['run']['device']}, {epochs} epochs):")
+    for check in record["checks"]:
+        verdict = "meets the bar" if not check["below_bar"] else "below"
+        print(
+            f"  epoch {check['epoch']:>4} ({check['seconds']:>7.1f} s): "
+            f"KID {check['kid']:.4f}  c2st {check['c2st']:.3f}  "
+            f"flat {check['flat_fraction']:.2f}  {verdict}"
+        )
+    first = record["first_at_bar"]
+    print(
+        f"first at the bar: epoch {first['epoch']} after {first['seconds']:.0f} s"
+        if first
+        else "did not reach the bar"
+    )
+    shipped_first = json.loads(shipped.RECORD.read_text())["first_at_bar"]
+    if shipped_first:
+        print(
+            f"the shipped version: epoch {shipped_first['epoch']} after "
+            f"{shipped_first['seconds']:.0f} s"
+        )
+
+
 def main() -> None:
     """Time every generator, size and batch named on the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -384,7 +426,17 @@ def main() -> None:
     )
     parser.add_argument("--budget", type=float, default=30.0, help="Seconds (quick).")
     parser.add_argument("--markdown", action="store_true", help="Print a table.")
+    parser.add_argument(
+        "--to-bar",
+        type=int,
+        metavar="EPOCHS",
+        help="Only train the shipped model's run this long and print when it "
+        "met the quality bar (about 10 s an epoch on 2 CPUs).",
+    )
     args = parser.parse_args()
+    if args.to_bar:
+        time_to_bar(args.to_bar)
+        return
     dev = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     quick = args.quick if args.quick is not None else dev.type == "cpu"
     torch.set_grad_enabled(False)

@@ -82,6 +82,9 @@ class Config:
     beta2: float = 0.999
     ema: float = 0.999
     recon: float = 1.0  # weight of the discriminator's reconstruction loss
+    # Weight of the mode-seeking term (Mao et al., 2019): the generator is
+    # penalised when two latents of one style paint nearly the same picture.
+    mode_seeking: float = 1.0
     seed: int = 0
     checkpoint_every: int = 50
 
@@ -225,6 +228,12 @@ def train(
     if cfg.batch_size % here.world:
         raise ValueError(
             f"The batch of {cfg.batch_size} does not split over {here.world} processes."
+        )
+    if cfg.mode_seeking and here.world > 1 and cfg.batch_size % (2 * here.world):
+        raise ValueError(
+            f"With mode seeking the batch of {cfg.batch_size} must be a multiple of "
+            f"{2 * here.world} on {here.world} processes, so each pair of latents "
+            "stays in one process."
         )
     out = Path(out)
     dev = here.device
@@ -397,12 +406,18 @@ def _step(
     """Run one discriminator and one generator update; return the losses (on device)."""
     b = real.shape[0]
     cuda = dev.type == "cuda"
+    z = draws["z"]
+    # Pairs for the mode-seeking term: row k and row k + h paint one style.
+    h = b // 2 if cfg.mode_seeking else 0
+    y_fake = torch.cat([y[:h], y[:h], y[2 * h :]]) if h else y
     with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=cuda):
-        fake = g_model(draws["z"], y)
+        fake = g_model(z, y_fake)
         real_aug = diffaug.augment(real, draws["aug_real"])
         fake_aug = diffaug.augment(fake.detach(), draws["aug_fake"])
         logits, rebuilt = d_model(
-            torch.cat([real_aug, fake_aug]), torch.cat([y, y]), draws["quarters"]
+            torch.cat([real_aug, fake_aug]),
+            torch.cat([y, y_fake]),
+            draws["quarters"],
         )
         whole, part = fastgan.reconstruction_targets(real_aug, draws["quarters"])
         recon = F.l1_loss(rebuilt[0].float(), whole.float()) + F.l1_loss(
@@ -418,12 +433,28 @@ def _step(
     opt_d.step()
 
     with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=cuda):
-        scored, _ = d_model(diffaug.augment(fake, draws["aug_g"]), y)
+        scored, _ = d_model(diffaug.augment(fake, draws["aug_g"]), y_fake)
         loss_g = -scored.float().mean()
+        if h:
+            loss_g = loss_g + cfg.mode_seeking * _mode_seeking(fake.float(), z, h)
     opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
     opt_g.step()
     return torch.stack([loss_d.detach(), loss_g.detach(), recon.detach()]).float()
+
+
+def _mode_seeking(fake: Tensor, z: Tensor, h: int) -> Tensor:
+    """Return the mean over pairs (k, k + h) of 1 / (image gap / latent gap).
+
+    Mao et al. (2019) divide the pictures' mean absolute difference by the
+    latents': a pair of latents painted alike scores high. The mean is
+    taken per pair, so DDP's average over processes is the average over
+    all pairs, as in one process (pairs never straddle two processes when
+    the global batch is a multiple of twice the world size).
+    """
+    images = (fake[:h] - fake[h : 2 * h]).abs().flatten(1).mean(1)
+    latents = (z[:h] - z[h : 2 * h]).abs().mean(1)
+    return (1 / (images / latents + 1e-5)).mean()
 
 
 @torch.no_grad()

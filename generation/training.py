@@ -526,7 +526,7 @@ def _train_learned(
 ) -> TrainingRun:
     """Train a `fastgan` version on accepted work, seeds and a CPPN corpus."""
     bundle, held_out, data = _bundle(run)
-    count = int(bundle["images"].shape[0]) + int(held_out.shape[0])
+    count = int(bundle["images"].shape[0]) + int(held_out["images"].shape[0])
     world = crew.here.world if crew.here is not None else 1
     _start(
         run,
@@ -584,20 +584,28 @@ QUALITY_SAMPLES = 64  # seeds 0..63, walking through the styles
 def measure(
     generator: fastgan.Generator,
     params: dict,
-    held_out: torch.Tensor,
+    held_out: dict[str, torch.Tensor],
     training: torch.Tensor,
 ) -> dict:
     """Return a version's quality figures and why it is below the bar, if it is.
 
     Its samples at the training size are compared with held-out images it
-    never trained on (KID, the two-sample test), with each other (diversity,
-    flat and muddy images) and with its training images (near-copies).
+    never trained on (KID, the two-sample test, and each style's spread
+    against the held-out pictures of that style), with each other
+    (diversity, flat and muddy images) and with its training images
+    (near-copies). `held_out` holds the images and their style labels.
     """
     dev = next(generator.parameters()).device
     seeds = list(range(QUALITY_SAMPLES))
     labels = [fastgan.label_of(params, None, s) for s in seeds]
     samples = fastgan.sample(generator, seeds, labels, dev).cpu()
-    figures = quality.measure(samples, held_out, training)
+    figures = quality.measure(
+        samples,
+        held_out["images"],
+        training,
+        labels=(labels, held_out["labels"].tolist()),
+        names=params["classes"],
+    )
     return {**figures, "bar": quality.BAR, "below_bar": quality.passes(figures)}
 
 
@@ -613,8 +621,8 @@ def _bundle(
     Accepted work (weighted by its curator score), the CPPN seeds of tasks
     and a fresh CPPN corpus in every style; every `HOLD_OUT_EVERY`-th image
     is held out of training (at least `HOLD_OUT_MIN`), to measure the
-    result against. Unreadable
-    files are skipped and counted.
+    result against, with its style label. Unreadable files are skipped and
+    counted.
     """
     from art_tasks.models import SeedImage, Submission
 
@@ -670,7 +678,8 @@ def _bundle(
     if not arrays:
         empty = torch.empty(0, 3, run.size, run.size, dtype=torch.uint8)
         nothing = torch.empty(0)
-        return {"images": empty, "labels": nothing, "weights": nothing}, empty, data
+        none = {"images": empty, "labels": nothing.long()}
+        return {**none, "weights": nothing}, none, data
     images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
     every = min(HOLD_OUT_EVERY, max(2, len(arrays) // HOLD_OUT_MIN))
     held = torch.arange(len(arrays)) % every == every - 1
@@ -680,7 +689,11 @@ def _bundle(
         "weights": torch.tensor(weights, dtype=torch.float32)[~held],
     }
     data["held_out"] = int(held.sum())
-    return bundle, images[held], data
+    held_out = {
+        "images": images[held],
+        "labels": torch.tensor(labels, dtype=torch.long)[held],
+    }
+    return bundle, held_out, data
 
 
 @transaction.atomic

@@ -89,7 +89,8 @@ def test_accepted_work_is_drawn_in_proportion_to_its_curator_score(
     assert data["accepted"] == 2
     assert weights[:2] == pytest.approx([5 / 3, 4 / 3])
     # 30 images; every 7th (4 of them) is held out to measure the version.
-    assert (len(weights), held_out.shape[0], data["held_out"]) == (26, 4, 4)
+    assert (len(weights), held_out["images"].shape[0], data["held_out"]) == (26, 4, 4)
+    assert held_out["labels"].shape == (4,)
     assert weights[2:] == [1.0] * 24
 
 

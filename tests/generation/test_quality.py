@@ -7,10 +7,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from generation import cppn, quality
+from generation import corpus, cppn, fastgan, quality
 
 SIZE = 32
 STYLES = sorted(cppn.STYLES)
+CLASSES = fastgan.default_classes()
 
 
 def render(seeds: range) -> torch.Tensor:
@@ -187,3 +188,63 @@ def test_the_bar_names_why_a_version_fails(samples, held_out, training):
     assert "16 of 16 samples are flat, blank or static" in static[0]
     assert any("colourfulness" in reason for reason in muddy)
     assert any(reason.startswith("KID") for reason in muddy)
+
+
+def labels_of(seeds: range) -> list[int]:
+    return [s % len(STYLES) for s in seeds]
+
+
+@pytest.fixture(scope="module")
+def eight_each() -> tuple[dict, dict]:
+    """Eight corpus paintings of every style at 64 px, and eight others."""
+    return corpus.bundle(size=64, per_style=8), corpus.bundle(
+        size=64, per_style=8, first=8
+    )
+
+
+def test_each_style_varies_like_real_pictures_of_that_style(eight_each):
+    samples, held_out = eight_each
+    spread = quality.style_diversity(
+        samples["images"],
+        samples["labels"].tolist(),
+        held_out["images"],
+        held_out["labels"].tolist(),
+        CLASSES,
+    )
+    # The corpus runs style by style, 8 rows each: keep the first 4 of each.
+    four = torch.arange(len(samples["labels"])) % 8 < 4
+    few = quality.style_diversity(
+        samples["images"][four],
+        samples["labels"][four].tolist(),
+        held_out["images"],
+        held_out["labels"].tolist(),
+    )
+
+    assert set(spread) == set(STYLES)
+    assert min(spread.values()) >= quality.BAR["style_diversity"]
+    assert few == {}  # four pictures of a style say little: not measured
+
+
+def test_seeds_of_a_style_that_paint_one_picture_fall_below_the_bar(eight_each):
+    samples, held_out = eight_each
+    images, labels = samples["images"], samples["labels"].tolist()
+    # Every seed of a style paints that style's first picture, lightly changed.
+    first = {label: i for i, label in reversed(list(enumerate(labels)))}
+    collapsed = torch.stack(
+        [nudged(images[first[y]][None], seed=i)[0] for i, y in enumerate(labels)]
+    )
+
+    def verdict(pictures: torch.Tensor) -> tuple[dict, list[str]]:
+        figures = quality.measure(
+            pictures,
+            held_out["images"],
+            corpus.bundle(size=64, per_style=2, first=16)["images"],
+            labels=(labels, held_out["labels"].tolist()),
+            names=CLASSES,
+        )
+        return figures, quality.passes(figures)
+
+    figures, reasons = verdict(collapsed)
+    assert max(figures["style_diversity"].values()) < 0.1
+    assert any(r.startswith("Within a style the samples vary less") for r in reasons)
+    assert verdict(images)[1] == []
