@@ -248,3 +248,27 @@ def test_seeds_of_a_style_that_paint_one_picture_fall_below_the_bar(eight_each):
     assert max(figures["style_diversity"].values()) < 0.1
     assert any(r.startswith("Within a style the samples vary less") for r in reasons)
     assert verdict(images)[1] == []
+
+
+def test_a_version_that_ignores_the_style_it_is_asked_for_falls_below_the_bar(
+    eight_each,
+):
+    samples, held_out = eight_each
+    asked = samples["labels"].tolist()
+    held = held_out["labels"].tolist()
+    # Each picture is of the next style over from the one asked for.
+    wrong = [(y + 1) % len(STYLES) for y in asked]
+
+    right = quality.style_fidelity(samples["images"], asked, held_out["images"], held)
+    ignored = quality.style_fidelity(samples["images"], wrong, held_out["images"], held)
+    figures = quality.measure(
+        samples["images"],
+        held_out["images"],
+        corpus.bundle(size=64, per_style=2, first=16)["images"],
+        labels=(wrong, held),
+        names=CLASSES,
+    )
+
+    assert right >= quality.BAR["style_fidelity"]
+    assert ignored < 0.2
+    assert any("ignores the style" in r for r in quality.passes(figures))
