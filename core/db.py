@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Aggregate, CharField
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import (
+    Aggregate,
+    CharField,
+    F,
+    JSONField,
+    Model,
+    Subquery,
+)
+from django.utils import timezone
+
+M = TypeVar("M", bound=Model)
 
 
 class JoinedNames(Aggregate):
@@ -19,3 +33,55 @@ class JoinedNames(Aggregate):
 
     def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN201
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+class JSONRows(Subquery):
+    """The rows of a subquery as one JSON array, in the subquery's order.
+
+    `queryset` selects a single `JSONObject` column named ``row``
+    (``.values(row=JSONObject(...))``); the annotation reads back as a list
+    of dicts, ``[]`` when there are none. It folds a short, bounded list
+    (a work's collections, an artist's wins) into the query of the row it
+    belongs to: `JSONB_AGG` on PostgreSQL, `JSON_GROUP_ARRAY` on SQLite,
+    both fed by the ordered subquery.
+    """
+
+    template = (
+        "(SELECT COALESCE(JSONB_AGG(_rows.row), '[]'::jsonb) FROM (%(subquery)s) _rows)"
+    )
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN201
+        template = (
+            "(SELECT JSON_GROUP_ARRAY(JSON(_rows.row)) FROM (%(subquery)s) _rows)"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def row_fields(model: type[Model], *names: str, prefix: str = "") -> dict:
+    """Return ``JSONObject`` arguments for `names` of `model` (attnames).
+
+    `prefix` reads them through a relation (``"challenge__"``).
+    """
+    return {model._meta.get_field(name).attname: F(prefix + name) for name in names}
+
+
+def from_row(model: type[M], row: dict[str, Any]) -> M:
+    """Return a `model` instance from a `JSONRows` dict, as if loaded.
+
+    Values go through each field's `to_python` (JSON has no dates); fields
+    not in `row` are deferred, so reading one costs a query instead of
+    showing a default.
+    """
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname not in row:
+            continue
+        value = row[field.attname]
+        if value is not None:
+            value = field.to_python(value)
+            if isinstance(value, datetime) and timezone.is_naive(value):
+                value = timezone.make_aware(value, UTC)  # SQLite's stored text
+        names.append(field.attname)
+        values.append(value)
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)

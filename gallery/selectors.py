@@ -11,18 +11,21 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    Expression,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
 )
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from accounts.models import User
 from art_tasks.colours import FAMILY_NAMES
 from art_tasks.models import GALLERY_ORDERS, LICENSE_URLS, License, Submission
 from art_tasks.selectors import Viewer
+from core.db import JSONRows, from_row, row_fields
 from curation.selectors import scores_visible, voting_rule
 from gallery.caching import CHOICES_TTL, cached
 from gallery.models import Collection, CollectionItem, Like
@@ -492,13 +495,56 @@ def artwork(*, pk: int, viewer: Viewer = None) -> Submission:
     With a signed-in `viewer`, `liked` says whether they like it (joined in
     the same query); None otherwise. `tag_names` are the artist's tags.
     """
+    work = _artwork_query(viewer).get(pk=pk)
+    attach_tag_names([work])
+    return work
+
+
+def _artwork_query(viewer: Viewer) -> QuerySet[Submission]:
     qs = Submission.objects.select_related("artist", "task", "seed__task")
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(
             liked=Exists(Like.objects.filter(submission=OuterRef("pk"), user=viewer))
         )
-    work = with_tag_names(qs).get(pk=pk)
+    return with_tag_names(qs)
+
+
+# What the artwork page shows of each collection holding the work.
+_HOLDING_FIELDS = ("id", "slug", "title", "published", "featured", "curated_by")
+_HOLDING_SHOWN = 50
+
+
+def _collections_holding(viewer: Viewer) -> JSONRows:
+    """The collections `viewer` may see that hold the outer work, as JSON rows."""
+    rows = (
+        Collection.objects.filter(
+            visible_collections_q(viewer), items__submission=OuterRef("pk")
+        )
+        .order_by("-featured", "-created_at", "-id")
+        .values(row=JSONObject(**row_fields(Collection, *_HOLDING_FIELDS)))
+    )
+    return JSONRows(rows[:_HOLDING_SHOWN])
+
+
+def artwork_page(
+    *,
+    pk: int,
+    viewer: Viewer = None,
+    columns: Mapping[str, Expression] | None = None,
+) -> Submission:
+    """Return one work for its page, in the one query of `artwork`.
+
+    `in_collections` are the collections holding it that `viewer` may see
+    (what `work_collections` reads, folded in); `columns` are annotated as
+    given (the badges the apps above add, `gallery.signals`).
+    """
+    work = (
+        _artwork_query(viewer)
+        .annotate(holding=_collections_holding(viewer), **(columns or {}))
+        .get(pk=pk)
+    )
     attach_tag_names([work])
+    work.in_collections = [from_row(Collection, row) for row in work.holding]
     return work
 
 
