@@ -163,12 +163,8 @@ def with_badges(works: list[Submission]) -> list[Submission]:
     return works
 
 
-def artist_wins(*, artist: User) -> list[ChallengeWinner]:
-    """Return `artist`'s challenge wins on works still shown (one query)."""
-    return list(
-        ChallengeWinner.objects.filter(
-            artist=artist, submission__state=Submission.State.ACCEPTED
-        )
-        .select_related("challenge")
-        .order_by("-challenge__closes_at", "place")
-    )
+def wins_of(*, artist: User | OuterRef) -> QuerySet[ChallengeWinner]:
+    """Return `artist`'s challenge wins on works still shown, latest first."""
+    return ChallengeWinner.objects.filter(
+        artist=artist, submission__state=Submission.State.ACCEPTED
+    ).order_by("-challenge__closes_at", "place")

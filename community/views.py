@@ -20,7 +20,6 @@ from accounts.services import set_email_notifications
 from art_tasks.models import Submission
 from art_tasks.selectors import can_see_submission
 from community import selectors
-from community.challenges import artist_wins
 from community.context_processors import bell_poll
 from community.models import Comment, CommentReport
 from community.services import (
@@ -43,7 +42,6 @@ from core.roles import is_moderator
 from core.views import add_form_error, error_text, safe_next
 from gallery.errors import BadCursor
 from gallery.selectors import artist_page, collection_list
-from generation.lab_selectors import kept_lab_seeds
 from moderation.models import Report
 
 INBOX_SIZE = 50
@@ -56,12 +54,22 @@ ARTIST_COLLECTIONS_SHOWN = 12
 def artist(request: HttpRequest, username: str) -> HttpResponse:
     """An artist's profile and their work, a page of cards at a time.
 
-    Six queries: the artist, their standing, one page of their works,
-    their challenge wins (the badges), and on the first page the seeds they
-    kept in the lab and their public collections; an HTMX request for the
-    next page gets just its cards.
+    Three queries: the artist with their standing, challenge wins (the
+    badges) and, on the first page, the seeds they kept in the lab; one
+    page of their works; on the first page their public collections. An
+    HTMX request for the next page gets just its cards (two queries).
     """
-    person = get_object_or_404(User, username=username, is_active=True)
+    first_page = not request.GET.get("cursor")
+    try:
+        profile = selectors.artist_profile(
+            username=username,
+            viewer=request.user,
+            standing=not request.htmx,
+            lab_seeds=ARTIST_LAB_SEEDS if first_page and not request.htmx else 0,
+        )
+    except User.DoesNotExist:
+        raise Http404("No such artist.") from None
+    person = profile.person
     try:
         page = artist_page(
             artist=person,
@@ -71,9 +79,8 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
     except BadCursor as exc:
         messages.error(request, exc.message)
         return redirect(person)
-    wins = artist_wins(artist=person)
     badges: dict[int, list] = {}
-    for win in wins:
+    for win in profile.wins:
         badges.setdefault(win.submission_id, []).append(
             (win.badge, win.challenge.get_absolute_url())
         )
@@ -85,15 +92,12 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
     context = {"page": page, "next_url": next_url}
     if request.htmx:
         return render(request, "gallery/_cards.html", context)
-    first_page = not request.GET.get("cursor")
     context.update(
         artist=person,
-        wins=wins,
+        wins=profile.wins,
         first_page=first_page,
-        standing=selectors.artist_standing(artist=person, viewer=request.user),
-        lab_seeds=list(kept_lab_seeds(user=person)[:ARTIST_LAB_SEEDS])
-        if first_page
-        else [],
+        standing=profile.standing,
+        lab_seeds=profile.lab_seeds,
         collections=list(collection_list(owner=person)[:ARTIST_COLLECTIONS_SHOWN])
         if first_page
         else [],
