@@ -22,7 +22,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, JSONObject
 from django.utils import timezone
 
 from accounts.models import User
@@ -37,7 +37,7 @@ from art_tasks.models import (
     holding_q,
     live_q,
 )
-from core.db import JoinedNames
+from core.db import JoinedNames, JSONRows, from_row, row_fields, set_prefetched
 from core.errors import NotFound
 from core.roles import is_signed_in
 
@@ -216,6 +216,41 @@ def get_task(*, pk: int, viewer: Viewer = None) -> CreationTask:
     return task_list(states=list(CreationTask.State.values), viewer=viewer).get(pk=pk)
 
 
+def task_page(*, pk: int, viewer: Viewer = None) -> CreationTask:
+    """Return one task for its page, with its seeds, in one query.
+
+    What `get_task` gives, the seeds folded in as JSON rows (`task.seeds`
+    answers without a query) and, for a signed-in `viewer`, the id of their
+    kept draft (`viewer_draft_id`, see `draft_id_of`) and their latest
+    claims on it (`viewer_claim_list`, read by `viewer_claims`).
+    """
+    columns = {
+        "seed_rows": JSONRows(
+            SeedImage.objects.filter(task=OuterRef("pk"))
+            .order_by("index")
+            .values(row=JSONObject(**row_fields(SeedImage)))
+        ),
+        "viewer_draft_id": draft_id_of(viewer),
+    }
+    if is_signed_in(viewer):
+        mine = Claim.objects.filter(task=OuterRef("pk"), contributor=viewer)
+        columns["claim_rows"] = JSONRows(
+            mine.order_by("-claimed_at", "-pk")[:MY_CLAIMS_READ].values(
+                row=JSONObject(**row_fields(Claim))
+            )
+        )
+    task = (
+        task_list(states=list(CreationTask.State.values), viewer=viewer)
+        .prefetch_related(None)
+        .annotate(**columns)
+        .get(pk=pk)
+    )
+    set_prefetched(task, "seeds", [from_row(SeedImage, r) for r in task.seed_rows])
+    if hasattr(task, "claim_rows"):
+        task.viewer_claim_list = [from_row(Claim, r) for r in task.claim_rows]
+    return task
+
+
 @dataclass(frozen=True)
 class SeedOffer:
     """Whether a seed's task takes new work from `viewer`, and where to go."""
@@ -298,16 +333,19 @@ def viewer_claims(
     """Return `user`'s live claim on `task` and the one that ran out, in one query.
 
     The pair is what `live_claim` and `ended_claim` return, read from the
-    person's claims on the task (a handful at most), newest first.
+    person's claims on the task (a handful at most), newest first; none
+    when the task came from `task_page`, which read them.
     """
     if not user.is_authenticated:
         return None, None
     now = timezone.now()
-    mine = list(
-        Claim.objects.filter(task=task, contributor=user).order_by(
-            "-claimed_at", "-pk"
-        )[:MY_CLAIMS_READ]
-    )
+    mine = getattr(task, "viewer_claim_list", None)  # read with the task
+    if mine is None:
+        mine = list(
+            Claim.objects.filter(task=task, contributor=user).order_by(
+                "-claimed_at", "-pk"
+            )[:MY_CLAIMS_READ]
+        )
     live = next(
         (c for c in mine if c.state == Claim.State.ACTIVE and c.expires_at > now),
         None,

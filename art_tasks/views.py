@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -120,12 +120,10 @@ def _detail_context(
 
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(
-        selectors.task_list(states=list(CreationTask.State.values)).annotate(
-            viewer_draft_id=selectors.draft_id_of(request.user)
-        ),
-        pk=pk,
-    )
+    try:
+        task = selectors.task_page(pk=pk, viewer=request.user)
+    except CreationTask.DoesNotExist:
+        raise Http404("No such task.") from None
     if not selectors.can_see_task(task=task, viewer=request.user):
         return render(request, "404.html", status=404)
     claim, ended = selectors.viewer_claims(task=task, user=request.user)

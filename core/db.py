@@ -61,9 +61,31 @@ class JSONRows(Subquery):
 def row_fields(model: type[Model], *names: str, prefix: str = "") -> dict:
     """Return ``JSONObject`` arguments for `names` of `model` (attnames).
 
-    `prefix` reads them through a relation (``"challenge__"``).
+    Every concrete field without `names`; `prefix` reads them through a
+    relation (``"challenge__"``).
     """
-    return {model._meta.get_field(name).attname: F(prefix + name) for name in names}
+    fields = (
+        [model._meta.get_field(name) for name in names]
+        if names
+        else model._meta.concrete_fields
+    )
+    return {field.attname: F(prefix + field.name) for field in fields}
+
+
+def set_prefetched(instance: Model, name: str, objects: list[Model]) -> None:
+    """Make `instance`'s related manager `name` answer with `objects`.
+
+    As `prefetch_related(name)` would, without its query: `.all()` reads
+    the list, and each object's foreign key back is `instance`.
+    """
+    manager = getattr(instance, name)
+    back = manager.field.name
+    for obj in objects:
+        setattr(obj, back, instance)
+    qs = manager.get_queryset()
+    qs._result_cache = list(objects)
+    qs._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
 
 
 def from_row(model: type[M], row: dict[str, Any]) -> M:
