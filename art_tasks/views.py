@@ -389,17 +389,18 @@ def _with_slot_free(draft: SubmissionDraft) -> SubmissionDraft:
 
 @login_required
 def studio(request: HttpRequest) -> HttpResponse:
+    """The person's active claims, kept drafts and submissions.
+
+    Three queries: the person (with the top bar), their claims and drafts
+    (one, `studio_lists`), their latest submissions.
+    """
+    claims, drafts = selectors.studio_lists(user=request.user)
     return render(
         request,
         "art_tasks/studio.html",
         {
-            "claims": selectors.user_claims(user=request.user).filter(
-                state=Claim.State.ACTIVE
-            ),
-            "drafts": [
-                _with_slot_free(draft)
-                for draft in selectors.user_drafts(user=request.user)
-            ],
+            "claims": claims,
+            "drafts": [_with_slot_free(draft) for draft in drafts],
             **_studio_submissions(request),
         },
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Aggregate,
     CharField,
+    DurationField,
     F,
+    Func,
     JSONField,
     Model,
     Subquery,
@@ -69,7 +71,22 @@ def row_fields(model: type[Model], *names: str, prefix: str = "") -> dict:
         if names
         else model._meta.concrete_fields
     )
-    return {field.attname: F(prefix + field.name) for field in fields}
+    return {
+        field.attname: _AsJSON(F(prefix + field.name))
+        if isinstance(field, JSONField)
+        else F(prefix + field.name)
+        for field in fields
+    }
+
+
+class _AsJSON(Func):
+    """A JSON column nested as JSON, not as text (SQLite keeps JSON as text)."""
+
+    template = "%(expressions)s"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN201
+        return super().as_sql(compiler, connection, template="JSON(%(expressions)s)")
 
 
 def set_prefetched(instance: Model, name: str, objects: list[Model]) -> None:
@@ -100,6 +117,8 @@ def from_row(model: type[M], row: dict[str, Any]) -> M:
         if field.attname not in row:
             continue
         value = row[field.attname]
+        if isinstance(field, DurationField) and isinstance(value, int):
+            value = timedelta(microseconds=value)  # SQLite stores microseconds
         if value is not None:
             value = field.to_python(value)
             if isinstance(value, datetime) and timezone.is_naive(value):
