@@ -39,12 +39,15 @@ from core.decorators import errors_as_messages
 from core.errors import AtelierError
 from core.live import live_fragment
 from core.roles import is_moderator
-from core.views import add_form_error, error_text, safe_next
+from core.views import add_form_error, error_text, page_with_links, safe_next
 from gallery.errors import BadCursor
 from gallery.selectors import artist_page, collection_list
 from moderation.models import Report
 
 INBOX_SIZE = 50
+# The comment queue's reported and hidden comments, and its log, a page each.
+COMMENT_QUEUE_PAGE_SIZE = 100
+COMMENT_LOG_PAGE_SIZE = 50
 
 ARTIST_LAB_SEEDS = 12  # the latest seeds the artist kept in the lab
 # The public collections an artist's page shows, newest first.
@@ -446,13 +449,20 @@ def comment_queue(request: HttpRequest) -> HttpResponse:
             {"message": "Moderation is for curators and staff."},
             status=403,
         )
+    size = COMMENT_QUEUE_PAGE_SIZE
     return render(
         request,
         "community/comment_queue.html",
         {
-            "reported": selectors.comment_report_queue()[:100],
-            "hidden": selectors.hidden_comments()[:100],
-            "log": selectors.comment_log()[:50],
+            "reported": page_with_links(
+                request, selectors.comment_report_queue(), key="page", size=size
+            ),
+            "hidden": page_with_links(
+                request, selectors.hidden_comments(), key="hidden", size=size
+            ),
+            "log": page_with_links(
+                request, selectors.comment_log(), key="log", size=COMMENT_LOG_PAGE_SIZE
+            ),
         },
     )
 
