@@ -12,6 +12,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -260,17 +261,53 @@ class SeedOffer:
     holding: bool  # the viewer already holds a live claim on the task
 
 
-def seed_offer(*, seed: SeedImage, viewer: Viewer) -> SeedOffer | None:
+def offer_figures(viewer: Viewer, *, task: str) -> dict[str, Any]:
+    """Return what `seed_offer` counts, as annotations of another query.
+
+    `task` is the path from that query's rows to the seed's task
+    (``"seed__task"`` on a work); the names are those `seed_offer` takes as
+    `figures`.
+    """
+    live = Claim.objects.filter(live_q(), task=OuterRef(task))
+    figures: dict[str, Any] = {
+        "offer_live": Coalesce(
+            Subquery(
+                live.order_by().values("task").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    }
+    if is_signed_in(viewer):
+        mine = Claim.objects.filter(task=OuterRef(task), contributor=viewer)
+        figures["offer_live_mine"] = Exists(mine.filter(live_q()))
+        figures["offer_submitted_mine"] = Exists(
+            mine.filter(state=Claim.State.SUBMITTED)
+        )
+    return figures
+
+
+def seed_offer(
+    *, seed: SeedImage, viewer: Viewer, figures: Any = None
+) -> SeedOffer | None:
     """Return the "make something from this seed" offer, or None.
 
     Offered while the seed's task is open and `viewer` could work on it
     now: they hold a live claim on it, or a slot is free and they have not
     submitted to it yet. Visitors are offered it too (they sign in on the
-    way). No query for a task that is not open; one otherwise.
+    way). No query for a task that is not open, nor given `figures` (a row
+    annotated with `offer_figures`); one otherwise.
     """
     task = seed.task
     if not task.is_open:
         return None
+    if figures is not None:
+        found = {
+            "live": figures.offer_live,
+            "live_mine": getattr(figures, "offer_live_mine", False),
+            "submitted_mine": getattr(figures, "offer_submitted_mine", False),
+        }
+        return _offer(seed, found)
     now = timezone.now()
     live = live_q(now=now)
     # The task's live claims and the viewer's own: a few index rows, however
@@ -285,6 +322,11 @@ def seed_offer(*, seed: SeedImage, viewer: Viewer) -> SeedOffer | None:
             "pk", filter=mine & Q(state=Claim.State.SUBMITTED)
         )
     figures = Claim.objects.filter(wanted, task=task).aggregate(**counts)
+    return _offer(seed, figures)
+
+
+def _offer(seed: SeedImage, figures: dict) -> SeedOffer | None:
+    task = seed.task
     url = f"{task.get_absolute_url()}?seed={seed.pk}"
     if figures.get("live_mine"):
         return SeedOffer(url=url, holding=True)

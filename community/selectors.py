@@ -38,6 +38,7 @@ from community.models import (
 from core.db import JSONRows, from_row, row_fields
 from core.roles import is_moderator
 from curation.models import Vote
+from gallery.models import Collection
 from gallery.pagination import KeysetPage, keyset_page
 from gallery.selectors import (
     CARD_VALUES,
@@ -45,7 +46,9 @@ from gallery.selectors import (
     ORDERS,
     PAGE_CARD_FIELDS,
     attach_tag_names,
+    collection_from_row,
     gallery_list,
+    public_collection_rows,
     with_tag_names,
 )
 from generation.lab_selectors import kept_lab_seeds
@@ -211,6 +214,7 @@ class ArtistProfile:
     standing: Standing | None
     wins: list[ChallengeWinner]
     lab_seeds: list[LabSeed]
+    collections: list[Collection]
 
 
 def artist_profile(
@@ -219,13 +223,16 @@ def artist_profile(
     viewer: User | None = None,
     standing: bool = True,
     lab_seeds: int = 0,
+    collections: int = 0,
 ) -> ArtistProfile:
     """Return an active artist with what the head of their page shows.
 
     One query: the person, their `standing` (as `artist_standing`, unless
     False), their challenge wins on works still shown (`wins_of`) and
-    the last `lab_seeds` seeds they kept in the lab; wins and seeds come as
-    JSON rows (`core.db.JSONRows`). Raises `User.DoesNotExist`.
+    the last `lab_seeds` seeds they kept in the lab and their newest
+    `collections` public collections (`collection_list`); all but the
+    standing come as JSON rows (`core.db.JSONRows`). Raises
+    `User.DoesNotExist`.
     """
     columns = _standing_columns(viewer) if standing else {}
     columns["win_rows"] = JSONRows(
@@ -243,7 +250,14 @@ def artist_profile(
         columns["seed_rows"] = JSONRows(
             seeds.values(row=JSONObject(**row_fields(LabSeed, "id", "thumbnail")))
         )
+    if collections:
+        columns["collection_rows"] = public_collection_rows(
+            owner=OuterRef("pk"), limit=collections
+        )
     person = User.objects.annotate(**columns).get(username=username, is_active=True)
+    kept = [collection_from_row(r) for r in getattr(person, "collection_rows", [])]
+    for collection in kept:
+        collection.curated_by = person
     wins = []
     for row in person.win_rows:
         win = from_row(ChallengeWinner, row)
@@ -254,6 +268,7 @@ def artist_profile(
         standing=_standing(vars(person), viewer=viewer) if standing else None,
         wins=wins,
         lab_seeds=[from_row(LabSeed, row) for row in getattr(person, "seed_rows", [])],
+        collections=kept,
     )
 
 

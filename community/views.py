@@ -41,7 +41,7 @@ from core.live import live_fragment
 from core.roles import is_moderator
 from core.views import add_form_error, error_text, page_with_links, safe_next
 from gallery.errors import BadCursor
-from gallery.selectors import artist_page, collection_list
+from gallery.selectors import artist_page
 from moderation.models import Report
 
 INBOX_SIZE = 50
@@ -57,10 +57,10 @@ ARTIST_COLLECTIONS_SHOWN = 12
 def artist(request: HttpRequest, username: str) -> HttpResponse:
     """An artist's profile and their work, a page of cards at a time.
 
-    Three queries: the artist with their standing, challenge wins (the
-    badges) and, on the first page, the seeds they kept in the lab; one
-    page of their works; on the first page their public collections. An
-    HTMX request for the next page gets just its cards (two queries).
+    Two queries: the artist with their standing, challenge wins (the
+    badges) and, on the first page, the seeds they kept in the lab and
+    their public collections; one page of their works. An HTMX request
+    for the next page gets just its cards.
     """
     first_page = not request.GET.get("cursor")
     try:
@@ -69,6 +69,9 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
             viewer=request.user,
             standing=not request.htmx,
             lab_seeds=ARTIST_LAB_SEEDS if first_page and not request.htmx else 0,
+            collections=ARTIST_COLLECTIONS_SHOWN
+            if first_page and not request.htmx
+            else 0,
         )
     except User.DoesNotExist:
         raise Http404("No such artist.") from None
@@ -101,9 +104,7 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
         first_page=first_page,
         standing=profile.standing,
         lab_seeds=profile.lab_seeds,
-        collections=list(collection_list(owner=person)[:ARTIST_COLLECTIONS_SHOWN])
-        if first_page
-        else [],
+        collections=profile.collections,
         collections_shown=ARTIST_COLLECTIONS_SHOWN,
     )
     return render(request, "community/artist.html", context)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -216,13 +215,14 @@ def _visitor(request: HttpRequest) -> str:
 def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     """One work's page.
 
-    A visitor's costs three queries: the work, its seed's lineage (one,
-    both ways) and the seed's offer (the view is counted in Redis, where
-    there is one). The work's query also brings the collections holding
-    it and the badges the apps above add (`work_badge_columns`: community's
-    challenge wins), and, for a signed-in viewer, whether they like it. A
-    signed-in viewer's adds their user, their groups (read once, for both
-    curator checks), the votes and their collection picker.
+    A visitor's costs two queries: the work and its seed's lineage (one,
+    both ways); the view is counted in Redis, where there is one. The
+    work's query also brings the collections holding it, the figures of
+    its seed's offer and the badges the apps above add
+    (`work_badge_columns`: community's challenge wins), and, for a
+    signed-in viewer, whether they like it, their collection picker and
+    the votes (shown as the blind-vote rule allows). A signed-in viewer's
+    adds their user, read with their curator role.
     """
     user = request.user
     answers = work_badge_columns.send(sender=Submission, viewer=user)
@@ -235,8 +235,6 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Submission.DoesNotExist:
         return _not_found(request)
-    if user.is_authenticated:
-        prefetch_related_objects([user], "groups")
     if not can_see_submission(submission=work, viewer=user):
         return _not_found(request)
     counted = record_view(submission=work, viewer=user, visitor=_visitor(request))
@@ -256,16 +254,16 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
             "work": work,
             "badges": badges,
             "license_url": LICENSE_URLS.get(work.license),
-            "votes": votes_for_viewer(submission=work, viewer=user),
+            "votes": votes_for_viewer(
+                submission=work, viewer=user, votes=getattr(work, "vote_list", None)
+            ),
             "rule": VotingRule.for_task(task),
             "decision_rule": work.decision_rule,
             "tree": family_tree(seed=work.seed),
-            "offer": seed_offer(seed=work.seed, viewer=user),
+            "offer": seed_offer(seed=work.seed, viewer=user, figures=work),
             "can_vote": can_vote,
             "in_collections": work.in_collections if accepted else [],
-            "picker": selectors.collection_picker(submission=work, user=user)
-            if accepted and user.is_authenticated
-            else None,
+            "picker": work.picker if accepted and user.is_authenticated else None,
             "is_artist": user.is_authenticated and user.pk == work.artist_id,
             "can_download": bool(work.original)
             and (

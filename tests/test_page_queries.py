@@ -19,6 +19,7 @@ from art_tasks.errors import ClaimEndedDraftKept
 from art_tasks.models import Claim, SubmissionDraft
 from art_tasks.services import claim_task, submit_work_or_keep_draft
 from community.services.challenges import close_challenge, open_challenge
+from gallery.models import Collection
 from generation.models import LabGrid, LabSeed
 from tests.accounts.factories import UserFactory
 from tests.art_tasks.factories import OpenTaskFactory
@@ -90,6 +91,25 @@ def test_the_artwork_page_shows_wins_and_collections_in_three_queries(
     assert "Drafts" not in page  # private: only its owner sees it
 
 
+def test_the_artwork_page_costs_three_queries_signed_in_with_votes_and_picker(
+    client, artist, curators, shown_everywhere, django_assert_max_num_queries
+):
+    work = shown_everywhere
+    client.force_login(curators[0])
+    with django_assert_max_num_queries(CEILING):
+        page = client.get(work.get_absolute_url()).content.decode()
+    assert page.count('class="vote-score"') == 3
+    assert "Curator1 (you)" in page
+    assert "Winner - Night Sea" in page
+    client.force_login(artist)
+    with django_assert_max_num_queries(CEILING):
+        page = client.get(work.get_absolute_url()).content.decode()
+    assert "Feedback from the curators" in page
+    waters = Collection.objects.get(slug="waters")
+    assert f'name="collection" value="{waters.pk}" checked' in page
+    assert "Drafts <small" in page  # their private collection, in their picker
+
+
 def test_the_artist_page_shows_wins_seeds_and_collections_in_three_queries(
     client, artist, shown_everywhere, django_assert_max_num_queries
 ):
@@ -100,6 +120,11 @@ def test_the_artist_page_shows_wins_seeds_and_collections_in_three_queries(
     assert "<strong>Waters</strong>" in page
     assert "Drafts" not in page
     assert "Accepted</dt><dd>1" in page
+    client.force_login(UserFactory(username="fan"))
+    with django_assert_max_num_queries(CEILING):
+        page = client.get(f"/artists/{artist.username}/").content.decode()
+    assert "<strong>Waters</strong>" in page
+    assert ">Follow</button>" in page
 
 
 def test_the_task_page_costs_three_queries_for_a_visitor_and_a_claimant(
