@@ -45,7 +45,9 @@ class JSONRows(Subquery):
     of dicts, ``[]`` when there are none. It folds a short, bounded list
     (a work's collections, an artist's wins) into the query of the row it
     belongs to: `JSONB_AGG` on PostgreSQL, `JSON_GROUP_ARRAY` on SQLite,
-    both fed by the ordered subquery.
+    both fed by the ordered subquery. Its ORDER BY keeps PostgreSQL from
+    flattening it, so the aggregate takes the rows in that order, as an
+    `ArraySubquery` does.
     """
 
     template = (

@@ -542,13 +542,13 @@ def artwork_page(
     """Return one work for its page, in the one query of `artwork`.
 
     `in_collections` are the collections holding it that `viewer` may see
-    (what `work_collections` reads, folded in) and, for a signed-in
-    `viewer`, `picker` their collections as `collection_picker` gives them
-    and `vote_list` the votes (for `votes_for_viewer`, which shows them to
-    whom the blind-vote rule allows);
-    The figures of its seed's offer come too (`offer_figures`: give the
-    work to `seed_offer` as `figures`); `columns` are annotated as given
-    (the badges the apps above add, `gallery.signals`).
+    (what `work_collections` reads, folded in). For a signed-in `viewer`,
+    `picker` is their collections as `collection_picker` gives them and
+    `vote_list` the votes (for `votes_for_viewer`, which shows them as the
+    blind-vote rule allows). The figures of its seed's offer come too
+    (`offer_figures`: give the work to `seed_offer` as `figures`);
+    `columns` are annotated as given (the badges the apps above add,
+    `gallery.signals`).
     """
     extra = dict(columns or {}) | offer_figures(viewer, task="seed__task")
     if viewer is not None and viewer.is_authenticated:
