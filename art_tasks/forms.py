@@ -94,8 +94,11 @@ class SubmitForm(forms.Form):
     )
 
     def _offer_task_tags(self, task) -> None:  # noqa: ANN001
-        """Offer the task's (prefetched) tags; without any, only typed ones."""
-        names = [t.name for t in task.tags.all()]
+        """Offer the task's tags; without any, only typed ones.
+
+        `tag_list` reads the names joined in a `task_list` query, if any.
+        """
+        names = task.tag_list
         if names:
             self.fields["tags"].choices = [(n, n) for n in names]
         else:

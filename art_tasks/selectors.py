@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -11,6 +12,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -22,7 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, JSONObject
 from django.utils import timezone
 
 from accounts.models import User
@@ -37,7 +39,7 @@ from art_tasks.models import (
     holding_q,
     live_q,
 )
-from core.db import JoinedNames
+from core.db import JoinedNames, JSONRows, from_row, row_fields, set_prefetched
 from core.errors import NotFound
 from core.roles import is_signed_in
 
@@ -216,6 +218,41 @@ def get_task(*, pk: int, viewer: Viewer = None) -> CreationTask:
     return task_list(states=list(CreationTask.State.values), viewer=viewer).get(pk=pk)
 
 
+def task_page(*, pk: int, viewer: Viewer = None) -> CreationTask:
+    """Return one task for its page, with its seeds, in one query.
+
+    What `get_task` gives, the seeds folded in as JSON rows (`task.seeds`
+    answers without a query) and, for a signed-in `viewer`, the id of their
+    kept draft (`viewer_draft_id`, see `draft_id_of`) and their latest
+    claims on it (`viewer_claim_list`, read by `viewer_claims`).
+    """
+    columns = {
+        "seed_rows": JSONRows(
+            SeedImage.objects.filter(task=OuterRef("pk"))
+            .order_by("index")
+            .values(row=JSONObject(**row_fields(SeedImage)))
+        ),
+        "viewer_draft_id": draft_id_of(viewer),
+    }
+    if is_signed_in(viewer):
+        mine = Claim.objects.filter(task=OuterRef("pk"), contributor=viewer)
+        columns["claim_rows"] = JSONRows(
+            mine.order_by("-claimed_at", "-pk")[:MY_CLAIMS_READ].values(
+                row=JSONObject(**row_fields(Claim))
+            )
+        )
+    task = (
+        task_list(states=list(CreationTask.State.values), viewer=viewer)
+        .prefetch_related(None)
+        .annotate(**columns)
+        .get(pk=pk)
+    )
+    set_prefetched(task, "seeds", [from_row(SeedImage, r) for r in task.seed_rows])
+    if hasattr(task, "claim_rows"):
+        task.viewer_claim_list = [from_row(Claim, r) for r in task.claim_rows]
+    return task
+
+
 @dataclass(frozen=True)
 class SeedOffer:
     """Whether a seed's task takes new work from `viewer`, and where to go."""
@@ -224,17 +261,53 @@ class SeedOffer:
     holding: bool  # the viewer already holds a live claim on the task
 
 
-def seed_offer(*, seed: SeedImage, viewer: Viewer) -> SeedOffer | None:
+def offer_figures(viewer: Viewer, *, task: str) -> dict[str, Any]:
+    """Return what `seed_offer` counts, as annotations of another query.
+
+    `task` is the path from that query's rows to the seed's task
+    (``"seed__task"`` on a work); the names are those `seed_offer` takes as
+    `figures`.
+    """
+    live = Claim.objects.filter(live_q(), task=OuterRef(task))
+    figures: dict[str, Any] = {
+        "offer_live": Coalesce(
+            Subquery(
+                live.order_by().values("task").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    }
+    if is_signed_in(viewer):
+        mine = Claim.objects.filter(task=OuterRef(task), contributor=viewer)
+        figures["offer_live_mine"] = Exists(mine.filter(live_q()))
+        figures["offer_submitted_mine"] = Exists(
+            mine.filter(state=Claim.State.SUBMITTED)
+        )
+    return figures
+
+
+def seed_offer(
+    *, seed: SeedImage, viewer: Viewer, figures: Any = None
+) -> SeedOffer | None:
     """Return the "make something from this seed" offer, or None.
 
     Offered while the seed's task is open and `viewer` could work on it
     now: they hold a live claim on it, or a slot is free and they have not
     submitted to it yet. Visitors are offered it too (they sign in on the
-    way). No query for a task that is not open; one otherwise.
+    way). No query for a task that is not open, nor given `figures` (a row
+    annotated with `offer_figures`); one otherwise.
     """
     task = seed.task
     if not task.is_open:
         return None
+    if figures is not None:
+        found = {
+            "live": figures.offer_live,
+            "live_mine": getattr(figures, "offer_live_mine", False),
+            "submitted_mine": getattr(figures, "offer_submitted_mine", False),
+        }
+        return _offer(seed, found)
     now = timezone.now()
     live = live_q(now=now)
     # The task's live claims and the viewer's own: a few index rows, however
@@ -249,6 +322,11 @@ def seed_offer(*, seed: SeedImage, viewer: Viewer) -> SeedOffer | None:
             "pk", filter=mine & Q(state=Claim.State.SUBMITTED)
         )
     figures = Claim.objects.filter(wanted, task=task).aggregate(**counts)
+    return _offer(seed, figures)
+
+
+def _offer(seed: SeedImage, figures: dict) -> SeedOffer | None:
+    task = seed.task
     url = f"{task.get_absolute_url()}?seed={seed.pk}"
     if figures.get("live_mine"):
         return SeedOffer(url=url, holding=True)
@@ -298,16 +376,19 @@ def viewer_claims(
     """Return `user`'s live claim on `task` and the one that ran out, in one query.
 
     The pair is what `live_claim` and `ended_claim` return, read from the
-    person's claims on the task (a handful at most), newest first.
+    person's claims on the task (a handful at most), newest first; none
+    when the task came from `task_page`, which read them.
     """
     if not user.is_authenticated:
         return None, None
     now = timezone.now()
-    mine = list(
-        Claim.objects.filter(task=task, contributor=user).order_by(
-            "-claimed_at", "-pk"
-        )[:MY_CLAIMS_READ]
-    )
+    mine = getattr(task, "viewer_claim_list", None)  # read with the task
+    if mine is None:
+        mine = list(
+            Claim.objects.filter(task=task, contributor=user).order_by(
+                "-claimed_at", "-pk"
+            )[:MY_CLAIMS_READ]
+        )
     live = next(
         (c for c in mine if c.state == Claim.State.ACTIVE and c.expires_at > now),
         None,
@@ -391,6 +472,72 @@ def user_drafts(*, user: User) -> QuerySet[SubmissionDraft]:
         )
         .order_by("-created_at")
     )
+
+
+# What the studio shows of a claim's or a draft's task.
+_STUDIO_TASK_FIELDS = ("id", "title", "state", "slots", "deadline", "license")
+_TASK, _SEED = "task__", "seed__"
+
+
+def _with_task(row: dict, model: type) -> Any:
+    """Return a `model` from a studio row, its task (and a draft's seed) set."""
+    obj = from_row(model, row)
+    obj.task = from_row(CreationTask, row["task"])
+    if "seed" in row:
+        obj.seed = from_row(SeedImage, row["seed"])
+    return obj
+
+
+def studio_lists(*, user: User) -> tuple[list[Claim], list[SubmissionDraft]]:
+    """Return `user`'s active claims and kept drafts, newest first, in one query.
+
+    What `user_claims` (active ones) and `user_drafts` give, with what the
+    studio shows of their tasks (and each draft's seed and its task's
+    `held` slots), read as JSON rows on the person's own row.
+    """
+    task = JSONObject(**row_fields(CreationTask, *_STUDIO_TASK_FIELDS, prefix=_TASK))
+    claims = Claim.objects.filter(
+        contributor=OuterRef("pk"), state=Claim.State.ACTIVE
+    ).order_by("-claimed_at")
+    held = (
+        Claim.objects.filter(holding_q(), task=OuterRef("task"))
+        .order_by()
+        .values("task")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    drafts = (
+        _kept_drafts()
+        .filter(contributor=OuterRef("pk"))
+        .order_by("-created_at")
+        .values(
+            row=JSONObject(
+                **row_fields(SubmissionDraft),
+                task=task,
+                seed=JSONObject(
+                    **row_fields(SeedImage, "id", "index", prefix="seed__")
+                ),
+                held=Coalesce(Subquery(held, output_field=IntegerField()), 0),
+            )
+        )
+    )
+    rows = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            claim_rows=JSONRows(
+                claims.values(row=JSONObject(**row_fields(Claim), task=task))
+            ),
+            draft_rows=JSONRows(drafts),
+        )
+        .values("claim_rows", "draft_rows")
+        .get()
+    )
+    found = []
+    for row in rows["draft_rows"]:
+        draft = _with_task(row, SubmissionDraft)
+        draft.held = row["held"]
+        found.append(draft)
+    return [_with_task(row, Claim) for row in rows["claim_rows"]], found
 
 
 def draft_file(*, pk: int, viewer: Viewer) -> SubmissionDraft | None:

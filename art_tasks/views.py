@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -120,12 +120,10 @@ def _detail_context(
 
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(
-        selectors.task_list(states=list(CreationTask.State.values)).annotate(
-            viewer_draft_id=selectors.draft_id_of(request.user)
-        ),
-        pk=pk,
-    )
+    try:
+        task = selectors.task_page(pk=pk, viewer=request.user)
+    except CreationTask.DoesNotExist:
+        raise Http404("No such task.") from None
     if not selectors.can_see_task(task=task, viewer=request.user):
         return render(request, "404.html", status=404)
     claim, ended = selectors.viewer_claims(task=task, user=request.user)
@@ -391,17 +389,18 @@ def _with_slot_free(draft: SubmissionDraft) -> SubmissionDraft:
 
 @login_required
 def studio(request: HttpRequest) -> HttpResponse:
+    """The person's active claims, kept drafts and submissions.
+
+    Three queries: the person (with the top bar), their claims and drafts
+    (one, `studio_lists`), their latest submissions.
+    """
+    claims, drafts = selectors.studio_lists(user=request.user)
     return render(
         request,
         "art_tasks/studio.html",
         {
-            "claims": selectors.user_claims(user=request.user).filter(
-                state=Claim.State.ACTIVE
-            ),
-            "drafts": [
-                _with_slot_free(draft)
-                for draft in selectors.user_drafts(user=request.user)
-            ],
+            "claims": claims,
+            "drafts": [_with_slot_free(draft) for draft in drafts],
             **_studio_submissions(request),
         },
     )

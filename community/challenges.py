@@ -11,14 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models.functions import JSONObject
 
 from accounts.models import User
 from art_tasks.models import GALLERY_ORDERS, Submission
 from art_tasks.selectors import Viewer
 from community.models import Challenge, ChallengeWinner
+from core.db import JSONRows, from_row, row_fields
 from gallery.pagination import KeysetPage, keyset_page
 from gallery.selectors import PAGE_CARD_FIELDS, gallery_list
+from gallery.signals import BadgeColumn
 
 # A badge: what it says and where it leads.
 Badge = tuple[str, str]
@@ -124,6 +127,34 @@ def win_badges(*, submission_ids: Iterable[int]) -> dict[int, list[Badge]]:
     return found
 
 
+def _read_wins(rows: list[dict]) -> list[Badge]:
+    badges = []
+    for row in rows:
+        win = ChallengeWinner(challenge=from_row(Challenge, row))
+        badges.append((win.badge, win.challenge.get_absolute_url()))
+    return badges
+
+
+def win_badge_column() -> BadgeColumn:
+    """Return the outer work's "Winner - <challenge>" badges as a column.
+
+    What `win_badges` reads for one work, folded into the work's query as
+    JSON rows (gallery's `work_badge_columns`).
+    """
+    rows = (
+        ChallengeWinner.objects.filter(
+            submission=OuterRef("pk"), submission__state=Submission.State.ACCEPTED
+        )
+        .order_by("challenge__closes_at", "challenge_id")
+        .values(
+            row=JSONObject(
+                **row_fields(Challenge, "id", "slug", "title", prefix="challenge__")
+            )
+        )
+    )
+    return BadgeColumn(expression=JSONRows(rows), read=_read_wins)
+
+
 def with_badges(works: list[Submission]) -> list[Submission]:
     """Set each work's `badges` (its challenge wins) for its card (one query)."""
     badges = win_badges(submission_ids=[work.pk for work in works])
@@ -132,12 +163,8 @@ def with_badges(works: list[Submission]) -> list[Submission]:
     return works
 
 
-def artist_wins(*, artist: User) -> list[ChallengeWinner]:
-    """Return `artist`'s challenge wins on works still shown (one query)."""
-    return list(
-        ChallengeWinner.objects.filter(
-            artist=artist, submission__state=Submission.State.ACCEPTED
-        )
-        .select_related("challenge")
-        .order_by("-challenge__closes_at", "place")
-    )
+def wins_of(*, artist: User | OuterRef) -> QuerySet[ChallengeWinner]:
+    """Return `artist`'s challenge wins on works still shown, latest first."""
+    return ChallengeWinner.objects.filter(
+        artist=artist, submission__state=Submission.State.ACCEPTED
+    ).order_by("-challenge__closes_at", "place")

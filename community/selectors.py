@@ -18,13 +18,16 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from accounts.models import User
 from art_tasks.models import Submission
 from art_tasks.selectors import can_see_submission
+from community.challenges import wins_of
 from community.models import (
+    Challenge,
+    ChallengeWinner,
     Comment,
     CommentAction,
     CommentReport,
@@ -32,8 +35,10 @@ from community.models import (
     Notification,
     ReputationEvent,
 )
+from core.db import JSONRows, from_row, row_fields
 from core.roles import is_moderator
 from curation.models import Vote
+from gallery.models import Collection
 from gallery.pagination import KeysetPage, keyset_page
 from gallery.selectors import (
     CARD_VALUES,
@@ -41,9 +46,13 @@ from gallery.selectors import (
     ORDERS,
     PAGE_CARD_FIELDS,
     attach_tag_names,
+    collection_from_row,
     gallery_list,
+    public_collection_rows,
     with_tag_names,
 )
+from generation.lab_selectors import kept_lab_seeds
+from generation.models import LabSeed
 
 PERIODS = {"week": "This week", "month": "This month", "all": "All time"}
 
@@ -138,60 +147,128 @@ class Standing:
     following: bool
 
 
-def artist_standing(*, artist: User, viewer: User | None = None) -> Standing:
-    """Return `artist`'s standing, and whether `viewer` follows them. One query.
-
-    The rank is by all-time reputation among active people (equal points
-    share a rank); None while the artist has no points.
-    """
+def _standing_columns(viewer: User | None) -> dict:
+    """The outer person's standing, as annotations (see `artist_standing`)."""
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    row = (
-        User.objects.filter(pk=artist.pk)
-        .annotate(
-            accepted=_count(
-                Submission.objects.filter(
-                    artist=OuterRef("pk"), state=Submission.State.ACCEPTED
-                ),
-                "artist",
+    return {
+        "accepted": _count(
+            Submission.objects.filter(
+                artist=OuterRef("pk"), state=Submission.State.ACCEPTED
             ),
-            reviews=_count(Vote.objects.filter(curator=OuterRef("pk")), "curator"),
-            follower_count=_count(
-                Follow.objects.filter(artist=OuterRef("pk")), "artist"
+            "artist",
+        ),
+        "reviews": _count(Vote.objects.filter(curator=OuterRef("pk")), "curator"),
+        "follower_count": _count(
+            Follow.objects.filter(artist=OuterRef("pk")), "artist"
+        ),
+        "ahead": Coalesce(
+            Subquery(
+                User.objects.filter(
+                    is_active=True, reputation__gt=OuterRef("reputation")
+                )
+                .order_by()
+                .values("is_active")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
             ),
-            ahead=Coalesce(
-                Subquery(
-                    User.objects.filter(
-                        is_active=True, reputation__gt=OuterRef("reputation")
-                    )
-                    .order_by()
-                    .values("is_active")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            is_followed=Exists(
-                Follow.objects.filter(follower_id=viewer_id, artist=OuterRef("pk"))
-            ),
-        )
-        .values(
-            "reputation",
-            "accepted",
-            "reviews",
-            "follower_count",
-            "ahead",
-            "is_followed",
-        )
-        .get()
-    )
+            0,
+        ),
+        "is_followed": Exists(
+            Follow.objects.filter(follower_id=viewer_id, artist=OuterRef("pk"))
+        ),
+    }
+
+
+def _standing(row: dict, *, viewer: User | None) -> Standing:
+    signed_in = viewer is not None and viewer.is_authenticated
     return Standing(
         points=row["reputation"],
         rank=row["ahead"] + 1 if row["reputation"] > 0 else None,
         accepted=row["accepted"],
         reviews=row["reviews"],
         followers=row["follower_count"],
-        following=bool(viewer_id) and row["is_followed"],
+        following=signed_in and row["is_followed"],
+    )
+
+
+def artist_standing(*, artist: User, viewer: User | None = None) -> Standing:
+    """Return `artist`'s standing, and whether `viewer` follows them. One query.
+
+    The rank is by all-time reputation among active people (equal points
+    share a rank); None while the artist has no points.
+    """
+    columns = _standing_columns(viewer)
+    row = (
+        User.objects.filter(pk=artist.pk)
+        .annotate(**columns)
+        .values("reputation", *columns)
+        .get()
+    )
+    return _standing(row, viewer=viewer)
+
+
+@dataclass(frozen=True)
+class ArtistProfile:
+    person: User
+    standing: Standing | None
+    wins: list[ChallengeWinner]
+    lab_seeds: list[LabSeed]
+    collections: list[Collection]
+
+
+def artist_profile(
+    *,
+    username: str,
+    viewer: User | None = None,
+    standing: bool = True,
+    lab_seeds: int = 0,
+    collections: int = 0,
+) -> ArtistProfile:
+    """Return an active artist with what the head of their page shows.
+
+    One query: the person, their `standing` (as `artist_standing`, unless
+    False), their challenge wins on works still shown (`wins_of`) and
+    the last `lab_seeds` seeds they kept in the lab and their newest
+    `collections` public collections (`collection_list`); all but the
+    standing come as JSON rows (`core.db.JSONRows`). Raises
+    `User.DoesNotExist`.
+    """
+    columns = _standing_columns(viewer) if standing else {}
+    columns["win_rows"] = JSONRows(
+        wins_of(artist=OuterRef("pk")).values(
+            row=JSONObject(
+                **row_fields(ChallengeWinner, "id", "submission", "place"),
+                challenge=JSONObject(
+                    **row_fields(Challenge, "id", "slug", "title", prefix="challenge__")
+                ),
+            )
+        )
+    )
+    if lab_seeds:
+        seeds = kept_lab_seeds(user=OuterRef("pk"))[:lab_seeds]
+        columns["seed_rows"] = JSONRows(
+            seeds.values(row=JSONObject(**row_fields(LabSeed, "id", "thumbnail")))
+        )
+    if collections:
+        columns["collection_rows"] = public_collection_rows(
+            owner=OuterRef("pk"), limit=collections
+        )
+    person = User.objects.annotate(**columns).get(username=username, is_active=True)
+    kept = [collection_from_row(r) for r in getattr(person, "collection_rows", [])]
+    for collection in kept:
+        collection.curated_by = person
+    wins = []
+    for row in person.win_rows:
+        win = from_row(ChallengeWinner, row)
+        win.challenge = from_row(Challenge, row["challenge"])
+        wins.append(win)
+    return ArtistProfile(
+        person=person,
+        standing=_standing(vars(person), viewer=viewer) if standing else None,
+        wins=wins,
+        lab_seeds=[from_row(LabSeed, row) for row in getattr(person, "seed_rows", [])],
+        collections=kept,
     )
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from art_tasks.models import Claim, Submission
 from art_tasks.signals import claims_expired, submission_processing_failed
-from community.challenges import win_badges
+from community.challenges import win_badge_column
 from community.models import Notification
 from community.services import (
     award_decision,
@@ -25,7 +25,7 @@ from community.services import (
     record_decision_outcome,
 )
 from curation.signals import submission_decided
-from gallery.signals import work_badges_wanted
+from gallery.signals import BadgeColumn, work_badge_columns
 from generation.signals import lab_seeds_used
 from moderation.models import ModerationAction, Report
 from moderation.signals import report_dismissed, work_visibility_changed
@@ -99,11 +99,9 @@ def on_claims_expired(*, claims: list[Claim], **kwargs: Any) -> None:
     notify_claims_ended(claims=claims)
 
 
-def on_work_badges_wanted(
-    *, submission: Submission, **kwargs: Any
-) -> list[tuple[str, str]]:
-    """Return the "Winner - <challenge>" badges of an accepted work's page."""
-    return win_badges(submission_ids=[submission.pk]).get(submission.pk, [])
+def on_work_badge_columns(**kwargs: Any) -> BadgeColumn:
+    """Return the column of an artwork page's "Winner - <challenge>" badges."""
+    return win_badge_column()
 
 
 def on_lab_seeds_used(*, task: Any, lab_seeds: list, **kwargs: Any) -> None:
@@ -113,8 +111,8 @@ def on_lab_seeds_used(*, task: Any, lab_seeds: list, **kwargs: Any) -> None:
 
 def connect() -> None:
     lab_seeds_used.connect(on_lab_seeds_used, dispatch_uid="community.lab_seeds_used")
-    work_badges_wanted.connect(
-        on_work_badges_wanted, dispatch_uid="community.work_badges_wanted"
+    work_badge_columns.connect(
+        on_work_badge_columns, dispatch_uid="community.work_badge_columns"
     )
     submission_decided.connect(
         on_submission_decided, dispatch_uid="community.submission_decided"

@@ -20,7 +20,6 @@ from accounts.services import set_email_notifications
 from art_tasks.models import Submission
 from art_tasks.selectors import can_see_submission
 from community import selectors
-from community.challenges import artist_wins
 from community.context_processors import bell_poll
 from community.models import Comment, CommentReport
 from community.services import (
@@ -40,13 +39,15 @@ from core.decorators import errors_as_messages
 from core.errors import AtelierError
 from core.live import live_fragment
 from core.roles import is_moderator
-from core.views import add_form_error, error_text, safe_next
+from core.views import add_form_error, error_text, page_with_links, safe_next
 from gallery.errors import BadCursor
-from gallery.selectors import artist_page, collection_list
-from generation.lab_selectors import kept_lab_seeds
+from gallery.selectors import artist_page
 from moderation.models import Report
 
 INBOX_SIZE = 50
+# The comment queue's reported and hidden comments, and its log, a page each.
+COMMENT_QUEUE_PAGE_SIZE = 100
+COMMENT_LOG_PAGE_SIZE = 50
 
 ARTIST_LAB_SEEDS = 12  # the latest seeds the artist kept in the lab
 # The public collections an artist's page shows, newest first.
@@ -56,12 +57,25 @@ ARTIST_COLLECTIONS_SHOWN = 12
 def artist(request: HttpRequest, username: str) -> HttpResponse:
     """An artist's profile and their work, a page of cards at a time.
 
-    Six queries: the artist, their standing, one page of their works,
-    their challenge wins (the badges), and on the first page the seeds they
-    kept in the lab and their public collections; an HTMX request for the
-    next page gets just its cards.
+    Two queries: the artist with their standing, challenge wins (the
+    badges) and, on the first page, the seeds they kept in the lab and
+    their public collections; one page of their works. An HTMX request
+    for the next page gets just its cards.
     """
-    person = get_object_or_404(User, username=username, is_active=True)
+    first_page = not request.GET.get("cursor")
+    try:
+        profile = selectors.artist_profile(
+            username=username,
+            viewer=request.user,
+            standing=not request.htmx,
+            lab_seeds=ARTIST_LAB_SEEDS if first_page and not request.htmx else 0,
+            collections=ARTIST_COLLECTIONS_SHOWN
+            if first_page and not request.htmx
+            else 0,
+        )
+    except User.DoesNotExist:
+        raise Http404("No such artist.") from None
+    person = profile.person
     try:
         page = artist_page(
             artist=person,
@@ -71,9 +85,8 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
     except BadCursor as exc:
         messages.error(request, exc.message)
         return redirect(person)
-    wins = artist_wins(artist=person)
     badges: dict[int, list] = {}
-    for win in wins:
+    for win in profile.wins:
         badges.setdefault(win.submission_id, []).append(
             (win.badge, win.challenge.get_absolute_url())
         )
@@ -85,18 +98,13 @@ def artist(request: HttpRequest, username: str) -> HttpResponse:
     context = {"page": page, "next_url": next_url}
     if request.htmx:
         return render(request, "gallery/_cards.html", context)
-    first_page = not request.GET.get("cursor")
     context.update(
         artist=person,
-        wins=wins,
+        wins=profile.wins,
         first_page=first_page,
-        standing=selectors.artist_standing(artist=person, viewer=request.user),
-        lab_seeds=list(kept_lab_seeds(user=person)[:ARTIST_LAB_SEEDS])
-        if first_page
-        else [],
-        collections=list(collection_list(owner=person)[:ARTIST_COLLECTIONS_SHOWN])
-        if first_page
-        else [],
+        standing=profile.standing,
+        lab_seeds=profile.lab_seeds,
+        collections=profile.collections,
         collections_shown=ARTIST_COLLECTIONS_SHOWN,
     )
     return render(request, "community/artist.html", context)
@@ -442,13 +450,20 @@ def comment_queue(request: HttpRequest) -> HttpResponse:
             {"message": "Moderation is for curators and staff."},
             status=403,
         )
+    size = COMMENT_QUEUE_PAGE_SIZE
     return render(
         request,
         "community/comment_queue.html",
         {
-            "reported": selectors.comment_report_queue()[:100],
-            "hidden": selectors.hidden_comments()[:100],
-            "log": selectors.comment_log()[:50],
+            "reported": page_with_links(
+                request, selectors.comment_report_queue(), key="page", size=size
+            ),
+            "hidden": page_with_links(
+                request, selectors.hidden_comments(), key="hidden", size=size
+            ),
+            "log": page_with_links(
+                request, selectors.comment_log(), key="log", size=COMMENT_LOG_PAGE_SIZE
+            ),
         },
     )
 

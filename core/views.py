@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,3 +41,24 @@ def add_form_error(
         form.add_error(field, exc.message)
     else:
         form.add_error(field, exc)
+
+
+def page_with_links(
+    request: HttpRequest, rows: QuerySet, *, key: str, size: int
+) -> Page:
+    """Return the page of `rows` that `?<key>=` asks for, `size` rows long.
+
+    The page carries `previous_url` and `next_url` ("" at either end) for
+    `_pager.html`; each keeps the request's other parameters, so two lists
+    on one page (reports and hidden works) page through independently.
+    """
+    page = Paginator(rows, size).get_page(request.GET.get(key))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[key] = str(number)
+        return f"?{query.urlencode()}"
+
+    page.previous_url = link(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = link(page.next_page_number()) if page.has_next() else ""
+    return page

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from accounts.models import User
 from art_tasks.models import (
@@ -17,6 +18,7 @@ from art_tasks.models import (
 )
 from art_tasks.selectors import Viewer
 from art_tasks.voting import VotingRule
+from core.db import JSONRows, from_row, row_fields
 from curation.models import Vote
 
 # The review queue's size is counted up to this many; past it pages say "100+".
@@ -41,13 +43,50 @@ class VoteView:
     mine: Vote | None = None
 
 
-def votes_for_viewer(*, submission: Submission, viewer: Viewer) -> VoteView:
+# What a vote shows of its curator.
+_CURATOR_FIELDS = ("id", "username", "display_name")
+
+
+def vote_rows() -> JSONRows:
+    """Return the outer submission's votes with their curators, as JSON rows.
+
+    What `votes_for_viewer` reads, in the order it reads them, for the
+    query of the submission's own row; read back with `votes_from_rows`.
+    """
+    rows = (
+        Vote.objects.filter(submission=OuterRef("pk"))
+        .order_by("created_at")
+        .values(
+            row=JSONObject(
+                **row_fields(Vote),
+                curator=JSONObject(
+                    **row_fields(User, *_CURATOR_FIELDS, prefix="curator__")
+                ),
+            )
+        )
+    )
+    return JSONRows(rows)
+
+
+def votes_from_rows(rows: list[dict]) -> list[Vote]:
+    votes = []
+    for row in rows:
+        vote = from_row(Vote, row)
+        vote.curator = from_row(User, row["curator"])
+        votes.append(vote)
+    return votes
+
+
+def votes_for_viewer(
+    *, submission: Submission, viewer: Viewer, votes: list[Vote] | None = None
+) -> VoteView:
     """Return the votes `viewer` may see, applying the blind-vote rule.
 
     Curators see the other scores only after casting their own (or once the
     work is decided); the artist sees scores and comments, unsigned, as
     feedback once the work is decided; staff see everything; visitors see
-    only the published mean score.
+    only the published mean score. `votes` are the submission's, read
+    already (`vote_rows`); else they cost a query, when they may show.
     """
     decided = submission.decided_at is not None
     if viewer is None or not viewer.is_authenticated:
@@ -56,7 +95,16 @@ def votes_for_viewer(*, submission: Submission, viewer: Viewer) -> VoteView:
             anonymous=True,
             message="Individual votes are shown to curators and the artist.",
         )
-    votes = list(submission.votes.select_related("curator").order_by("created_at"))
+    if not (
+        viewer.is_staff or viewer.is_curator or viewer.pk == submission.artist_id
+    ):  # no vote of theirs to find, none to show: no query
+        return VoteView(
+            visible=False,
+            anonymous=True,
+            message="Individual votes are shown to curators and the artist.",
+        )
+    if votes is None:
+        votes = list(submission.votes.select_related("curator").order_by("created_at"))
     mine = next((v for v in votes if v.curator_id == viewer.pk), None)
     if viewer.is_staff or (viewer.is_curator and (mine is not None or decided)):
         return VoteView(

@@ -11,19 +11,29 @@ from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    Expression,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from accounts.models import User
 from art_tasks.colours import FAMILY_NAMES
 from art_tasks.models import GALLERY_ORDERS, LICENSE_URLS, License, Submission
-from art_tasks.selectors import Viewer
-from curation.selectors import scores_visible, voting_rule
+from art_tasks.selectors import Viewer, offer_figures
+from core.db import JSONRows, from_row, row_fields
+from curation.selectors import (
+    scores_visible,
+    vote_rows,
+    votes_from_rows,
+    voting_rule,
+)
 from gallery.caching import CHOICES_TTL, cached
 from gallery.models import Collection, CollectionItem, Like
 from gallery.pagination import KeysetPage, keyset_page
@@ -492,14 +502,91 @@ def artwork(*, pk: int, viewer: Viewer = None) -> Submission:
     With a signed-in `viewer`, `liked` says whether they like it (joined in
     the same query); None otherwise. `tag_names` are the artist's tags.
     """
+    work = _artwork_query(viewer).get(pk=pk)
+    attach_tag_names([work])
+    return work
+
+
+def _artwork_query(viewer: Viewer) -> QuerySet[Submission]:
     qs = Submission.objects.select_related("artist", "task", "seed__task")
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(
             liked=Exists(Like.objects.filter(submission=OuterRef("pk"), user=viewer))
         )
-    work = with_tag_names(qs).get(pk=pk)
+    return with_tag_names(qs)
+
+
+# What the artwork page shows of each collection holding the work.
+_HOLDING_FIELDS = ("id", "slug", "title", "published", "featured", "curated_by")
+_HOLDING_SHOWN = 50
+
+
+def _collections_holding(viewer: Viewer) -> JSONRows:
+    """The collections `viewer` may see that hold the outer work, as JSON rows."""
+    rows = (
+        Collection.objects.filter(
+            visible_collections_q(viewer), items__submission=OuterRef("pk")
+        )
+        .order_by("-featured", "-created_at", "-id")
+        .values(row=JSONObject(**row_fields(Collection, *_HOLDING_FIELDS)))
+    )
+    return JSONRows(rows[:_HOLDING_SHOWN])
+
+
+def artwork_page(
+    *,
+    pk: int,
+    viewer: Viewer = None,
+    columns: Mapping[str, Expression] | None = None,
+) -> Submission:
+    """Return one work for its page, in the one query of `artwork`.
+
+    `in_collections` are the collections holding it that `viewer` may see
+    (what `work_collections` reads, folded in). For a signed-in `viewer`,
+    `picker` is their collections as `collection_picker` gives them and
+    `vote_list` the votes (for `votes_for_viewer`, which shows them as the
+    blind-vote rule allows). The figures of its seed's offer come too
+    (`offer_figures`: give the work to `seed_offer` as `figures`);
+    `columns` are annotated as given (the badges the apps above add,
+    `gallery.signals`).
+    """
+    extra = dict(columns or {}) | offer_figures(viewer, task="seed__task")
+    if viewer is not None and viewer.is_authenticated:
+        extra["picker_rows"] = _picker_rows(viewer)
+        extra["vote_rows"] = vote_rows()
+    work = (
+        _artwork_query(viewer)
+        .annotate(holding=_collections_holding(viewer), **extra)
+        .get(pk=pk)
+    )
     attach_tag_names([work])
+    work.in_collections = [from_row(Collection, row) for row in work.holding]
+    if hasattr(work, "vote_rows"):
+        work.vote_list = votes_from_rows(work.vote_rows)
+    if hasattr(work, "picker_rows"):
+        work.picker = []
+        for row in work.picker_rows:
+            collection = from_row(Collection, row)
+            collection.has_work = row["has_work"]
+            work.picker.append(collection)
     return work
+
+
+def _picker_rows(user: User) -> JSONRows:
+    """`collection_picker` for the outer work, as JSON rows."""
+    holds = CollectionItem.objects.filter(
+        collection=OuterRef("pk"), submission=OuterRef(OuterRef("pk"))
+    )
+    rows = (
+        Collection.objects.filter(curated_by=user)
+        .order_by("title", "id")
+        .values(
+            row=JSONObject(
+                **row_fields(Collection, *_HOLDING_FIELDS), has_work=Exists(holds)
+            )
+        )
+    )
+    return JSONRows(rows)
 
 
 def public_artwork(*, pk: int) -> Submission:
@@ -662,6 +749,48 @@ def collection_list(
     if owner is not None:
         qs = qs.filter(curated_by=owner)
     return qs.order_by("-created_at", "-id")
+
+
+def public_collection_rows(*, owner: OuterRef, limit: int) -> JSONRows:
+    """Return `collection_list(owner=...)`'s first `limit` cards as JSON rows.
+
+    For the query of the owner's row (`owner` leads to them); read each row
+    back with `collection_from_row`. The number of works is counted per
+    collection, as `_with_counts` does.
+    """
+    accepted = (
+        CollectionItem.objects.filter(
+            collection=OuterRef("pk"), submission__state=Submission.State.ACCEPTED
+        )
+        .order_by()
+        .values("collection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    cover = row_fields(
+        Submission, "id", "state", "thumbnail", "width", "height", prefix="cover__"
+    )
+    rows = (
+        Collection.objects.filter(published=True, curated_by=owner)
+        .order_by("-created_at", "-id")[:limit]
+        .values(
+            row=JSONObject(
+                **row_fields(Collection),
+                work_count=Coalesce(Subquery(accepted, output_field=IntegerField()), 0),
+                cover=JSONObject(**cover),
+            )
+        )
+    )
+    return JSONRows(rows)
+
+
+def collection_from_row(row: dict[str, Any]) -> Collection:
+    """Return a collection card read by `public_collection_rows`."""
+    collection = from_row(Collection, row)
+    collection.work_count = row["work_count"]
+    has_cover = row["cover"]["id"] is not None
+    collection.cover = from_row(Submission, row["cover"]) if has_cover else None
+    return collection
 
 
 def my_collections(*, user: User) -> QuerySet[Collection]:

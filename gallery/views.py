@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -53,7 +52,7 @@ from gallery.services import (
     unlike_work,
     update_collection,
 )
-from gallery.signals import work_badges_wanted
+from gallery.signals import work_badge_columns
 from generation.selectors import family_tree
 
 
@@ -216,21 +215,26 @@ def _visitor(request: HttpRequest) -> str:
 def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     """One work's page.
 
-    A visitor's costs four queries: the work, its seed's lineage (one,
-    both ways), the seed's offer (the view is counted in Redis, where
-    there is one) and the public collections holding an accepted work; a
-    signed-in viewer's adds their user, their groups (read once, for both
-    curator checks), the votes, the top bar and their collection picker. Whether they
-    like the work comes with the work. An accepted work asks the apps above
-    for its badges (`work_badges_wanted`: one query for challenge wins).
+    A visitor's costs two queries: the work and its seed's lineage (one,
+    both ways); the view is counted in Redis, where there is one. The
+    work's query also brings the collections holding it, the figures of
+    its seed's offer and the badges the apps above add
+    (`work_badge_columns`: community's challenge wins), and, for a
+    signed-in viewer, whether they like it, their collection picker and
+    the votes (shown as the blind-vote rule allows). A signed-in viewer's
+    adds their user, read with their curator role.
     """
     user = request.user
+    answers = work_badge_columns.send(sender=Submission, viewer=user)
+    columns = {f"badges_{i}": found for i, (_receiver, found) in enumerate(answers)}
     try:
-        work = selectors.artwork(pk=pk, viewer=user)
+        work = selectors.artwork_page(
+            pk=pk,
+            viewer=user,
+            columns={name: column.expression for name, column in columns.items()},
+        )
     except Submission.DoesNotExist:
         return _not_found(request)
-    if user.is_authenticated:
-        prefetch_related_objects([user], "groups")
     if not can_see_submission(submission=work, viewer=user):
         return _not_found(request)
     counted = record_view(submission=work, viewer=user, visitor=_visitor(request))
@@ -240,11 +244,9 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
     accepted = work.state == Submission.State.ACCEPTED
     can_vote = vote_refusal(submission=work, curator=user, task=task) is None
     badges = []
-    if work.state == Submission.State.ACCEPTED:
-        for _receiver, found in work_badges_wanted.send(
-            sender=Submission, submission=work
-        ):
-            badges.extend(found or ())
+    if accepted:
+        for name, column in columns.items():
+            badges.extend(column.read(getattr(work, name)))
     return render(
         request,
         "gallery/artwork.html",
@@ -252,18 +254,16 @@ def artwork(request: HttpRequest, pk: int) -> HttpResponse:
             "work": work,
             "badges": badges,
             "license_url": LICENSE_URLS.get(work.license),
-            "votes": votes_for_viewer(submission=work, viewer=user),
+            "votes": votes_for_viewer(
+                submission=work, viewer=user, votes=getattr(work, "vote_list", None)
+            ),
             "rule": VotingRule.for_task(task),
             "decision_rule": work.decision_rule,
             "tree": family_tree(seed=work.seed),
-            "offer": seed_offer(seed=work.seed, viewer=user),
+            "offer": seed_offer(seed=work.seed, viewer=user, figures=work),
             "can_vote": can_vote,
-            "in_collections": selectors.work_collections(submission=work, viewer=user)
-            if accepted
-            else [],
-            "picker": selectors.collection_picker(submission=work, user=user)
-            if accepted and user.is_authenticated
-            else None,
+            "in_collections": work.in_collections if accepted else [],
+            "picker": work.picker if accepted and user.is_authenticated else None,
             "is_artist": user.is_authenticated and user.pk == work.artist_id,
             "can_download": bool(work.original)
             and (

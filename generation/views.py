@@ -29,6 +29,9 @@ def system_status(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The publish page lists the latest drafts whose generation failed.
+FAILED_DRAFTS_SHOWN = 20
+
 RECIPE_ORDER = (
     "generator",
     "version",
@@ -131,7 +134,17 @@ def publish(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Published. The generator is painting the seeds.")
             return redirect(task)
-    drafts = CreationTask.objects.filter(state=CreationTask.State.DRAFT).exclude(
-        error=""
+    drafts = list(
+        CreationTask.objects.filter(state=CreationTask.State.DRAFT)
+        .exclude(error="")
+        .order_by("-updated_at", "-id")[: FAILED_DRAFTS_SHOWN + 1]
     )
-    return render(request, "generation/publish.html", {"form": form, "failed": drafts})
+    return render(
+        request,
+        "generation/publish.html",
+        {
+            "form": form,
+            "failed": drafts[:FAILED_DRAFTS_SHOWN],
+            "more_failed": len(drafts) > FAILED_DRAFTS_SHOWN,
+        },
+    )

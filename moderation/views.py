@@ -17,11 +17,12 @@ from art_tasks.models import Submission
 from core.decorators import errors_as_messages
 from core.errors import AtelierError
 from core.roles import is_moderator
-from core.views import add_form_error, safe_next
+from core.views import add_form_error, page_with_links, safe_next
 from moderation import selectors, services
 from moderation.models import Report
 
 LOG_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 100  # reported works, and hidden works, on one page of the queue
 QUEUE = "moderation:queue"
 
 
@@ -90,14 +91,19 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """Works with open reports and hidden works, `QUEUE_PAGE_SIZE` at a time."""
     if not is_moderator(request.user):
         return _forbidden(request)
     return render(
         request,
         "moderation/queue.html",
         {
-            "reported": selectors.report_queue(),
-            "hidden": selectors.hidden_works()[:100],
+            "reported": page_with_links(
+                request, selectors.report_queue(), key="page", size=QUEUE_PAGE_SIZE
+            ),
+            "hidden": page_with_links(
+                request, selectors.hidden_works(), key="hidden", size=QUEUE_PAGE_SIZE
+            ),
         },
     )
 

@@ -33,9 +33,9 @@ def test_the_artist_page_shows_the_newest_work_then_loads_the_rest(
     client, artist, prolific, settings, django_assert_max_num_queries
 ):
     settings.ATELIER_GALLERY_PAGE_SIZE = 2
-    # the artist, standing, a page, wins, the seeds they kept in the lab and
-    # their public collections
-    with django_assert_max_num_queries(6):
+    # the artist with standing, wins and the seeds they kept in the lab, a
+    # page, their public collections
+    with django_assert_max_num_queries(3):
         first = client.get(f"/artists/{artist.username}/").content.decode()
     assert _titles(first) == ["work 4", "work 3"]
     assert "Accepted</dt><dd>5" in first

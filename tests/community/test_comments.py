@@ -392,3 +392,23 @@ def test_htmx_posting_answers_the_thread_with_the_new_comment(work, people):
     )
     assert "Write something before posting." in refused.content.decode()
     assert Comment.objects.count() == 1
+
+
+def test_the_comment_queue_shows_a_hundred_reported_comments_a_page(
+    client, work, people
+):
+    comments = Comment.objects.bulk_create(
+        Comment(submission=work, author=people["bo"], body=f"Remark {i}")
+        for i in range(101)
+    )
+    CommentReport.objects.bulk_create(
+        CommentReport(comment=comment, reporter=people["cy"], reason="spam")
+        for comment in comments
+    )
+    client.force_login(people["mod"])
+    first = client.get("/moderation/comments/").content.decode()
+    assert first.count('class="mod-item mod-comment"') == 100
+    assert "101 reported comments, most reported first: 1–100 here." in first
+    assert '<a href="?page=2">Next →</a>' in first
+    second = client.get("/moderation/comments/?page=2").content.decode()
+    assert second.count('class="mod-item mod-comment"') == 1

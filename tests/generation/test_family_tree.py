@@ -147,11 +147,10 @@ def test_the_seed_and_artwork_pages_cost_a_fixed_number_of_queries(
         page = client.get(url(focus))
     assert page.status_code == 200
     assert "Make something from this seed" in page.content.decode()
-    # the work (with its seed's task), its seed's tree (seven levels), the
-    # task's free slots (the view is counted in Redis, not written to the row)
-    # and, the work being accepted, its badges (community's challenge wins)
-    # and the public collections it is in
-    with django_assert_num_queries(5):
+    # the work (with its seed's task and free slots, its badges and the
+    # collections it is in) and its seed's tree (seven levels); the view is
+    # counted in Redis, not written to the row
+    with django_assert_num_queries(2):
         page = client.get(work.get_absolute_url())
     assert page.status_code == 200
     assert "Make something from this seed" in page.content.decode()

@@ -110,3 +110,16 @@ def test_web_code_paths_never_import_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_the_publish_page_lists_the_latest_failed_drafts_and_says_so(client, staff):
+    from tests.art_tasks.factories import TaskFactory
+
+    for i in range(21):
+        TaskFactory(title=f"Broken {i}", error="The generator ran out of memory.")
+    client.force_login(staff)
+    page = client.get("/staff/publish/").content.decode()
+    assert page.count("ran out of memory") == 20
+    assert "Broken 20" in page
+    assert "Broken 0”" not in page  # the oldest is left to the admin
+    assert "The 20 latest failed drafts are shown" in page

@@ -1,5 +1,7 @@
 """Moderation: reports, hiding, restoring, dismissing and the audit log."""
 
+import re
+
 import pytest
 
 from django.core.exceptions import ValidationError
@@ -22,8 +24,9 @@ from moderation.models import ModerationAction, Report
 from moderation.selectors import hidden_works, moderation_log, report_queue
 from moderation.services import dismiss_report, hide_work, report_work, restore_work
 from tests.accounts.factories import CuratorFactory, UserFactory
-from tests.art_tasks.factories import submitted_work
+from tests.art_tasks.factories import OpenTaskFactory, submitted_work
 from tests.curation.factories import decided_work
+from tests.moderation.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -390,3 +393,49 @@ def test_a_curator_hides_from_the_queue_page_and_staff_read_the_log(
     log = client.get("/moderation/log/").content.decode()
     assert "Spam." in log
     assert "Curator1" in log
+
+
+def _works(n: int, *, by) -> list[Submission]:
+    """Return `n` works by as many artists on one task (unprocessed: quicker)."""
+    task = OpenTaskFactory(created_by=by, slots=n, seed_count=1)
+    return [
+        submitted_work(task=task, artist=UserFactory(), title=f"W{i}", process=False)
+        for i in range(n)
+    ]
+
+
+def test_the_queue_shows_a_hundred_reported_works_a_page(client, staff, curators):
+    reported = _works(101, by=staff)
+    for work in reported:
+        ReportFactory(submission=work)
+    client.force_login(curators[0])
+    first = client.get("/moderation/").content.decode()
+    assert first.count('class="mod-item"') == 100
+    assert "101 reported works, most reported first: 1–100 here." in first
+    assert '<a href="?page=2">Next →</a>' in first
+    assert "Page 1 of 2" in first
+    second = client.get("/moderation/?page=2").content.decode()
+    assert second.count('class="mod-item"') == 1
+    shown = {
+        int(pk)
+        for html in (first, second)
+        for pk in re.findall(r'class="mod-item" data-work="(\d+)"', html)
+    }
+    assert shown == {work.pk for work in reported}
+
+
+def test_the_queue_shows_a_hundred_hidden_works_a_page_and_keeps_the_reports_page(
+    client, staff, curators
+):
+    hidden = _works(101, by=staff)
+    Submission.objects.filter(pk__in=[w.pk for w in hidden]).update(
+        state=Submission.State.HIDDEN
+    )
+    client.force_login(curators[0])
+    first = client.get("/moderation/").content.decode()
+    assert first.count('data-label="Restore"') == 100
+    assert "101 hidden works, most recently hidden first: 1–100 here." in first
+    assert '<a href="?hidden=2">Next →</a>' in first
+    second = client.get("/moderation/?page=1&hidden=2").content.decode()
+    assert second.count('data-label="Restore"') == 1
+    assert '<a href="?page=1&amp;hidden=1">← Previous</a>' in second
