@@ -2,15 +2,16 @@
 
 A new site has no gallery to learn from, so Atelier comes with one version
 of the data-efficient GAN already trained on the CPPN corpus: its weights
-(``shipped/fastgan-64.pt``, a few MB) and its record (``fastgan-64.json``:
+(``weights/fastgan-64.pt``, a few MB) and its record (``fastgan-64.json``:
 the settings, the data, the loss curve, the quality figures measured every
 few epochs and when the version first met the bar) are committed beside
 this module. ``manage.py register_shipped_generator`` (run by ``make demo``)
-adds it to the site's generators as a published version.
+adds it to the site's generators: reviewed if its figures meet the bar,
+otherwise waiting for staff like any version below it.
 
 To train it again, on any machine::
 
-    python -m generation.shipped  # writes shipped/: about 25 min on 2 idle CPUs
+    python -m generation.shipped  # writes weights/: about 20 min on 2 idle CPUs
     python -m generation.shipped --sheet docs/images/shipped-generator.png
 
 The corpus, the settings and every draw are seeded, so the run is the same
@@ -38,7 +39,7 @@ from generation import corpus, cppn, fastgan, gan_train, quality, registry
 
 logger = logging.getLogger(__name__)
 
-FOLDER = Path(__file__).resolve().parent / "shipped"
+FOLDER = Path(__file__).resolve().parent / "weights"
 NAME = "fastgan-64"
 WEIGHTS = FOLDER / f"{NAME}.pt"
 RECORD = FOLDER / f"{NAME}.json"
@@ -52,7 +53,8 @@ SAMPLES = 64
 CONFIG = gan_train.Config(
     size=SIZE,
     batch_size=16,
-    epochs=80,
+    epochs=60,
+    mode_seeking=0.1,
     checkpoint_every=320,
     seed=0,
 )
@@ -98,11 +100,12 @@ def train(out: Path = FOLDER, *, config: gan_train.Config = CONFIG) -> dict:
         average.train()
         checks.append({"epoch": epoch, "seconds": round(seconds, 1), **figures})
         logger.info(
-            "epoch %s (%.0f s): kid %.4f c2st %.3f styles %s below bar: %s",
+            "epoch %s (%.0f s): kid %.4f c2st %.3f fidelity %s styles %s; below: %s",
             epoch,
             seconds,
             figures["kid"],
             figures["c2st"],
+            figures["style_fidelity"],
             {k: round(v, 2) for k, v in figures["style_diversity"].items()},
             figures["below_bar"] or "no",
         )

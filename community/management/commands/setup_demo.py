@@ -1,7 +1,8 @@
 """Create demo accounts, a published task with painted seeds and a small gallery.
 
 Runs every service the site uses (publish, paint, claim, submit, process,
-vote), so the demo is what a real community would have made. Running it again
+vote), so the demo is what a real community would have made, and registers
+the learned generator that ships with Atelier. Running it again
 changes nothing that exists.
 """
 
@@ -12,6 +13,7 @@ from datetime import timedelta
 
 from PIL import Image, ImageFilter, ImageOps
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -133,6 +135,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts) -> None:  # noqa: ANN002, ANN003
         users = self._accounts()
+        # The learned generator that ships with Atelier, so staff can pick it
+        # for a task from the first run.
+        call_command("register_shipped_generator", stdout=self.stdout)
         # A follow, so the demo's notifications include followed artists' work.
         follow_artist(follower=users["artist2"], artist=users["artist1"])
         tasks = [self._task(users["staff"], spec, opts) for spec in TASKS]
