@@ -679,6 +679,37 @@ def measure(
     }
 
 
+def measure_generator(
+    model: torch.nn.Module,
+    params: dict,
+    held_out: dict[str, Tensor],
+    training: Tensor,
+    *,
+    samples: int = 64,
+) -> dict:
+    """Return `measure`'s figures of a `generation.fastgan` generator, and
+    why it falls below the bar (``below_bar``; empty when it passes).
+
+    It paints seeds ``0..samples-1``, walking through the styles it learned,
+    on its own device; `held_out` holds the held-out images and their
+    style labels, `training` the images it trained on.
+    """
+    from generation import fastgan
+
+    device = next(model.parameters()).device
+    seeds = list(range(samples))
+    labels = [fastgan.label_of(params, None, s) for s in seeds]
+    painted = fastgan.sample(model, seeds, labels, device).cpu()
+    figures = measure(
+        painted,
+        held_out["images"],
+        training,
+        labels=(labels, held_out["labels"].tolist()),
+        names=params["classes"],
+    )
+    return {**figures, "below_bar": passes(figures)}
+
+
 def passes(figures: dict) -> list[str]:
     """Return why a version with `measure`'s `figures` falls below `BAR`.
 

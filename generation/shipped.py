@@ -70,17 +70,7 @@ def measure(
 
     `held_out` is a corpus bundle (images and their style labels).
     """
-    seeds = list(range(SAMPLES))
-    labels = [fastgan.label_of(params, None, s) for s in seeds]
-    samples = fastgan.sample(model, seeds, labels, torch.device("cpu"))
-    figures = quality.measure(
-        samples,
-        held_out["images"],
-        training,
-        labels=(labels, held_out["labels"].tolist()),
-        names=params["classes"],
-    )
-    return {**figures, "below_bar": quality.passes(figures)}
+    return quality.measure_generator(model, params, held_out, training, samples=SAMPLES)
 
 
 def train(out: Path = FOLDER, *, config: gan_train.Config = CONFIG) -> dict:
