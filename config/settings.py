@@ -722,6 +722,22 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Views validate PATCH bodies whole, so required fields stay required.
     "COMPONENT_SPLIT_PATCH": False,
+    "TAGS": [
+        {
+            "name": "webhooks",
+            "description": (
+                "Endpoints that receive events as signed JSON POSTs. Each body is "
+                "`{id, type, version, created, data}` (the `WebhookPayload` schema, "
+                "one per event type) with the headers `X-Atelier-Event`, "
+                "`X-Atelier-Delivery`, `X-Atelier-Timestamp` and "
+                "`X-Atelier-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "
+                '"<t>.<body>" with the endpoint\'s secret>`. Refuse timestamps '
+                "more than 5 minutes old. Failed deliveries are retried for a day "
+                "with exponential back-off; an endpoint that keeps failing is "
+                "paused. See docs/webhooks.md."
+            ),
+        }
+    ],
 }
 
 # LOGGING

@@ -340,3 +340,21 @@ def test_a_rotated_secret_signs_the_next_delivery(
     receiver.secret = rotated.secret
     deliver(redeliver, delivery=Delivery.objects.get(), by=staff)
     assert receiver.received[1].verified is True
+
+
+def test_an_endpoint_deleted_while_its_post_is_under_way_is_no_error(
+    hook, open_task, artist, monkeypatch, django_capture_on_commit_callbacks
+):
+    from integrations import services, transport
+
+    with django_capture_on_commit_callbacks(execute=False):
+        claim_task(task=open_task, user=artist)
+    delivery = Delivery.objects.get()
+
+    def post_then_delete(*args, **kwargs):  # noqa: ANN002, ANN003
+        Endpoint.objects.filter(pk=hook.pk).delete()
+        return transport.Outcome(200, "ok", "", 3)
+
+    monkeypatch.setattr(services.transport, "post", post_then_delete)
+    assert attempt_delivery(delivery_id=delivery.pk) is None
+    assert Delivery.objects.count() == 0
