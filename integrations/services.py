@@ -51,6 +51,11 @@ logger = logging.getLogger(__name__)
 
 USER_AGENT = "Atelier-Webhooks/1"
 
+# A retry this soon is sent as a Celery message with a countdown; later ones
+# are left to the sweep (every minute), so workers never hold hours of
+# delayed messages for endpoints that are down.
+RETRY_MESSAGE_LONGEST = timedelta(minutes=5)
+
 
 # Endpoints ---------------------------------------------------------------------
 
@@ -392,7 +397,8 @@ def _record(
             delivery.next_attempt_at = None
         else:
             delivery.next_attempt_at = now + delay
-            transaction.on_commit(partial(_retry_later, delivery.pk, delay))
+            if delay <= RETRY_MESSAGE_LONGEST:
+                transaction.on_commit(partial(_retry_later, delivery.pk, delay))
         endpoint.consecutive_failures += 1
         endpoint.failing_since = endpoint.failing_since or started
         _pause_if_failing(endpoint, now)
@@ -410,7 +416,7 @@ def _record(
 
 
 def _retry_later(delivery_id: int, delay: timedelta) -> None:
-    """Ask Celery for the retry at its time; the sweep sends it if this is lost."""
+    """Ask Celery for a soon retry at its time; the sweep sends it if lost."""
     try:
         deliver_webhook_task.apply_async(
             (delivery_id,), countdown=delay.total_seconds()

@@ -358,3 +358,45 @@ def test_an_endpoint_deleted_while_its_post_is_under_way_is_no_error(
     monkeypatch.setattr(services.transport, "post", post_then_delete)
     assert attempt_delivery(delivery_id=delivery.pk) is None
     assert Delivery.objects.count() == 0
+
+
+def test_a_soon_retry_is_queued_with_its_countdown_a_late_one_left_to_the_sweep(
+    hook,
+    receiver,
+    open_task,
+    artist,
+    monkeypatch,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from celery.app.task import Task
+
+    with django_capture_on_commit_callbacks(execute=False):
+        claim_task(task=open_task, user=artist)
+    delivery = Delivery.objects.get()
+    receiver.reply((500, "no"), (500, "no"))
+    queued = []
+
+    def apply_async(task, args=None, kwargs=None, **options):  # noqa: ANN001, ANN003
+        queued.append((task.name, args, options.get("countdown")))
+
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_delivery(delivery_id=delivery.pk)
+    [(name, args, countdown)] = queued
+    assert name == "integrations.tasks.deliver_webhook_task"
+    assert args == (delivery.pk,)
+    assert 15 <= countdown <= 30
+
+    settings.ATELIER_WEBHOOK_RETRY_BASE_SECONDS = 600  # a second wait of 10-20 min
+    make_due(delivery)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_delivery(delivery_id=delivery.pk)
+    assert len(queued) == 1
+    delivery.refresh_from_db()
+    assert delivery.next_attempt_at > timezone.now() + timedelta(minutes=9)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now(), created_at=timezone.now() - timedelta(hours=1)
+    )
+    assert sweep_deliveries() == 1
+    assert [q[0] for q in queued] == ["integrations.tasks.deliver_webhook_task"] * 2
