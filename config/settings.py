@@ -428,6 +428,9 @@ ATELIER_WEBHOOK_PAUSE_AFTER_FAILURES = env.int(
 ATELIER_WEBHOOK_PAUSE_AFTER_HOURS = env.float(
     "ATELIER_WEBHOOK_PAUSE_AFTER_HOURS", default=24.0
 )
+# Events whose deliveries are all done (delivered or failed) are deleted,
+# with their deliveries and attempts, after this many days.
+ATELIER_WEBHOOK_KEEP_DAYS = env.int("ATELIER_WEBHOOK_KEEP_DAYS", default=30)
 # An upload that arrives after its claim ended is kept this long as a draft.
 ATELIER_DRAFT_KEEP_HOURS = env.int("ATELIER_DRAFT_KEEP_HOURS", default=24)
 # A full task's refusal is kept this long (at most) for the claim API to
@@ -552,6 +555,7 @@ ATELIER_TASK_KINDS = {
     "gallery.tasks.fold_views_task": "housekeeping",
     "generation.tasks.sweep_stuck_work_task": "housekeeping",
     "integrations.tasks.sweep_webhook_deliveries_task": "housekeeping",
+    "integrations.tasks.delete_old_webhook_events_task": "housekeeping",
 }
 CELERY_TASK_ANNOTATIONS = {
     name: ATELIER_TIME_LIMITS[kind] for name, kind in ATELIER_TASK_KINDS.items()
@@ -653,6 +657,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-webhook-deliveries": {
         "task": "integrations.tasks.sweep_webhook_deliveries_task",
         "schedule": timedelta(minutes=1),
+    },
+    "delete-old-webhook-events": {
+        "task": "integrations.tasks.delete_old_webhook_events_task",
+        "schedule": timedelta(hours=1),
     },
     "sweep-stuck-work": {
         "task": "generation.tasks.sweep_stuck_work_task",

@@ -478,3 +478,21 @@ def sweep_deliveries(*, limit: int = 500) -> int:
             break  # the broker is down; the next sweep tries again
         sent += 1
     return sent
+
+
+def delete_old_events(*, limit: int = 2_000) -> int:
+    """Delete events older than the keeping time whose deliveries are all done.
+
+    Their deliveries and attempts go with them. An event with a delivery
+    still pending (a paused endpoint's) is kept until that one is done.
+    At most `limit` a run; returns how many events were deleted.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.ATELIER_WEBHOOK_KEEP_DAYS)
+    old = list(
+        Event.objects.filter(created_at__lt=cutoff)
+        .exclude(deliveries__state=Delivery.State.PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    Event.objects.filter(pk__in=old).delete()
+    return len(old)

@@ -1,4 +1,4 @@
-"""Celery tasks of integrations: send one webhook delivery, sweep the due ones.
+"""Celery tasks of integrations: send a webhook delivery, sweep, tidy up.
 
 Both run on the default queue; each imports its service inside its body.
 A delivery's own row says whether it is due, so a task run twice (a
@@ -25,3 +25,11 @@ def sweep_webhook_deliveries_task() -> int:
     from integrations.services import sweep_deliveries
 
     return sweep_deliveries()
+
+
+@shared_task
+def delete_old_webhook_events_task() -> int:
+    """Delete finished webhook events past their keeping time (beat, hourly)."""
+    from integrations.services import delete_old_events
+
+    return delete_old_events()

@@ -400,3 +400,26 @@ def test_a_soon_retry_is_queued_with_its_countdown_a_late_one_left_to_the_sweep(
     )
     assert sweep_deliveries() == 1
     assert [q[0] for q in queued] == ["integrations.tasks.deliver_webhook_task"] * 2
+
+
+def test_finished_events_are_deleted_after_the_keeping_time(hook, settings):
+    settings.ATELIER_WEBHOOK_KEEP_DAYS = 30
+    from integrations.services import delete_old_events
+
+    def event(days_old: int, state: str) -> Event:
+        made = Event.objects.create(
+            type="claim.made",
+            data={},
+            created_at=timezone.now() - timedelta(days=days_old),
+        )
+        Delivery.objects.create(event=made, endpoint=hook, state=state)
+        return made
+
+    old_done = event(31, Delivery.State.DELIVERED)
+    old_failed = event(40, Delivery.State.FAILED)
+    old_waiting = event(31, Delivery.State.PENDING)
+    recent = event(29, Delivery.State.DELIVERED)
+    assert delete_old_events() == 2
+    left = set(Event.objects.values_list("pk", flat=True))
+    assert left == {old_waiting.pk, recent.pk}
+    assert not Delivery.objects.filter(event__in=[old_done, old_failed]).exists()
