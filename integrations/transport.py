@@ -29,13 +29,17 @@ class RefusedAddress(ValueError):
 
 def check_url(url: str) -> None:
     """Raise RefusedAddress unless deliveries may be sent to `url`."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a port past 65535, a broken IPv6 literal
+        raise RefusedAddress(f"This URL cannot be used: {exc}.") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RefusedAddress("The URL must start with https:// (or http://).")
     if settings.ATELIER_WEBHOOKS_ALLOW_PRIVATE:
         return
     try:
-        found = socket.getaddrinfo(parts.hostname, parts.port or 443)
+        found = socket.getaddrinfo(parts.hostname, port or 443)
     except (socket.gaierror, UnicodeError) as exc:
         raise RefusedAddress(f"“{parts.hostname}” could not be resolved.") from exc
     for *_, sockaddr in found:

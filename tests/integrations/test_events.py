@@ -188,6 +188,13 @@ def test_a_public_address_is_accepted_in_production(staff):
     assert endpoint.url == "https://93.184.215.14/hook"
 
 
+def test_a_url_with_an_impossible_port_is_refused(staff):
+    with pytest.raises(UnsafeEndpointUrl, match="cannot be used"):
+        create_endpoint(
+            owner=staff, url="https://example.test:99999/", events=["claim.made"]
+        )
+
+
 def test_a_url_that_is_not_http_is_refused(staff):
     with pytest.raises(UnsafeEndpointUrl, match="must start with https"):
         create_endpoint(owner=staff, url="file:///etc/passwd", events=["claim.made"])
