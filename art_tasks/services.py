@@ -54,7 +54,15 @@ from art_tasks.models import (
     live_q,
 )
 from art_tasks.search import refresh_search_vectors
-from art_tasks.signals import claims_expired, submission_processing_failed
+from art_tasks.signals import (
+    claim_made,
+    claim_released,
+    claims_expired,
+    submission_processing_failed,
+    submission_received,
+    task_closed,
+    task_opened,
+)
 from art_tasks.storage import private_storage
 from art_tasks.tasks import process_submission_task, render_studio_task
 from art_tasks.voting import VotingRule
@@ -253,6 +261,7 @@ def open_task(*, task: CreationTask) -> CreationTask:
     task.state = CreationTask.State.OPEN
     task.opened_at = timezone.now()
     task.save(update_fields=["state", "opened_at", "updated_at"])
+    task_opened.send(sender=CreationTask, task=task)
     return task
 
 
@@ -286,6 +295,7 @@ def close_finished_tasks(*, limit: int = 200) -> int:
             if locked.state == CreationTask.State.OPEN:
                 locked.state = CreationTask.State.CLOSED
                 locked.save(update_fields=["state", "updated_at"])
+                task_closed.send(sender=CreationTask, task=locked)
                 closed += 1
     return closed
 
@@ -443,6 +453,7 @@ def _claim_locked(task_id: int, user: User) -> Claim:
             claim.save()
     except IntegrityError as exc:  # the constraints are the last word
         raise AlreadyClaimed("You already hold a claim on this task.") from exc
+    claim_made.send(sender=Claim, claim=claim)
     return claim
 
 
@@ -481,7 +492,9 @@ def release_claim(*, claim: Claim, user: User) -> Claim:
             f"This claim is already {claim.get_state_display().lower()}."
         )
     claim_gate.forget_full(claim.task_id)  # its slot is free at once
-    return _end_claim(claim, Claim.State.RELEASED)
+    _end_claim(claim, Claim.State.RELEASED)
+    claim_released.send(sender=Claim, claim=claim)
+    return claim
 
 
 @transaction.atomic
@@ -773,6 +786,7 @@ def _submit(
                 private_storage().delete(stored)
             raise
         send_on_commit(process_submission_task, submission.pk)
+        submission_received.send(sender=Submission, submission=submission)
     return submission
 
 

@@ -114,6 +114,7 @@ class Notification(TimeStampedModel):
         UPLOAD_FAILED = "upload_failed", "Upload could not be processed"
         COMMENT = "comment", "New comment"
         CHALLENGE_WIN = "challenge_win", "Challenge won"
+        WEBHOOK_PAUSED = "webhook_paused", "Webhook paused"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "gallery",
     "moderation",
     "community",
+    "integrations",
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -399,6 +400,37 @@ ATELIER_CURATORS_GROUP = "curators"
 ATELIER_SITE_URL = env("ATELIER_SITE_URL", default="http://127.0.0.1:8000")
 # A claim (or extension) shorter than twice this is warned halfway instead.
 ATELIER_CLAIM_WARNING_MINUTES = env.int("ATELIER_CLAIM_WARNING_MINUTES", default=10)
+
+# Webhooks (docs/webhooks.md). Endpoints on loopback or private addresses are
+# refused unless this is on (it is with DEBUG, and in the test suite), so a
+# webhook cannot be pointed at the site's own network.
+ATELIER_WEBHOOKS_ALLOW_PRIVATE = env.bool(
+    "ATELIER_WEBHOOKS_ALLOW_PRIVATE", default=DEBUG
+)
+ATELIER_WEBHOOK_TIMEOUT_SECONDS = env.float(
+    "ATELIER_WEBHOOK_TIMEOUT_SECONDS", default=10.0
+)
+# Failed attempts are retried after 30 s, 1 min, 2 min... (each drawn between
+# half and all of that, so retries of many deliveries spread out), never
+# more than 3 h apart, until the delivery is a day old.
+ATELIER_WEBHOOK_RETRY_BASE_SECONDS = env.float(
+    "ATELIER_WEBHOOK_RETRY_BASE_SECONDS", default=30.0
+)
+ATELIER_WEBHOOK_RETRY_MAX_SECONDS = env.float(
+    "ATELIER_WEBHOOK_RETRY_MAX_SECONDS", default=3 * 60 * 60.0
+)
+ATELIER_WEBHOOK_RETRY_HOURS = env.float("ATELIER_WEBHOOK_RETRY_HOURS", default=24.0)
+# An endpoint is paused after this many failed attempts in a row, or when
+# every attempt has failed for this many hours; its owner is told.
+ATELIER_WEBHOOK_PAUSE_AFTER_FAILURES = env.int(
+    "ATELIER_WEBHOOK_PAUSE_AFTER_FAILURES", default=50
+)
+ATELIER_WEBHOOK_PAUSE_AFTER_HOURS = env.float(
+    "ATELIER_WEBHOOK_PAUSE_AFTER_HOURS", default=24.0
+)
+# Events whose deliveries are all done (delivered or failed) are deleted,
+# with their deliveries and attempts, after this many days.
+ATELIER_WEBHOOK_KEEP_DAYS = env.int("ATELIER_WEBHOOK_KEEP_DAYS", default=30)
 # An upload that arrives after its claim ended is kept this long as a draft.
 ATELIER_DRAFT_KEEP_HOURS = env.int("ATELIER_DRAFT_KEEP_HOURS", default=24)
 # A full task's refusal is kept this long (at most) for the claim API to
@@ -498,6 +530,7 @@ ATELIER_TIME_LIMITS = {
     "imaging": _time_limits("imaging", 120, 180),
     "mail": _time_limits("mail", 60, 90),
     "fanout": _time_limits("fanout", 300, 360),
+    "webhook": _time_limits("webhook", 60, 90),
     "housekeeping": _time_limits("housekeeping", 10 * 60, 11 * 60),
 }
 ATELIER_TASK_KINDS = {
@@ -509,6 +542,7 @@ ATELIER_TASK_KINDS = {
     "art_tasks.tasks.render_studio_task": "imaging",
     "community.tasks.send_notification_email_task": "mail",
     "community.tasks.notify_followers_task": "fanout",
+    "integrations.tasks.deliver_webhook_task": "webhook",
     "art_tasks.tasks.expire_claims_task": "housekeeping",
     "art_tasks.tasks.close_finished_tasks_task": "housekeeping",
     "art_tasks.tasks.delete_old_drafts_task": "housekeeping",
@@ -520,6 +554,8 @@ ATELIER_TASK_KINDS = {
     "gallery.tasks.refresh_gallery_layout_task": "housekeeping",
     "gallery.tasks.fold_views_task": "housekeeping",
     "generation.tasks.sweep_stuck_work_task": "housekeeping",
+    "integrations.tasks.sweep_webhook_deliveries_task": "housekeeping",
+    "integrations.tasks.delete_old_webhook_events_task": "housekeeping",
 }
 CELERY_TASK_ANNOTATIONS = {
     name: ATELIER_TIME_LIMITS[kind] for name, kind in ATELIER_TASK_KINDS.items()
@@ -618,6 +654,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "art_tasks.tasks.close_finished_tasks_task",
         "schedule": timedelta(minutes=5),
     },
+    "sweep-webhook-deliveries": {
+        "task": "integrations.tasks.sweep_webhook_deliveries_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "delete-old-webhook-events": {
+        "task": "integrations.tasks.delete_old_webhook_events_task",
+        "schedule": timedelta(hours=1),
+    },
     "sweep-stuck-work": {
         "task": "generation.tasks.sweep_stuck_work_task",
         "schedule": timedelta(seconds=30),
@@ -686,6 +730,22 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Views validate PATCH bodies whole, so required fields stay required.
     "COMPONENT_SPLIT_PATCH": False,
+    "TAGS": [
+        {
+            "name": "webhooks",
+            "description": (
+                "Endpoints that receive events as signed JSON POSTs. Each body is "
+                "`{id, type, version, created, data}` (the `WebhookPayload` schema, "
+                "one per event type) with the headers `X-Atelier-Event`, "
+                "`X-Atelier-Delivery`, `X-Atelier-Timestamp` and "
+                "`X-Atelier-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "
+                '"<t>.<body>" with the endpoint\'s secret>`. Refuse timestamps '
+                "more than 5 minutes old. Failed deliveries are retried for a day "
+                "with exponential back-off; an endpoint that keeps failing is "
+                "paused. See docs/webhooks.md."
+            ),
+        }
+    ],
 }
 
 # LOGGING

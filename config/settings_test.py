@@ -2,7 +2,8 @@
 
 The suite runs with DEBUG off, as production does, so it needs a secret key,
 and Django's test client speaks http, so HTTPS redirects and secure-only
-cookies are off. Everything else is `config.settings` unchanged; an
+cookies are off, and webhooks may go to loopback, where the tests' receiving
+servers listen. Everything else is `config.settings` unchanged; an
 environment variable that is already set still wins.
 """
 
@@ -11,6 +12,8 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "atelier-test-suite-key-" + "x" * 40)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+# The receiving servers of the webhook tests listen on loopback.
+os.environ.setdefault("ATELIER_WEBHOOKS_ALLOW_PRIVATE", "true")
 
 from config.settings import *  # noqa: E402, F403
 

@@ -14,6 +14,7 @@ from config.health import ReadyView, healthz
 from curation import urls as curation_urls
 from gallery import urls as gallery_urls
 from generation import urls as generation_urls
+from integrations import urls as integrations_urls
 from moderation import urls as moderation_urls
 
 # Each app's API under its own namespace (`api:<app>:<name>`), paths as listed.
@@ -25,6 +26,7 @@ API_APPS = {
     "accounts": accounts_urls,
     "community": community_urls,
     "generation": generation_urls,
+    "integrations": integrations_urls,
 }
 api_v1 = [
     path("", include((module.api_urlpatterns, name)))
@@ -48,6 +50,7 @@ urlpatterns = [
     path("", include(curation_urls)),
     path("", include(moderation_urls)),
     path("", include(community_urls)),
+    path("", include(integrations_urls)),
     path("", include(gallery_urls)),
 ]
 

@@ -9,3 +9,13 @@ writes a reputation entry per breeder.
 from django.dispatch import Signal
 
 lab_seeds_used = Signal()
+
+# A generation job stored seeds bred from earlier ones: `task` and `seeds`,
+# the new SeedImage rows that have parents. Sent inside the transaction
+# that stores them and links their parents.
+seeds_bred = Signal()
+
+# A training run registered a new generator version: `model` (the new
+# GeneratorModel, unreviewed) and `run` (its TrainingRun, now done). Sent
+# inside the registering transaction.
+model_trained = Signal()

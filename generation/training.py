@@ -44,6 +44,7 @@ from generation import corpus, dcgan, fastgan, gan_train, quality, selectors
 from generation.errors import InvalidTrainingRequest, NotEnoughTrainingImages
 from generation.models import GeneratorModel, TrainingRun
 from generation.services import TRAINING_MIN_IMAGES
+from generation.signals import model_trained
 
 logger = logging.getLogger(__name__)
 
@@ -469,6 +470,7 @@ def _finish(run: TrainingRun, model: GeneratorModel, record: dict) -> TrainingRu
     run.finished_at = timezone.now()
     fields = ["state", "result", "record", "epochs_done", "finished_at", "updated_at"]
     run.save(update_fields=fields)
+    model_trained.send(sender=GeneratorModel, model=model, run=run)
     return run
 
 

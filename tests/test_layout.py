@@ -32,6 +32,7 @@ def test_no_top_level_package_shadows_the_standard_library():
         "curation",
         "gallery",
         "generation",
+        "integrations",
         "moderation",
     ]
     assert not set(packages) & set(sys.stdlib_module_names)
@@ -107,7 +108,7 @@ def test_the_kit_checks_catch_conftest_imports_and_helpers(tmp_path):
 
 
 APPS = ("core", "accounts", "art_tasks", "curation", "generation", "gallery")
-APPS += ("moderation", "community")
+APPS += ("moderation", "community", "integrations")
 
 
 def _top_level_imports(path: Path) -> set[str]:

@@ -38,6 +38,8 @@ from gallery.models import Collection
 from generation.evolution import random_genome
 from generation.models import GenerationJob, GeneratorModel, LabGrid, LabSeed
 from generation.services.lab import start_lab_grid
+from integrations.models import Delivery, Endpoint, Event
+from integrations.services import create_endpoint
 from moderation.services import report_work
 from tests.accounts.factories import CuratorFactory, UserFactory
 from tests.art_tasks.factories import OpenTaskFactory, TaskFactory, submitted_work
@@ -81,6 +83,8 @@ class World:
     private_collection: Collection | None = None
     comment: Comment | None = None  # by the member, on the accepted work
     comment_report: CommentReport | None = None  # the owner's, on that comment
+    webhook: Endpoint | None = None  # the owner's, told about their works
+    delivery: Delivery | None = None  # one of its deliveries
 
     @property
     def seed(self):
@@ -136,7 +140,10 @@ def world(db) -> World:
     comment = post_comment(submission=accepted, author=member, body="Lovely.")
     comment_report = report_comment(comment=comment, reporter=owner, reason="spam")
     lab_grid, lab_child, lab_kept = _lab(task, owner)
+    webhook, delivery = _webhook(owner)
     return World(
+        webhook=webhook,
+        delivery=delivery,
         lab_grid=lab_grid,
         lab_child=lab_child,
         lab_kept=lab_kept,
@@ -181,6 +188,15 @@ def _lab(task: CreationTask, owner) -> tuple[LabGrid, LabSeed, LabSeed]:
     )
     LabSeed.objects.filter(pk=kept.pk).update(kept_at=timezone.now())
     return grid, child, kept
+
+
+def _webhook(owner) -> tuple[Endpoint, Delivery]:
+    """Return `owner`'s webhook and one delivery it has had."""
+    webhook = create_endpoint(
+        owner=owner, url="http://127.0.0.1:9/hooks", events=["submission.decided"]
+    )
+    event = Event.objects.create(type="submission.decided", data={}, artist=owner)
+    return webhook, Delivery.objects.create(event=event, endpoint=webhook)
 
 
 def _kept_draft(task: CreationTask, owner) -> SubmissionDraft:
@@ -1306,6 +1322,113 @@ entry(
         "POST",
         lambda w: f"/api/v1/me/tokens/{w.token.pk}/rotate/",
         {**signed_in(404, 403), "owner": 200},
+    ),
+)
+
+# Webhooks -------------------------------------------------------------------
+# Staff manage every webhook; anyone else their own. Someone else's is a 404.
+WEBHOOK_PAGE = {**same(404), "anon": 302, "owner": 200, "staff": 200}
+WEBHOOK_ACTION = {**same(404), "anon": 302, "owner": 302, "staff": 302}
+
+
+def WEBHOOK_API(status: int) -> dict[str, int]:  # noqa: N802 - reads as a table
+    return {**same(404), "anon": 403, "owner": status, "staff": status}
+
+
+entry(
+    "integrations:my-webhooks",
+    Call("GET", lambda w: "/settings/webhooks/", PAGE_FOR_MEMBERS),
+)
+entry(
+    "integrations:staff-webhooks", Call("GET", lambda w: "/staff/webhooks/", STAFF_PAGE)
+)
+entry(
+    "integrations:endpoint-detail",
+    Call("GET", lambda w: f"/webhooks/{w.webhook.pk}/", WEBHOOK_PAGE),
+)
+entry(
+    "integrations:endpoint-delete",
+    Call("POST", lambda w: f"/webhooks/{w.webhook.pk}/delete/", WEBHOOK_ACTION),
+)
+entry(
+    "integrations:endpoint-resume",
+    Call("POST", lambda w: f"/webhooks/{w.webhook.pk}/resume/", WEBHOOK_ACTION),
+)
+entry(
+    "integrations:endpoint-rotate",
+    Call("POST", lambda w: f"/webhooks/{w.webhook.pk}/rotate/", WEBHOOK_PAGE),
+)
+entry(
+    "integrations:delivery-redeliver",
+    Call(
+        "POST",
+        lambda w: f"/webhooks/deliveries/{w.delivery.pk}/redeliver/",
+        WEBHOOK_ACTION,
+    ),
+)
+entry(
+    "api:integrations:endpoint-list",
+    Call("GET", lambda w: "/api/v1/webhooks/endpoints/", API_FOR_MEMBERS),
+    Call(
+        "POST",
+        lambda w: "/api/v1/webhooks/endpoints/",
+        signed_in(201, 403),
+        data={"url": "http://127.0.0.1:9/new", "events": ["submission.decided"]},
+        json=True,
+    ),
+)
+entry(
+    "api:integrations:endpoint-detail",
+    Call(
+        "GET", lambda w: f"/api/v1/webhooks/endpoints/{w.webhook.pk}/", WEBHOOK_API(200)
+    ),
+    Call(
+        "PUT",
+        lambda w: f"/api/v1/webhooks/endpoints/{w.webhook.pk}/",
+        WEBHOOK_API(200),
+        data={"url": "http://127.0.0.1:9/moved", "events": ["work.hidden"]},
+        json=True,
+    ),
+    Call(
+        "DELETE",
+        lambda w: f"/api/v1/webhooks/endpoints/{w.webhook.pk}/",
+        WEBHOOK_API(204),
+    ),
+)
+entry(
+    "api:integrations:endpoint-resume",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/webhooks/endpoints/{w.webhook.pk}/resume/",
+        WEBHOOK_API(200),
+    ),
+)
+entry(
+    "api:integrations:endpoint-rotate-secret",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/webhooks/endpoints/{w.webhook.pk}/rotate-secret/",
+        WEBHOOK_API(200),
+    ),
+)
+entry(
+    "api:integrations:delivery-list",
+    Call("GET", lambda w: "/api/v1/webhooks/deliveries/", API_FOR_MEMBERS),
+)
+entry(
+    "api:integrations:delivery-detail",
+    Call(
+        "GET",
+        lambda w: f"/api/v1/webhooks/deliveries/{w.delivery.pk}/",
+        WEBHOOK_API(200),
+    ),
+)
+entry(
+    "api:integrations:delivery-redeliver",
+    Call(
+        "POST",
+        lambda w: f"/api/v1/webhooks/deliveries/{w.delivery.pk}/redeliver/",
+        WEBHOOK_API(202),
     ),
 )
 

@@ -36,6 +36,7 @@ from generation.errors import (
 )
 from generation.models import GenerationJob, GeneratorModel, TrainingRun
 from generation.services.breeding import plan_seeds
+from generation.signals import seeds_bred
 from generation.tasks import generate_seeds_task, train_generator_task
 
 logger = logging.getLogger(__name__)
@@ -264,6 +265,9 @@ def run_generation_job(
                         seed.save()
                         painted.append(seed)
                     _link_parents(painted, plan)
+                    bred = [s for s in painted if plan.get(s.index, {}).get("parents")]
+                    if bred:
+                        seeds_bred.send(sender=SeedImage, task=task, seeds=bred)
                     GenerationJob.objects.filter(pk=job.pk).update(
                         done=task.seeds.count(),
                         heartbeat_at=timezone.now(),

@@ -162,6 +162,7 @@ PAGES = [
     Page("community:challenge", "member", lambda w: f"/challenges/{w['challenge']}/"),
     Page("accounts:profile-settings", "member", lambda w: "/settings/profile/"),
     Page("accounts:token-settings", "member", lambda w: "/settings/tokens/"),
+    Page("integrations:my-webhooks", "member", lambda w: "/settings/webhooks/"),
     Page("account_change_password", "member", _allauth("account_change_password")),
     Page("account_email", "member", _allauth("account_email")),
     Page("account_reauthenticate", "member", _allauth("account_reauthenticate")),
@@ -212,6 +213,12 @@ PAGES = [
     Page("community:leaderboard", "artist", lambda w: "/leaderboard/"),
     Page("generation:lab-grid", "artist", lambda w: f"/lab/grids/{w['lab_grid']}/"),
     Page("generation:lab-my-seeds", "artist", lambda w: "/lab/seeds/"),
+    Page("integrations:my-webhooks", "artist", lambda w: "/settings/webhooks/"),
+    Page(
+        "integrations:endpoint-detail",
+        "artist",
+        lambda w: f"/webhooks/{w['webhook']}/",
+    ),
     Page(
         "generation:lab-seed", "artist", lambda w: f"/lab/seeds/{w['lab_kept']}/", "own"
     ),
@@ -228,6 +235,13 @@ PAGES = [
     Page("generation:status", "staff", lambda w: "/staff/status/"),
     Page("generation:generators", "staff", lambda w: "/staff/generators/"),
     Page("accounts:sent-mail", "staff", lambda w: "/staff/mail/"),
+    Page("integrations:staff-webhooks", "staff", lambda w: "/staff/webhooks/"),
+    Page(
+        "integrations:endpoint-detail",
+        "staff",
+        lambda w: f"/webhooks/{w['webhook']}/",
+        "artists",
+    ),
     Page("accounts:sent-mail-detail", "staff", lambda w: f"/staff/mail/{w['mail']}/"),
     Page("gallery:collection-new", "staff", lambda w: "/collections/new/"),
     Page(
@@ -296,6 +310,10 @@ NOT_PAGES = {
     "community:comment-dismiss": "a form action (POST)",
     "accounts:token-rotate": "a form action (POST)",
     "accounts:token-revoke": "a form action (POST)",
+    "integrations:endpoint-delete": "a form action (POST)",
+    "integrations:endpoint-resume": "a form action (POST)",
+    "integrations:endpoint-rotate": "a form action (POST) showing the webhook page",
+    "integrations:delivery-redeliver": "a form action (POST)",
     "account_login": "the same page as accounts:login",
     "account_signup": "the same page as accounts:signup",
     "account_logout": "the same page as accounts:logout",
@@ -338,6 +356,54 @@ def test_every_page_is_opened_on_a_phone():
     assert stale == [], f"these are no longer routed: {stale}"
     slugs = [page.slug for page in PAGES]
     assert len(slugs) == len(set(slugs)), "give each view of a page its own label"
+
+
+def _webhook(ada, staff, work):
+    """Ada's paused webhook with a delivery that failed twice; a staff one."""
+    from integrations import payloads
+    from integrations.models import Attempt, Delivery, Endpoint, Event
+    from integrations.services import create_endpoint
+
+    create_endpoint(
+        owner=staff,
+        url="https://ops.example.test/atelier",
+        events=["task.opened", "claim.made", "submission.decided", "model.trained"],
+        description="Ops dashboard",
+    )
+    hook = create_endpoint(
+        owner=ada,
+        url="https://hooks.example.test/atelier/a-rather-long-path/to/wrap?key=abc123",
+        events=["submission.decided", "work.hidden", "work.restored"],
+        description="My portfolio site",
+    )
+    now = timezone.now()
+    event = Event.objects.create(
+        type="submission.decided", data=payloads.decision_data(work), artist=ada
+    )
+    delivery = Delivery.objects.create(
+        event=event,
+        endpoint=hook,
+        attempt_count=2,
+        next_attempt_at=now + timedelta(minutes=1),
+        last_status=502,
+    )
+    for number, status, error in ((1, None, "No answer within 10 s."), (2, 502, "")):
+        Attempt.objects.create(
+            delivery=delivery,
+            number=number,
+            started_at=now - timedelta(minutes=3 - number),
+            duration_ms=10_000 if status is None else 84,
+            status_code=status,
+            response_excerpt="" if status is None else "<html>Bad gateway " * 30,
+            error=error,
+        )
+    Endpoint.objects.filter(pk=hook.pk).update(
+        paused_at=now,
+        paused_reason="50 attempts in a row failed",
+        consecutive_failures=50,
+        failing_since=now - timedelta(hours=5),
+    )
+    return hook
 
 
 @pytest.fixture
@@ -538,7 +604,9 @@ def world(eager_celery):
     grid = start_lab_grid(by=ada, seeds=breedable(task)[:1])
     run_lab_grid(grid=grid)  # painted already when Celery runs eagerly
     lab_kept = keep_lab_seed(seed=grid.children.first(), by=ada)
+    webhook = _webhook(ada, staff, accepted)
     return {
+        "webhook": webhook.pk,
         "lab_grid": grid.pk,
         "lab_kept": lab_kept.pk,
         "challenge": challenge.slug,
