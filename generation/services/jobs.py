@@ -283,13 +283,15 @@ def run_generation_job(
         )
         fail_task_generation(task=task, error=f"Seed generation failed: {exc}")
         raise
-    GenerationJob.objects.filter(pk=job.pk).update(
-        state=GenerationJob.State.DONE,
-        done=job.total,
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    open_task(task=task)
+    # One transaction: nobody sees the job done while its task is not open.
+    with transaction.atomic():
+        GenerationJob.objects.filter(pk=job.pk).update(
+            state=GenerationJob.State.DONE,
+            done=job.total,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        open_task(task=task)
     job.refresh_from_db()
     return job
 
