@@ -97,20 +97,11 @@ def train_generator(
     Any other error also marks the run failed, with its message, and is
     raised again. An interrupt (KeyboardInterrupt, SystemExit) leaves the
     run running, as a killed worker would: see `stop_training`.
+
+    Under ``torchrun``, rank 0 passes its `crew`; whoever made the crew
+    releases it (`Crew.release`) once this returns or raises.
     """
     crew = crew or Crew(None)
-    try:
-        return _train(run, progress, device, crew)
-    finally:
-        crew.release()
-
-
-def _train(
-    run: TrainingRun,
-    progress: ProgressCallback | None,
-    device: torch.device | str | None,
-    crew: Crew,
-) -> TrainingRun:
     run = TrainingRun.objects.get(pk=run.pk)
     if run.state == TrainingRun.State.DONE:
         return run

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from art_tasks.models import CreationTask
 from art_tasks.services import create_task
-from generation import corpus, cppn, dcgan, fastgan, learned, quality, shipped
+from generation import corpus, cppn, dcgan, gan_train, learned, quality, shipped
 from generation.models import GenerationJob, GeneratorModel
 from generation.services import publish_task, review_generator, run_generation_job
 
@@ -37,7 +37,7 @@ def test_the_committed_weights_are_the_ones_their_record_describes():
 
 def test_measured_again_the_shipped_model_gets_the_figures_its_record_gives():
     model, record = shipped.load()
-    params = fastgan.model_params(**_network(record))
+    params = gan_train.Config(**record["config"]).network()
     training = corpus.bundle(size=shipped.SIZE, per_style=shipped.PER_STYLE)
     held = corpus.bundle(
         size=shipped.SIZE, per_style=shipped.HELD_OUT_PER_STYLE, first=shipped.PER_STYLE
@@ -121,8 +121,3 @@ def test_the_demo_registers_it_with_its_verdict_and_a_task_paints_with_it(
     assert quality.colourfulness(batch) >= quality.BAR["colourfulness"]
     again = learned.render([seeds[1].recipe], device="cpu")[0]
     assert np.array_equal(pixels[1], np.asarray(again))
-
-
-def _network(record: dict) -> dict:
-    cfg = record["config"]
-    return {k: cfg[k] for k in ("size", "classes", "nz", "ngf", "ndf", "embed")}
